@@ -1,0 +1,209 @@
+package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// AgencyLevel is where an agency sits in the administration. Province,
+// Department, District and Commune are inside the province; Central and
+// OtherProvince are outside it, and their use of a service needs the
+// Department of Information and Communications' endorsement (Điều 17.3).
+//
+// +kubebuilder:validation:Enum=Province;Department;District;Commune;Central;OtherProvince
+type AgencyLevel string
+
+const (
+	// LevelProvince is a province-level body: UBND tỉnh and its offices.
+	LevelProvince AgencyLevel = "Province"
+	// LevelDepartment is a sở, ban or ngành of the province.
+	LevelDepartment AgencyLevel = "Department"
+	// LevelDistrict is an UBND huyện, thị xã or thành phố.
+	LevelDistrict AgencyLevel = "District"
+	// LevelCommune is an UBND xã, phường or thị trấn.
+	LevelCommune AgencyLevel = "Commune"
+	// LevelCentral is a bộ or ngành trung ương: outside the province.
+	LevelCentral AgencyLevel = "Central"
+	// LevelOtherProvince is another province: outside the province.
+	LevelOtherProvince AgencyLevel = "OtherProvince"
+)
+
+// OutsideProvince reports whether an agency at this level is outside the
+// province, so that its use of a service needs the DIC's endorsement.
+func (l AgencyLevel) OutsideProvince() bool {
+	return l == LevelCentral || l == LevelOtherProvince
+}
+
+// AgencySpec is the DIC's register entry for one agency.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.endorsements) || size(self.endorsements) == 0 || self.level in ['Central', 'OtherProvince']",message="endorsements are the DIC's consent for a body outside the province (level Central or OtherProvince); an agency inside the province needs none"
+type AgencySpec struct {
+	// displayName is the agency's official name in Vietnamese, with
+	// diacritics, for example "Sở Tài nguyên và Môi trường tỉnh Sóc Trăng".
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=256
+	DisplayName string `json:"displayName"`
+
+	// level is where the agency sits: Province, Department, District or
+	// Commune inside the province; Central or OtherProvince outside it.
+	Level AgencyLevel `json:"level"`
+
+	// parent is the name of the Agency this one reports to, for example the
+	// district of a commune. It is informational, for the catalog.
+	// +optional
+	Parent ObjectName `json:"parent,omitempty"`
+
+	// namespace is the one namespace that holds this agency's FocalPoints,
+	// DataServices and SharingAgreements. No two agencies share a namespace.
+	// It cannot be changed after creation: moving an agency means
+	// registering it anew.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="namespace cannot be changed after the agency is registered: register a new Agency for the new namespace and retire this one"
+	Namespace ObjectName `json:"namespace"`
+
+	// appraisedServices records the DIC's appraisal of this agency's data
+	// services (Điều 14.1). When the operator requires appraisal, a
+	// DataService that is not listed here is not published.
+	// +optional
+	// +listType=map
+	// +listMapKey=service
+	// +kubebuilder:validation:MaxItems=500
+	AppraisedServices []ServiceAppraisal `json:"appraisedServices,omitempty"`
+
+	// endorsements records the DIC's consent for this body outside the
+	// province to use a given data service (Điều 17.3). Only agencies whose
+	// level is Central or OtherProvince may have endorsements.
+	// +optional
+	// +listType=map
+	// +listMapKey=service
+	// +kubebuilder:validation:MaxItems=500
+	Endorsements []Endorsement `json:"endorsements,omitempty"`
+}
+
+// ServiceAppraisal is the DIC's appraisal of one of the agency's services.
+type ServiceAppraisal struct {
+	// service is the name of the DataService in the agency's namespace.
+	Service ObjectName `json:"service"`
+
+	// documentRef cites the appraisal document.
+	DocumentRef DocumentReference `json:"documentRef"`
+
+	// appraisedAt is when the appraisal was issued.
+	AppraisedAt metav1.Time `json:"appraisedAt"`
+}
+
+// Endorsement is the DIC's consent for a body outside the province to use
+// one data service, for the window it gives.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.validFrom) || !has(self.validUntil) || self.validUntil > self.validFrom",message="validUntil must be later than validFrom"
+type Endorsement struct {
+	// service is the endorsed DataService, as namespace/name.
+	Service ServiceKey `json:"service"`
+
+	// documentRef cites the DIC's document that grants the endorsement.
+	DocumentRef DocumentReference `json:"documentRef"`
+
+	// validFrom is when the endorsement takes effect; absent means at once.
+	// +optional
+	ValidFrom *metav1.Time `json:"validFrom,omitempty"`
+
+	// validUntil is when the endorsement ends; absent means until the DIC
+	// removes it.
+	// +optional
+	ValidUntil *metav1.Time `json:"validUntil,omitempty"`
+}
+
+// AgreementCounts counts sharing agreements by state.
+type AgreementCounts struct {
+	// total is the number of agreements.
+	Total int32 `json:"total"`
+
+	// active is the number of agreements that are live: credentials issued
+	// and accepted at the gateway.
+	Active int32 `json:"active"`
+
+	// byState counts agreements by their Ready reason, for example
+	// {"Active": 3, "AwaitingProviderConsent": 1}.
+	// +optional
+	ByState map[string]int32 `json:"byState,omitempty"`
+}
+
+// AgencyStatus is what the operator observed of an agency.
+type AgencyStatus struct {
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions describe the agency's state. Ready is True when its
+	// namespace exists, no other agency claims it, and it has exactly one
+	// active primary focal point.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// focalPoints are the names of the agency's active focal points,
+	// primary first.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=50
+	// +kubebuilder:validation:items:MaxLength=253
+	FocalPoints []string `json:"focalPoints,omitempty"`
+
+	// servicesProvided is the number of DataServices in the agency's
+	// namespace.
+	// +optional
+	ServicesProvided int32 `json:"servicesProvided,omitempty"`
+
+	// servicesReady is the number of those DataServices that are Ready.
+	// +optional
+	ServicesReady int32 `json:"servicesReady,omitempty"`
+
+	// agreementsProvided counts agreements by other agencies to use this
+	// agency's services.
+	// +optional
+	AgreementsProvided AgreementCounts `json:"agreementsProvided,omitempty"`
+
+	// agreementsConsumed counts this agency's own agreements to use other
+	// agencies' services.
+	// +optional
+	AgreementsConsumed AgreementCounts `json:"agreementsConsumed,omitempty"`
+}
+
+// Agency is the register entry of one state agency or outside body. The
+// register is cluster-scoped and written only by the Department of
+// Information and Communications (Sở TT&TT).
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,shortName=ag,categories=datashare
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="an Agency name is at most 63 characters: it is used in labels and generated names"
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.parent) || self.spec.parent != self.metadata.name",message="an agency cannot be its own parent"
+// +kubebuilder:printcolumn:name="Display Name",type=string,JSONPath=`.spec.displayName`
+// +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.spec.level`
+// +kubebuilder:printcolumn:name="Namespace",type=string,JSONPath=`.spec.namespace`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Agency struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the DIC's register entry for the agency.
+	Spec AgencySpec `json:"spec"`
+
+	// status is what the operator observed of the agency.
+	// +optional
+	Status AgencyStatus `json:"status,omitempty"`
+}
+
+// AgencyList is a list of Agencies.
+//
+// +kubebuilder:object:root=true
+type AgencyList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Agency `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Agency{}, &AgencyList{})
+}

@@ -1,0 +1,337 @@
+package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// Classification is how sensitive a service's data is. There is no value for
+// state secrets: such data is outside the sharing rules (Điều 1.2) and can
+// never be published.
+//
+// +kubebuilder:validation:Enum=Open;Shared;Restricted
+type Classification string
+
+const (
+	// ClassificationOpen is open data, published to everyone (Điều 10).
+	ClassificationOpen Classification = "Open"
+	// ClassificationShared is data shared among state agencies.
+	ClassificationShared Classification = "Shared"
+	// ClassificationRestricted is data shared only with agencies that the
+	// provider names.
+	ClassificationRestricted Classification = "Restricted"
+)
+
+// Audience says who may use a service.
+//
+// +kubebuilder:validation:Enum=Public;Province;Listed
+type Audience string
+
+const (
+	// AudiencePublic is open data: anyone, with no credential (Điều 10).
+	AudiencePublic Audience = "Public"
+	// AudienceProvince is every agency inside the province that holds a
+	// live agreement (Điều 3.5).
+	AudienceProvince Audience = "Province"
+	// AudienceListed is only the agencies in access.consumers.
+	AudienceListed Audience = "Listed"
+)
+
+// Protocol is the service's interface style, for the catalog.
+//
+// +kubebuilder:validation:Enum=REST;SOAP;GraphQL;OData;File
+type Protocol string
+
+// UpdateFrequency is how often the service's data changes, for the catalog
+// (DCAT accrualPeriodicity).
+//
+// +kubebuilder:validation:Enum=Realtime;Daily;Weekly;Monthly;Quarterly;Yearly;Irregular
+type UpdateFrequency string
+
+// SchemaFormat is the language of a service's schema document.
+//
+// +kubebuilder:validation:Enum=OpenAPI;WSDL;JSONSchema;XSD;GraphQL;Other
+type SchemaFormat string
+
+// RateUnit is the period of a rate limit.
+//
+// +kubebuilder:validation:Enum=Second;Minute;Hour;Day
+type RateUnit string
+
+// URL is an absolute http or https URL.
+//
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=2048
+// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != ''",message="must be an absolute http or https URL, for example https://stnmt.soctrang.gov.vn/api/dat-dai"
+type URL string
+
+// SchemaReference points to the document that describes the service's data.
+type SchemaReference struct {
+	// format is the schema language: OpenAPI, WSDL, JSONSchema, XSD, GraphQL
+	// or Other.
+	Format SchemaFormat `json:"format"`
+
+	// url is where the schema document can be read.
+	URL URL `json:"url"`
+}
+
+// Backend is the Kubernetes Service that serves the data. Services without a
+// selector, backed by EndpointSlices that point at a virtual machine, are
+// fine.
+type Backend struct {
+	// serviceName is the name of the Service in the DataService's namespace.
+	ServiceName ObjectName `json:"serviceName"`
+
+	// port is the Service port that serves the data.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port int32 `json:"port"`
+}
+
+// Route is where the service is published on the LGSP gateway.
+type Route struct {
+	// pathPrefix is the path under the LGSP's public URL at which the service
+	// is reached. It defaults to /<agency>/<service>/<version>. It is an
+	// absolute, clean path: it starts with a slash, has no trailing slash,
+	// and no empty, "." or ".." segments.
+	// +optional
+	// +kubebuilder:validation:MinLength=2
+	// +kubebuilder:validation:MaxLength=256
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(/[A-Za-z0-9._~-]+)+$') && !self.split('/').exists(s, s == '.' || s == '..')",message="pathPrefix must be an absolute, clean URL path such as /so-tnmt/dat-dai/v1: it starts with /, has no trailing slash, no empty, '.' or '..' segments, and uses only letters, digits and . _ ~ -"
+	PathPrefix string `json:"pathPrefix,omitempty"`
+}
+
+// RateLimit caps how many requests one consumer may make.
+type RateLimit struct {
+	// requests is the number of requests allowed per unit.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000000
+	Requests int32 `json:"requests"`
+
+	// unit is the period over which requests are counted: Second, Minute,
+	// Hour or Day.
+	Unit RateUnit `json:"unit"`
+}
+
+// Consent is the provider's consent for one named agency to use the service.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.validFrom) || !has(self.validUntil) || self.validUntil > self.validFrom",message="validUntil must be later than validFrom"
+type Consent struct {
+	// agency is the name of the consumer's Agency.
+	Agency ObjectName `json:"agency"`
+
+	// documentRef cites the provider's decision to share with this agency.
+	DocumentRef DocumentReference `json:"documentRef"`
+
+	// validFrom is when the consent takes effect; absent means at once.
+	// +optional
+	ValidFrom *metav1.Time `json:"validFrom,omitempty"`
+
+	// validUntil is when the consent ends; absent means until the provider
+	// removes it.
+	// +optional
+	ValidUntil *metav1.Time `json:"validUntil,omitempty"`
+
+	// rateLimit caps this consumer's requests; absent means no cap beyond
+	// the gateway's own.
+	// +optional
+	RateLimit *RateLimit `json:"rateLimit,omitempty"`
+}
+
+// Access is who may use the service.
+//
+// +kubebuilder:validation:XValidation:rule="self.audience != 'Listed' || (has(self.consumers) && size(self.consumers) > 0)",message="audience Listed needs at least one entry in consumers: name the agencies that may use this service"
+type Access struct {
+	// audience is who may use the service: Public (open data, no
+	// credential), Province (every agency inside the province that holds an
+	// agreement) or Listed (only the agencies in consumers).
+	// +kubebuilder:default=Province
+	Audience Audience `json:"audience,omitempty"`
+
+	// consumers is the provider's consent for named agencies. It is required
+	// for audience Listed, and for every body outside the province whatever
+	// the audience (Điều 17.3).
+	// +optional
+	// +listType=map
+	// +listMapKey=agency
+	// +kubebuilder:validation:MaxItems=500
+	Consumers []Consent `json:"consumers,omitempty"`
+}
+
+// OpenData describes a Public service as open data (Điều 10).
+type OpenData struct {
+	// license is the licence under which the data is published, for example
+	// "CC-BY-4.0".
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=256
+	License string `json:"license"`
+
+	// lastUpdated is when the published data was last refreshed.
+	// +optional
+	LastUpdated *metav1.Time `json:"lastUpdated,omitempty"`
+
+	// refreshInterval is how often the data must be refreshed. Absent means
+	// the operator's default, three months under Điều 10.4.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('24h')",message="refreshInterval must be at least 24h"
+	RefreshInterval *metav1.Duration `json:"refreshInterval,omitempty"`
+}
+
+// Review records the provider's periodic review of the service (Điều 3.3).
+type Review struct {
+	// lastReviewed is when the service was last reviewed.
+	// +optional
+	LastReviewed *metav1.Time `json:"lastReviewed,omitempty"`
+
+	// documentRef cites the review's record.
+	// +optional
+	DocumentRef DocumentReference `json:"documentRef,omitempty"`
+}
+
+// DataServiceSpec describes a data service for the catalog and says how it is
+// served and who may use it.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.openData) || self.access.audience == 'Public'",message="openData describes open data and is only allowed with access.audience Public"
+// +kubebuilder:validation:XValidation:rule="self.access.audience != 'Public' || self.classification == 'Open'",message="only classification Open may have access.audience Public: Shared and Restricted data are used under agreements"
+// +kubebuilder:validation:XValidation:rule="self.classification != 'Restricted' || self.access.audience == 'Listed'",message="Restricted data may be shared only with the agencies the provider names: set access.audience to Listed"
+type DataServiceSpec struct {
+	// title is the service's name in the catalog, in Vietnamese with
+	// diacritics, for example "Tra cứu thông tin thửa đất".
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=256
+	Title string `json:"title"`
+
+	// description says what data the service gives and for what use.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	Description string `json:"description"`
+
+	// version is the service's interface version, for example "v1". It is
+	// part of the default route path.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9][A-Za-z0-9._-]*$')",message="version must start with a letter or digit and use only letters, digits and . _ -, for example v1 or 2.0"
+	Version string `json:"version"`
+
+	// protocol is the interface style: REST, SOAP, GraphQL, OData or File.
+	// +kubebuilder:default=REST
+	Protocol Protocol `json:"protocol,omitempty"`
+
+	// documentationURL is where people read how to use the service.
+	// +optional
+	DocumentationURL URL `json:"documentationURL,omitempty"`
+
+	// schema points to the document that describes the service's data.
+	// +optional
+	Schema *SchemaReference `json:"schema,omitempty"`
+
+	// dataOwner is who answers for the data. Absent means the agency's
+	// primary focal point.
+	// +optional
+	DataOwner *Contact `json:"dataOwner,omitempty"`
+
+	// updateFrequency is how often the data changes: Realtime, Daily,
+	// Weekly, Monthly, Quarterly, Yearly or Irregular.
+	// +optional
+	UpdateFrequency UpdateFrequency `json:"updateFrequency,omitempty"`
+
+	// tags are keywords for the catalog.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=20
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=64
+	Tags []string `json:"tags,omitempty"`
+
+	// classification is how sensitive the data is: Open, Shared or
+	// Restricted. State secrets are outside the sharing rules (Điều 1.2) and
+	// cannot be published.
+	Classification Classification `json:"classification"`
+
+	// backend is the Service in this namespace that serves the data.
+	Backend Backend `json:"backend"`
+
+	// route is where the service is published on the LGSP gateway.
+	// +optional
+	Route Route `json:"route,omitempty"`
+
+	// access is who may use the service.
+	Access Access `json:"access"`
+
+	// openData describes a Public service as open data.
+	// +optional
+	OpenData *OpenData `json:"openData,omitempty"`
+
+	// review records the provider's periodic review of the service.
+	// +optional
+	Review Review `json:"review,omitempty"`
+}
+
+// DataServiceStatus is what the operator observed of a data service.
+type DataServiceStatus struct {
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions describe the service's state: Accepted, RouteAccepted,
+	// NetworkIsolated, Ready, and the regulation's clocks ReviewDue and
+	// OpenDataStale.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// url is the public URL at which the service is reached through the
+	// LGSP gateway.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	URL string `json:"url,omitempty"`
+
+	// pathPrefix is the path prefix in effect: spec.route.pathPrefix, or the
+	// default derived from the agency, service and version.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	PathPrefix string `json:"pathPrefix,omitempty"`
+
+	// liveAgreements is the number of agreements whose credentials the
+	// gateway accepts for this service.
+	// +optional
+	LiveAgreements int32 `json:"liveAgreements,omitempty"`
+}
+
+// DataService is a data-sharing service (dịch vụ chia sẻ dữ liệu) that an
+// agency publishes in the catalog and through the LGSP gateway.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=dsvc,categories=datashare
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a DataService name is at most 63 characters: it is used in the route path and generated names"
+// +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
+// +kubebuilder:printcolumn:name="Audience",type=string,JSONPath=`.spec.access.audience`
+// +kubebuilder:printcolumn:name="Live",type=integer,JSONPath=`.status.liveAgreements`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type DataService struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec describes the service and who may use it.
+	Spec DataServiceSpec `json:"spec"`
+
+	// status is what the operator observed of the service.
+	// +optional
+	Status DataServiceStatus `json:"status,omitempty"`
+}
+
+// DataServiceList is a list of DataServices.
+//
+// +kubebuilder:object:root=true
+type DataServiceList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []DataService `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&DataService{}, &DataServiceList{})
+}

@@ -1,0 +1,154 @@
+package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// ServiceReference names the DataService an agreement uses.
+type ServiceReference struct {
+	// namespace is the provider agency's namespace.
+	Namespace ObjectName `json:"namespace"`
+
+	// name is the DataService's name.
+	Name ObjectName `json:"name"`
+}
+
+// CredentialPolicy says how the agreement's API key is managed.
+type CredentialPolicy struct {
+	// rotationInterval is how long a key is used before a new one is issued.
+	// The old key stays valid at the gateway for the operator's grace period.
+	// +kubebuilder:default="2160h"
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1h')",message="rotationInterval must be at least 1h"
+	RotationInterval *metav1.Duration `json:"rotationInterval,omitempty"`
+}
+
+// SharingAgreementSpec is the consumer's request to use a data service.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.validFrom) || !has(self.validUntil) || self.validUntil > self.validFrom",message="validUntil must be later than validFrom"
+type SharingAgreementSpec struct {
+	// service is the DataService to use. It cannot be changed after
+	// creation: using another service is another agreement.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="service cannot be changed after the agreement is created: create a new SharingAgreement for the other service"
+	Service ServiceReference `json:"service"`
+
+	// purpose says what the consumer uses the data for.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=1024
+	Purpose string `json:"purpose"`
+
+	// legalBasis cites the legal ground for using the data, for example
+	// "Nghị định 47/2020/NĐ-CP, Điều 10".
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	LegalBasis string `json:"legalBasis"`
+
+	// validFrom is when the agreement takes effect; absent means at once.
+	// +optional
+	ValidFrom *metav1.Time `json:"validFrom,omitempty"`
+
+	// validUntil is when the agreement ends; absent means until it is
+	// deleted or a consent ends.
+	// +optional
+	ValidUntil *metav1.Time `json:"validUntil,omitempty"`
+
+	// credentials says how the agreement's API key is managed.
+	// +optional
+	Credentials CredentialPolicy `json:"credentials,omitempty"`
+}
+
+// CredentialStatus describes the key currently issued for an agreement. It
+// never holds the key itself.
+type CredentialStatus struct {
+	// secretName is the Secret in the consumer's namespace that holds the
+	// key, the endpoint URL, the header to send the key in, and the expiry.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	SecretName string `json:"secretName,omitempty"`
+
+	// issuedAt is when the current key was issued.
+	// +optional
+	IssuedAt *metav1.Time `json:"issuedAt,omitempty"`
+
+	// nextRotationAt is when the next key will be issued.
+	// +optional
+	NextRotationAt *metav1.Time `json:"nextRotationAt,omitempty"`
+}
+
+// SharingAgreementStatus is what the operator observed of an agreement.
+type SharingAgreementStatus struct {
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions describe the agreement's state. The Ready condition's reason
+	// is the state (Active, AwaitingProviderConsent, Expired, ...) and its
+	// message says what is missing and who must act.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// consumerAgency is the Agency that claims the agreement's namespace.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	ConsumerAgency string `json:"consumerAgency,omitempty"`
+
+	// providerAgency is the Agency that claims the service's namespace.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	ProviderAgency string `json:"providerAgency,omitempty"`
+
+	// endpoint is the URL the consumer calls.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	Endpoint string `json:"endpoint,omitempty"`
+
+	// expiresAt is when the agreement stops being live unless something
+	// changes: the earliest end of the agreement, the provider's consent,
+	// the DIC's endorsement and the consumer's focal point appointment.
+	// +optional
+	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
+
+	// credential describes the key currently issued; it never holds the key.
+	// +optional
+	Credential CredentialStatus `json:"credential,omitempty"`
+}
+
+// SharingAgreement is a consumer agency's use of another agency's data
+// service (kết nối, khai thác dữ liệu). It lives in the consumer's namespace
+// and is live only when every party the rules require has consented.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=sag,categories=datashare
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a SharingAgreement name is at most 63 characters: it is used in generated Secret names"
+// +kubebuilder:printcolumn:name="Service",type=string,JSONPath=`.spec.service.name`
+// +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.spec.service.namespace`,priority=1
+// +kubebuilder:printcolumn:name="Consumer",type=string,JSONPath=`.status.consumerAgency`
+// +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Expires",type=date,JSONPath=`.status.expiresAt`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type SharingAgreement struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the consumer's request to use a data service.
+	Spec SharingAgreementSpec `json:"spec"`
+
+	// status is what the operator observed of the agreement.
+	// +optional
+	Status SharingAgreementStatus `json:"status,omitempty"`
+}
+
+// SharingAgreementList is a list of SharingAgreements.
+//
+// +kubebuilder:object:root=true
+type SharingAgreementList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []SharingAgreement `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&SharingAgreement{}, &SharingAgreementList{})
+}
