@@ -82,9 +82,9 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 		t.Fatal(err)
 	}
 	for field, want := range map[string]string{
-		"sharingagreements.spec.service":          "service is the DataService to use. It cannot be changed after",
-		"dataservices.spec.classification":        "State secrets are outside the sharing rules",
-		"agencies.spec.endorsements.validUntil":   "validUntil is when the endorsement ends",
+		"sharingagreements.spec.service":           "service is the DataService to use. It cannot be changed after",
+		"dataservices.spec.classification":         "State secrets are outside the sharing rules",
+		"agencies.spec.endorsements.validUntil":    "validUntil is when the endorsement ends",
 		"focalpoints.spec.appointment.documentRef": "documentRef cites the appointment decision",
 	} {
 		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "explain", field)
