@@ -1,0 +1,236 @@
+// Package config holds the operator's settings (DESIGN.md §4): which LGSP
+// Gateway to publish on, the public base URL, the coordinator agency, the
+// enforcement profile and the regulation's periods. Periods that a decree
+// sets are settings with the provincial regulation's values as defaults,
+// because decrees are amended over time.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// Enforcement is how the operator makes the gateway enforce agreements.
+type Enforcement string
+
+const (
+	// EnforcementEnvoyGateway writes Envoy Gateway SecurityPolicies with API
+	// key authentication.
+	EnforcementEnvoyGateway Enforcement = "envoy-gateway"
+	// EnforcementNone writes routes only; something else enforces access.
+	EnforcementNone Enforcement = "none"
+)
+
+// Defaults from the provincial regulation.
+const (
+	// DefaultReviewPeriod is the yearly review of every service (Điều 3.3).
+	DefaultReviewPeriod = 365 * 24 * time.Hour
+	// DefaultOpenDataRefresh is three months (Điều 10.4), as 90 days.
+	DefaultOpenDataRefresh = 90 * 24 * time.Hour
+	// DefaultKeyRotationGrace is how long a rotated key stays valid.
+	DefaultKeyRotationGrace = 24 * time.Hour
+)
+
+// GatewayRef names the LGSP Gateway and, optionally, its listener.
+type GatewayRef struct {
+	Namespace   string
+	Name        string
+	SectionName string
+}
+
+// String renders the reference as namespace/name[/section].
+func (g GatewayRef) String() string {
+	if g.SectionName == "" {
+		return g.Namespace + "/" + g.Name
+	}
+	return g.Namespace + "/" + g.Name + "/" + g.SectionName
+}
+
+// Set parses namespace/name or namespace/name/section.
+func (g *GatewayRef) Set(s string) error {
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		return fmt.Errorf("want namespace/name or namespace/name/listener, got %q", s)
+	}
+	ref := GatewayRef{Namespace: parts[0], Name: parts[1]}
+	if len(parts) == 3 {
+		ref.SectionName = parts[2]
+	}
+	for what, v := range map[string]string{"namespace": ref.Namespace, "name": ref.Name} {
+		if errs := validation.IsDNS1123Label(v); len(errs) > 0 {
+			return fmt.Errorf("gateway %s %q: %s", what, v, strings.Join(errs, "; "))
+		}
+	}
+	if len(parts) == 3 {
+		if errs := validation.IsDNS1123Subdomain(ref.SectionName); len(errs) > 0 {
+			return fmt.Errorf("listener %q: %s", ref.SectionName, strings.Join(errs, "; "))
+		}
+	}
+	*g = ref
+	return nil
+}
+
+// Config is the operator's configuration.
+type Config struct {
+	// Gateway is the LGSP Gateway that every route attaches to.
+	Gateway GatewayRef
+	// PublicBaseURL is the LGSP's public address; a service's URL is this
+	// plus its path prefix.
+	PublicBaseURL string
+	// CoordinatorAgency is the Agency of the Department of Information and
+	// Communications, whose focal points act province-wide.
+	CoordinatorAgency string
+	// Enforcement is the enforcement profile.
+	Enforcement Enforcement
+	// RequireAppraisal, when true, publishes only services that the DIC has
+	// appraised (Điều 14.1).
+	RequireAppraisal bool
+	// ReviewPeriod is how often a service must be reviewed.
+	ReviewPeriod time.Duration
+	// OpenDataRefresh is how often open data must be refreshed, unless a
+	// service says otherwise.
+	OpenDataRefresh time.Duration
+	// KeyRotationGrace is how long a rotated key stays valid at the gateway.
+	KeyRotationGrace time.Duration
+
+	// MetricsAddr is where metrics are served; "0" disables them.
+	MetricsAddr string
+	// SecureMetrics serves metrics over HTTPS with Kubernetes authn/authz.
+	SecureMetrics bool
+	// ProbeAddr is where /healthz and /readyz are served.
+	ProbeAddr string
+	// LeaderElect enables leader election, so that one replica writes.
+	LeaderElect bool
+	// LeaderElectionNamespace holds the lease; empty means the namespace the
+	// operator runs in.
+	LeaderElectionNamespace string
+}
+
+// Default returns the configuration with every default applied.
+func Default() Config {
+	return Config{
+		Gateway:          GatewayRef{Namespace: "lgsp-system", Name: "lgsp"},
+		PublicBaseURL:    "https://lgsp.soctrang.gov.vn",
+		Enforcement:      EnforcementEnvoyGateway,
+		RequireAppraisal: true,
+		ReviewPeriod:     DefaultReviewPeriod,
+		OpenDataRefresh:  DefaultOpenDataRefresh,
+		KeyRotationGrace: DefaultKeyRotationGrace,
+		MetricsAddr:      ":8443",
+		SecureMetrics:    true,
+		ProbeAddr:        ":8081",
+		LeaderElect:      true,
+	}
+}
+
+// Bind registers a flag for every setting on fs, with c's values as
+// defaults.
+func (c *Config) Bind(fs *flag.FlagSet) {
+	fs.Var(&c.Gateway, "lgsp-gateway", "the LGSP Gateway that routes attach to, as namespace/name or namespace/name/listener")
+	fs.StringVar(&c.PublicBaseURL, "public-base-url", c.PublicBaseURL, "the LGSP's public base URL; a service's URL is this plus its path")
+	fs.StringVar(&c.CoordinatorAgency, "coordinator-agency", c.CoordinatorAgency, "the name of the Agency of the Department of Information and Communications (required)")
+	fs.Var(enforcementFlag{&c.Enforcement}, "enforcement", "enforcement profile: envoy-gateway (SecurityPolicies with API keys) or none (routes only)")
+	fs.BoolVar(&c.RequireAppraisal, "require-appraisal", c.RequireAppraisal, "publish only services that the DIC has appraised (Điều 14.1)")
+	fs.DurationVar(&c.ReviewPeriod, "review-period", c.ReviewPeriod, "how often each service must be reviewed (Điều 3.3)")
+	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
+	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
+	fs.StringVar(&c.MetricsAddr, "metrics-bind-address", c.MetricsAddr, "address of the metrics endpoint; 0 disables it")
+	fs.BoolVar(&c.SecureMetrics, "metrics-secure", c.SecureMetrics, "serve metrics over HTTPS, allowed only to callers that Kubernetes RBAC lets read /metrics")
+	fs.StringVar(&c.ProbeAddr, "health-probe-bind-address", c.ProbeAddr, "address of the /healthz and /readyz endpoints")
+	fs.BoolVar(&c.LeaderElect, "leader-elect", c.LeaderElect, "elect a leader, so that only one replica writes")
+	fs.StringVar(&c.LeaderElectionNamespace, "leader-election-namespace", c.LeaderElectionNamespace, "namespace of the leader-election lease; empty means the operator's own")
+}
+
+// Validate checks every setting and returns one error that names each bad
+// flag and what is wrong with it.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(flagName, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("--%s: %s", flagName, fmt.Sprintf(format, args...)))
+	}
+
+	if c.Gateway.Name == "" || c.Gateway.Namespace == "" {
+		bad("lgsp-gateway", "is required, as namespace/name of the LGSP Gateway")
+	}
+	if err := validateBaseURL(c.PublicBaseURL); err != nil {
+		bad("public-base-url", "%v", err)
+	}
+	switch {
+	case c.CoordinatorAgency == "":
+		bad("coordinator-agency", "is required: the name of the Agency of the Department of Information and Communications, for example so-tttt")
+	default:
+		if msgs := validation.IsDNS1123Label(c.CoordinatorAgency); len(msgs) > 0 {
+			bad("coordinator-agency", "%q is not an Agency name: %s", c.CoordinatorAgency, strings.Join(msgs, "; "))
+		}
+	}
+	if c.Enforcement != EnforcementEnvoyGateway && c.Enforcement != EnforcementNone {
+		bad("enforcement", "%q is not a profile: use envoy-gateway or none", c.Enforcement)
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+		min  time.Duration
+	}{
+		{"review-period", c.ReviewPeriod, 24 * time.Hour},
+		{"open-data-refresh", c.OpenDataRefresh, 24 * time.Hour},
+		{"key-rotation-grace", c.KeyRotationGrace, 0},
+	} {
+		if d.v < d.min {
+			bad(d.flag, "%s is too short: the least is %s", d.v, d.min)
+		}
+	}
+	if c.ProbeAddr == "" {
+		bad("health-probe-bind-address", "is required: the kubelet's probes need it")
+	}
+	if c.MetricsAddr == "" {
+		bad("metrics-bind-address", "is empty: give an address such as :8443, or 0 to disable metrics")
+	}
+	if c.LeaderElectionNamespace != "" {
+		if msgs := validation.IsDNS1123Label(c.LeaderElectionNamespace); len(msgs) > 0 {
+			bad("leader-election-namespace", "%q: %s", c.LeaderElectionNamespace, strings.Join(msgs, "; "))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validateBaseURL accepts an absolute http or https URL with no query,
+// fragment or trailing slash, so that base + path prefix is a clean URL.
+func validateBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return errors.New("is required, for example https://lgsp.soctrang.gov.vn")
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %v", raw, err)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%q must start with https:// (or http://)", raw)
+	case u.Host == "":
+		return fmt.Errorf("%q has no host", raw)
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+		return fmt.Errorf("%q must not have a query or fragment", raw)
+	case strings.HasSuffix(u.Path, "/"):
+		return fmt.Errorf("%q must not end with a slash: service paths are appended to it", raw)
+	}
+	return nil
+}
+
+// enforcementFlag lets flag.Var parse an Enforcement.
+type enforcementFlag struct{ e *Enforcement }
+
+func (f enforcementFlag) String() string {
+	if f.e == nil {
+		return ""
+	}
+	return string(*f.e)
+}
+
+func (f enforcementFlag) Set(s string) error {
+	*f.e = Enforcement(s)
+	return nil
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+// buildOperator compiles this command once for the tests below.
+func buildOperator(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "datashare-operator")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestBadFlagsStopTheOperatorWithTheFlagNamed checks that a bad setting is
+// refused at start-up, before the operator touches the cluster.
+func TestBadFlagsStopTheOperatorWithTheFlagNamed(t *testing.T) {
+	bin := buildOperator(t)
+	cmd := exec.Command(bin, "--coordinator-agency=", "--enforcement=istio", "--public-base-url=lgsp.soctrang.gov.vn")
+	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent")
+	out, err := cmd.CombinedOutput()
+	exitErr, ok := err.(*exec.ExitError)
+	if !ok || exitErr.ExitCode() != 2 {
+		t.Fatalf("want exit code 2, got %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"--coordinator-agency: is required",
+		`--enforcement: "istio" is not a profile`,
+		`--public-base-url: "lgsp.soctrang.gov.vn" must start with https://`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestOperatorStartsWithProbesMetricsAndLeaderElection runs the built
+// operator against a real API server.
+func TestOperatorStartsWithProbesMetricsAndLeaderElection(t *testing.T) {
+	bin := buildOperator(t)
+	env, err := testenv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+
+	user, err := env.AddUser(envtest.User{Name: "operator", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig, err := user.KubeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfigPath := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kubeconfigPath, kubeconfig, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k8s, err := client.New(env.Config, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "datashare-system"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	probeAddr, metricsAddr := freeAddr(t), freeAddr(t)
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "--kubeconfig="+kubeconfigPath, "--coordinator-agency=so-tttt",
+		"--health-probe-bind-address="+probeAddr, "--metrics-bind-address="+metricsAddr,
+		"--leader-elect=true", "--leader-election-namespace=datashare-system")
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("operator output:\n%s", logs.String())
+		}
+	})
+
+	for _, path := range []string{"/healthz", "/readyz"} {
+		waitFor(t, path+" answers 200", func() bool {
+			resp, err := http.Get("http://" + probeAddr + path)
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusOK
+		})
+	}
+
+	waitFor(t, "the leader-election lease is held", func() bool {
+		lease := &coordinationv1.Lease{}
+		err := k8s.Get(ctx, client.ObjectKey{Namespace: "datashare-system", Name: leaderElectionID}, lease)
+		return err == nil && lease.Spec.HolderIdentity != nil && *lease.Spec.HolderIdentity != ""
+	})
+
+	// Metrics are served over HTTPS to authorized callers only: a caller
+	// with no credentials is turned away.
+	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	var status int
+	waitFor(t, "the metrics endpoint answers", func() bool {
+		resp, err := insecure.Get("https://" + metricsAddr + "/metrics")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		status = resp.StatusCode
+		return true
+	})
+	if status != http.StatusUnauthorized && status != http.StatusForbidden {
+		t.Fatalf("an anonymous caller got %d from /metrics; want 401 or 403", status)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
