@@ -1,0 +1,58 @@
+// Package conditions sets metav1.Conditions the way every kind of this API
+// uses them: typed condition types and reasons, observedGeneration on each
+// condition, and the transition time kept while the status stays the same.
+package conditions
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+// Condition is one condition to set, before it gets its generation.
+type Condition struct {
+	Type    v1alpha1.ConditionType
+	Status  metav1.ConditionStatus
+	Reason  v1alpha1.ConditionReason
+	Message string
+}
+
+// True builds a Condition whose status is True.
+func True(t v1alpha1.ConditionType, r v1alpha1.ConditionReason, msg string) Condition {
+	return Condition{Type: t, Status: metav1.ConditionTrue, Reason: r, Message: msg}
+}
+
+// False builds a Condition whose status is False.
+func False(t v1alpha1.ConditionType, r v1alpha1.ConditionReason, msg string) Condition {
+	return Condition{Type: t, Status: metav1.ConditionFalse, Reason: r, Message: msg}
+}
+
+// Unknown builds a Condition whose status is Unknown.
+func Unknown(t v1alpha1.ConditionType, r v1alpha1.ConditionReason, msg string) Condition {
+	return Condition{Type: t, Status: metav1.ConditionUnknown, Reason: r, Message: msg}
+}
+
+// Set writes c into conds for the given generation. The transition time
+// changes only when the status does, so an unchanged world leaves conds
+// byte-for-byte equal.
+func Set(conds *[]metav1.Condition, generation int64, c Condition, now metav1.Time) {
+	meta.SetStatusCondition(conds, metav1.Condition{
+		Type:               string(c.Type),
+		Status:             c.Status,
+		Reason:             string(c.Reason),
+		Message:            c.Message,
+		ObservedGeneration: generation,
+		LastTransitionTime: now,
+	})
+}
+
+// IsTrue reports whether the condition of type t is True.
+func IsTrue(conds []metav1.Condition, t v1alpha1.ConditionType) bool {
+	return meta.IsStatusConditionTrue(conds, string(t))
+}
+
+// Get returns the condition of type t, or nil.
+func Get(conds []metav1.Condition, t v1alpha1.ConditionType) *metav1.Condition {
+	return meta.FindStatusCondition(conds, string(t))
+}

@@ -1,0 +1,119 @@
+package registry
+
+import (
+	"fmt"
+	"time"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+// ActivePrimary returns the agency's primary focal point among fps: the
+// oldest whose role is Primary and whose appointment is in effect at now.
+// It returns nil when there is none.
+func ActivePrimary(fps []v1alpha1.FocalPoint, now time.Time) *v1alpha1.FocalPoint {
+	return oldest(activeWithRole(fps, v1alpha1.RolePrimary, now))
+}
+
+// ActiveNames lists the names of the focal points active at now, the
+// primary first and the rest by name. Duplicate primaries are left out:
+// they hold no rights.
+func ActiveNames(fps []v1alpha1.FocalPoint, now time.Time) []string {
+	var names []string
+	if p := ActivePrimary(fps, now); p != nil {
+		names = append(names, p.Name)
+	}
+	for _, fp := range activeWithRole(fps, v1alpha1.RoleDeputy, now) {
+		names = append(names, fp.Name)
+	}
+	return names
+}
+
+// NextAppointmentChange is the earliest moment at which any of fps becomes
+// active or stops being active; zero when none will.
+func NextAppointmentChange(fps []v1alpha1.FocalPoint, now time.Time) time.Time {
+	var next time.Time
+	for i := range fps {
+		next = earliest(next, AppointmentAt(&fps[i], now).Next)
+	}
+	return next
+}
+
+// activeWithRole returns the focal points of a role that are active at now,
+// sorted by name.
+func activeWithRole(fps []v1alpha1.FocalPoint, role v1alpha1.FocalPointRole, now time.Time) []*v1alpha1.FocalPoint {
+	var out []*v1alpha1.FocalPoint
+	for i := range fps {
+		fp := &fps[i]
+		if fp.DeletionTimestamp == nil && fp.Spec.Role == role && AppointmentAt(fp, now).Active {
+			out = append(out, fp)
+		}
+	}
+	return out
+}
+
+// FocalPointDecision is what the operator makes of one focal point.
+type FocalPointDecision struct {
+	// Activity is the appointment's state.
+	Activity Activity
+	// Grant is true when the focal point's subjects get its rights.
+	Grant bool
+	// ProvinceLevel is true for a focal point of the coordinator agency,
+	// whose rights are province-wide.
+	ProvinceLevel bool
+	// Reason and Message are those of the Ready condition.
+	Reason  v1alpha1.ConditionReason
+	Message string
+	// Next is when the decision may change by the clock alone; zero when
+	// it never will.
+	Next time.Time
+}
+
+// FocalPointInputs is what a focal point's decision depends on.
+type FocalPointInputs struct {
+	FocalPoint *v1alpha1.FocalPoint
+	// Agency is the Agency that holds the focal point's namespace, or nil.
+	Agency *v1alpha1.Agency
+	// Peers are all focal points in the namespace, this one included.
+	Peers []v1alpha1.FocalPoint
+	// CoordinatorAgency is the name of the DIC's Agency.
+	CoordinatorAgency string
+	Now               time.Time
+}
+
+// DecideFocalPoint says whether a focal point holds its rights, and why.
+func DecideFocalPoint(in FocalPointInputs) FocalPointDecision {
+	fp := in.FocalPoint
+	d := FocalPointDecision{
+		Activity: AppointmentAt(fp, in.Now),
+		// Another focal point's appointment starting or ending can make
+		// this one a duplicate primary or release it from being one.
+		Next: NextAppointmentChange(in.Peers, in.Now),
+	}
+	switch {
+	case in.Agency == nil:
+		d.Reason = v1alpha1.ReasonNoAgency
+		d.Message = fmt.Sprintf("no Agency claims namespace %s: the DIC (Sở TT&TT) must register this agency with spec.namespace: %s", fp.Namespace, fp.Namespace)
+		return d
+	case !d.Activity.Active:
+		d.Reason = d.Activity.Reason
+		d.Message = d.Activity.Message
+		return d
+	}
+	if fp.Spec.Role == v1alpha1.RolePrimary {
+		if holder := ActivePrimary(in.Peers, in.Now); holder != nil && holder.Name != fp.Name {
+			d.Reason = v1alpha1.ReasonDuplicatePrimary
+			d.Message = fmt.Sprintf("focal point %s is already the active primary of agency %s (appointed earlier): end one of the two appointments, or make this one a Deputy",
+				holder.Name, in.Agency.Name)
+			return d
+		}
+	}
+	d.Grant = true
+	d.ProvinceLevel = in.Agency.Name == in.CoordinatorAgency
+	d.Reason = v1alpha1.ReasonReady
+	scope := "in namespace " + fp.Namespace
+	if d.ProvinceLevel {
+		scope = "province-wide, as a focal point of the coordinator agency"
+	}
+	d.Message = fmt.Sprintf("%s %s of agency %s holds its rights %s; %s", fp.Spec.Role, fp.Name, in.Agency.Name, scope, d.Activity.Message)
+	return d
+}

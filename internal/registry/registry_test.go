@@ -1,0 +1,218 @@
+package registry
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+func at(d time.Duration) time.Time { return t0.Add(d) }
+
+func mt(t time.Time) *metav1.Time { m := metav1.NewTime(t); return &m }
+
+// focalPoint builds a focal point created at created, appointed from..until
+// (until zero means open-ended).
+func focalPoint(name string, role v1alpha1.FocalPointRole, created, from, until time.Time) v1alpha1.FocalPoint {
+	fp := v1alpha1.FocalPoint{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "so-tnmt", CreationTimestamp: metav1.NewTime(created)},
+		Spec: v1alpha1.FocalPointSpec{
+			Role:        role,
+			Appointment: v1alpha1.Appointment{DocumentRef: "QĐ 1", ValidFrom: metav1.NewTime(from)},
+		},
+	}
+	if !until.IsZero() {
+		fp.Spec.Appointment.ValidUntil = mt(until)
+	}
+	return fp
+}
+
+func agency(name, ns string, created time.Time) v1alpha1.Agency {
+	return v1alpha1.Agency{
+		ObjectMeta: metav1.ObjectMeta{Name: name, CreationTimestamp: metav1.NewTime(created)},
+		Spec:       v1alpha1.AgencySpec{Namespace: v1alpha1.ObjectName(ns), Level: v1alpha1.LevelDepartment},
+	}
+}
+
+func TestAppointmentAt(t *testing.T) {
+	cases := []struct {
+		name       string
+		from       time.Time
+		until      time.Time
+		now        time.Time
+		wantActive bool
+		wantReason v1alpha1.ConditionReason
+		wantNext   time.Time
+	}{
+		{"before the start", at(time.Hour), time.Time{}, t0, false, v1alpha1.ReasonAppointmentNotStarted, at(time.Hour)},
+		{"exactly at the start", t0, time.Time{}, t0, true, v1alpha1.ReasonAppointed, time.Time{}},
+		{"inside an open-ended window", at(-time.Hour), time.Time{}, t0, true, v1alpha1.ReasonAppointed, time.Time{}},
+		{"inside a closed window", at(-time.Hour), at(time.Hour), t0, true, v1alpha1.ReasonAppointed, at(time.Hour)},
+		{"exactly at the end", at(-time.Hour), t0, t0, false, v1alpha1.ReasonAppointmentEnded, time.Time{}},
+		{"after the end", at(-2 * time.Hour), at(-time.Hour), t0, false, v1alpha1.ReasonAppointmentEnded, time.Time{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fp := focalPoint("a", v1alpha1.RolePrimary, at(-time.Hour), tc.from, tc.until)
+			got := AppointmentAt(&fp, tc.now)
+			if got.Active != tc.wantActive || got.Reason != tc.wantReason || !got.Next.Equal(tc.wantNext) {
+				t.Fatalf("got active=%v reason=%s next=%v; want %v %s %v", got.Active, got.Reason, got.Next, tc.wantActive, tc.wantReason, tc.wantNext)
+			}
+			if !strings.Contains(got.Message, "QĐ 1") {
+				t.Errorf("message does not cite the appointment: %q", got.Message)
+			}
+		})
+	}
+}
+
+func TestActivePrimaryAndNames(t *testing.T) {
+	old, newer := at(-48*time.Hour), at(-24*time.Hour)
+	deleting := focalPoint("dang-xoa", v1alpha1.RolePrimary, at(-72*time.Hour), old, time.Time{})
+	deleting.DeletionTimestamp = mt(t0)
+	cases := []struct {
+		name        string
+		fps         []v1alpha1.FocalPoint
+		wantPrimary string
+		wantNames   []string
+	}{
+		{"none", nil, "", nil},
+		{"deputy only", []v1alpha1.FocalPoint{focalPoint("d", v1alpha1.RoleDeputy, old, old, time.Time{})}, "", []string{"d"}},
+		{"one primary and a deputy", []v1alpha1.FocalPoint{
+			focalPoint("d", v1alpha1.RoleDeputy, old, old, time.Time{}),
+			focalPoint("p", v1alpha1.RolePrimary, newer, old, time.Time{}),
+		}, "p", []string{"p", "d"}},
+		{"two primaries: the older keeps it", []v1alpha1.FocalPoint{
+			focalPoint("moi", v1alpha1.RolePrimary, newer, old, time.Time{}),
+			focalPoint("cu", v1alpha1.RolePrimary, old, old, time.Time{}),
+		}, "cu", []string{"cu"}},
+		{"two primaries created in the same second: by name", []v1alpha1.FocalPoint{
+			focalPoint("b", v1alpha1.RolePrimary, old, old, time.Time{}),
+			focalPoint("a", v1alpha1.RolePrimary, old, old, time.Time{}),
+		}, "a", []string{"a"}},
+		{"an ended primary does not count", []v1alpha1.FocalPoint{
+			focalPoint("het-han", v1alpha1.RolePrimary, old, old, at(-time.Hour)),
+			focalPoint("p", v1alpha1.RolePrimary, newer, old, time.Time{}),
+		}, "p", []string{"p"}},
+		{"a primary being deleted does not count", []v1alpha1.FocalPoint{
+			deleting, focalPoint("p", v1alpha1.RolePrimary, newer, old, time.Time{}),
+		}, "p", []string{"p"}},
+		{"a future primary does not count yet", []v1alpha1.FocalPoint{
+			focalPoint("sap-toi", v1alpha1.RolePrimary, old, at(time.Hour), time.Time{}),
+		}, "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if p := ActivePrimary(tc.fps, t0); p != nil {
+				got = p.Name
+			}
+			if got != tc.wantPrimary {
+				t.Errorf("primary %q, want %q", got, tc.wantPrimary)
+			}
+			if names := ActiveNames(tc.fps, t0); strings.Join(names, ",") != strings.Join(tc.wantNames, ",") {
+				t.Errorf("names %v, want %v", names, tc.wantNames)
+			}
+		})
+	}
+}
+
+func TestDecideFocalPoint(t *testing.T) {
+	old, newer := at(-48*time.Hour), at(-24*time.Hour)
+	tnmt := agency("so-tnmt", "so-tnmt", old)
+	tttt := agency("so-tttt", "so-tnmt", old)
+	primary := focalPoint("p", v1alpha1.RolePrimary, old, old, at(2*time.Hour))
+	second := focalPoint("p2", v1alpha1.RolePrimary, newer, old, time.Time{})
+	deputy := focalPoint("d", v1alpha1.RoleDeputy, newer, old, time.Time{})
+	future := focalPoint("f", v1alpha1.RoleDeputy, newer, at(time.Hour), time.Time{})
+	ended := focalPoint("e", v1alpha1.RoleDeputy, newer, old, at(-time.Hour))
+
+	cases := []struct {
+		name          string
+		fp            v1alpha1.FocalPoint
+		agency        *v1alpha1.Agency
+		peers         []v1alpha1.FocalPoint
+		wantGrant     bool
+		wantProvince  bool
+		wantReason    v1alpha1.ConditionReason
+		wantNext      time.Time
+		wantInMessage string
+	}{
+		{"no agency claims the namespace", primary, nil, nil, false, false, v1alpha1.ReasonNoAgency, time.Time{}, "the DIC (Sở TT&TT) must register this agency"},
+		{"appointment not started", future, &tnmt, []v1alpha1.FocalPoint{future}, false, false, v1alpha1.ReasonAppointmentNotStarted, at(time.Hour), "starts at"},
+		{"appointment ended", ended, &tnmt, []v1alpha1.FocalPoint{ended}, false, false, v1alpha1.ReasonAppointmentEnded, time.Time{}, "ended at"},
+		{"the primary", primary, &tnmt, []v1alpha1.FocalPoint{primary, second}, true, false, v1alpha1.ReasonReady, at(2 * time.Hour), "in namespace so-tnmt"},
+		{"a second primary is a duplicate until the first ends", second, &tnmt, []v1alpha1.FocalPoint{primary, second}, false, false, v1alpha1.ReasonDuplicatePrimary, at(2 * time.Hour), "p is already the active primary of agency so-tnmt"},
+		{"a deputy beside the primary", deputy, &tnmt, []v1alpha1.FocalPoint{primary, deputy}, true, false, v1alpha1.ReasonReady, at(2 * time.Hour), "Deputy d"},
+		{"the coordinator's focal point is province-level", deputy, &tttt, []v1alpha1.FocalPoint{deputy}, true, true, v1alpha1.ReasonReady, time.Time{}, "province-wide"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := DecideFocalPoint(FocalPointInputs{FocalPoint: &tc.fp, Agency: tc.agency, Peers: tc.peers, CoordinatorAgency: "so-tttt", Now: t0})
+			if d.Grant != tc.wantGrant || d.ProvinceLevel != tc.wantProvince || d.Reason != tc.wantReason || !d.Next.Equal(tc.wantNext) {
+				t.Fatalf("got grant=%v province=%v reason=%s next=%v; want %v %v %s %v",
+					d.Grant, d.ProvinceLevel, d.Reason, d.Next, tc.wantGrant, tc.wantProvince, tc.wantReason, tc.wantNext)
+			}
+			if !strings.Contains(d.Message, tc.wantInMessage) {
+				t.Errorf("message %q does not contain %q", d.Message, tc.wantInMessage)
+			}
+		})
+	}
+}
+
+func TestDecideAgency(t *testing.T) {
+	old, newer := at(-48*time.Hour), at(-24*time.Hour)
+	holder := agency("so-tnmt", "so-tnmt", old)
+	latecomer := agency("so-tnmt-2", "so-tnmt", newer)
+	sameSecond := agency("a-so-tnmt", "so-tnmt", old)
+	primary := focalPoint("p", v1alpha1.RolePrimary, old, old, at(3*time.Hour))
+	deputy := focalPoint("d", v1alpha1.RoleDeputy, old, old, time.Time{})
+	future := focalPoint("f", v1alpha1.RolePrimary, old, at(time.Hour), time.Time{})
+
+	cases := []struct {
+		name          string
+		agency        v1alpha1.Agency
+		nsExists      bool
+		claimants     []v1alpha1.Agency
+		fps           []v1alpha1.FocalPoint
+		wantReady     bool
+		wantReason    v1alpha1.ConditionReason
+		wantNames     []string
+		wantNext      time.Time
+		wantInMessage string
+	}{
+		{"claimed by an older agency", latecomer, true, []v1alpha1.Agency{holder, latecomer}, []v1alpha1.FocalPoint{primary},
+			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{}, "already held by agency so-tnmt"},
+		{"claimed in the same second: by name", holder, true, []v1alpha1.Agency{holder, sameSecond}, []v1alpha1.FocalPoint{primary},
+			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{}, "already held by agency a-so-tnmt"},
+		{"the holder keeps it", holder, true, []v1alpha1.Agency{holder, latecomer}, []v1alpha1.FocalPoint{primary},
+			true, v1alpha1.ReasonReady, []string{"p"}, at(3 * time.Hour), "p is the active primary"},
+		{"namespace missing", holder, false, []v1alpha1.Agency{holder}, nil,
+			false, v1alpha1.ReasonNamespaceNotFound, nil, time.Time{}, "the DIC must create it"},
+		{"no focal point", holder, true, []v1alpha1.Agency{holder}, nil,
+			false, v1alpha1.ReasonNoFocalPoint, nil, time.Time{}, "must commit a FocalPoint with role Primary in namespace so-tnmt"},
+		{"a deputy is not enough", holder, true, []v1alpha1.Agency{holder}, []v1alpha1.FocalPoint{deputy},
+			false, v1alpha1.ReasonNoFocalPoint, []string{"d"}, time.Time{}, "no active primary"},
+		{"a primary appointed from later", holder, true, []v1alpha1.Agency{holder}, []v1alpha1.FocalPoint{future, deputy},
+			false, v1alpha1.ReasonNoFocalPoint, []string{"d"}, at(time.Hour), "no active primary"},
+		{"primary and deputy", holder, true, []v1alpha1.Agency{holder}, []v1alpha1.FocalPoint{deputy, primary},
+			true, v1alpha1.ReasonReady, []string{"p", "d"}, at(3 * time.Hour), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := DecideAgency(AgencyInputs{Agency: &tc.agency, NamespaceExists: tc.nsExists, Claimants: tc.claimants, FocalPoints: tc.fps, Now: t0})
+			if d.Ready != tc.wantReady || d.Reason != tc.wantReason || !d.Next.Equal(tc.wantNext) ||
+				strings.Join(d.FocalPoints, ",") != strings.Join(tc.wantNames, ",") {
+				t.Fatalf("got ready=%v reason=%s next=%v names=%v; want %v %s %v %v",
+					d.Ready, d.Reason, d.Next, d.FocalPoints, tc.wantReady, tc.wantReason, tc.wantNext, tc.wantNames)
+			}
+			if !strings.Contains(d.Message, tc.wantInMessage) {
+				t.Errorf("message %q does not contain %q", d.Message, tc.wantInMessage)
+			}
+		})
+	}
+}
