@@ -216,3 +216,30 @@ func TestDecideAgency(t *testing.T) {
 		})
 	}
 }
+
+func TestCountAgreements(t *testing.T) {
+	withState := func(reason string) v1alpha1.SharingAgreement {
+		sa := v1alpha1.SharingAgreement{}
+		if reason != "" {
+			sa.Status.Conditions = []metav1.Condition{{Type: "Ready", Status: metav1.ConditionFalse, Reason: reason}}
+		}
+		return sa
+	}
+	got := CountAgreements([]v1alpha1.SharingAgreement{
+		withState("Active"), withState("Active"), withState("Expired"), withState(""),
+	})
+	if got.Total != 4 || got.Active != 2 || got.ByState["Active"] != 2 || got.ByState["Expired"] != 1 || got.ByState["Reconciling"] != 1 {
+		t.Fatalf("unexpected counts %+v", got)
+	}
+	if empty := CountAgreements(nil); empty.Total != 0 || empty.ByState != nil {
+		t.Fatalf("no agreements must count nothing: %+v", empty)
+	}
+}
+
+func TestCountReadyServices(t *testing.T) {
+	ready := v1alpha1.DataService{Status: v1alpha1.DataServiceStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}}}
+	notReady := v1alpha1.DataService{Status: v1alpha1.DataServiceStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionFalse, Reason: "BackendNotFound"}}}}
+	if n := CountReadyServices([]v1alpha1.DataService{ready, notReady, {}}); n != 1 {
+		t.Fatalf("got %d ready, want 1", n)
+	}
+}

@@ -1,0 +1,45 @@
+package v1alpha1
+
+// Labels on the objects the operator writes, so that
+// `kubectl get <kind> -l <label>=<value>` finds everything for one agency,
+// focal point, service or agreement.
+const (
+	// LabelManagedBy marks every object the operator writes; the operator's
+	// Secret cache is restricted to objects with this label.
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// ManagedByOperator is the value of LabelManagedBy.
+	ManagedByOperator = "datashare-operator"
+
+	// LabelAgency names the Agency an object belongs to.
+	LabelAgency = "datashare.lgsp.vn/agency"
+	// LabelFocalPoint names the FocalPoint whose rights an RBAC binding
+	// grants.
+	LabelFocalPoint = "datashare.lgsp.vn/focal-point"
+	// LabelFocalPointNamespace is the namespace of that FocalPoint, on
+	// cluster-scoped bindings.
+	LabelFocalPointNamespace = "datashare.lgsp.vn/focal-point-namespace"
+
+	// LabelCredential marks a Secret the operator issues: CredentialConsumer
+	// for the consumer's copy of a key, CredentialGateway for the key the
+	// gateway checks.
+	LabelCredential = "datashare.lgsp.vn/credential"
+	// CredentialConsumer is the LabelCredential value of a consumer's Secret.
+	CredentialConsumer = "consumer"
+	// CredentialGateway is the LabelCredential value of a gateway-side key.
+	CredentialGateway = "gateway"
+)
+
+// ClusterRoles that the project ships and the operator binds.
+const (
+	// FocalPointClusterRole lets a focal point manage its agency's
+	// DataServices and SharingAgreements and read its FocalPoints, in the
+	// namespace where it is bound.
+	FocalPointClusterRole = "datashare-focal-point"
+	// ProvinceFocalPointClusterRole lets a focal point of the coordinator
+	// agency read every sharing object and manage Agencies.
+	ProvinceFocalPointClusterRole = "datashare-province-focal-point"
+	// IssuedCredentialsRole is the Role, in each agency namespace, that
+	// lets the agency's focal points read the consumer credential Secrets
+	// issued there, by name, and nothing else.
+	IssuedCredentialsRole = "datashare-issued-credentials"
+)

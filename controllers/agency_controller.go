@@ -1,0 +1,205 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// AgencyReconciler keeps each Agency's status true to the world: whether it
+// holds its namespace and has an active primary focal point, and the counts
+// of its services and agreements. In the namespace it holds, it keeps the
+// Role that lets its focal points read the credentials issued there.
+type AgencyReconciler struct {
+	client.Client
+	Options
+	Recorder events.EventRecorder
+}
+
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=agencies,verbs=get;list;watch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=agencies/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints;dataservices;sharingagreements,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles,verbs=get;list;watch;create;update;patch;delete
+
+// Reconcile computes one Agency's status.
+func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	agency := &v1alpha1.Agency{}
+	if err := r.Get(ctx, req.NamespacedName, agency); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if agency.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	now := r.now()
+	ns := string(agency.Spec.Namespace)
+
+	nsExists, err := namespaceExists(ctx, r.Client, ns)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	claims, err := claimants(ctx, r.Client, ns)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	fps := &v1alpha1.FocalPointList{}
+	if err := r.List(ctx, fps, client.InNamespace(ns)); err != nil {
+		return ctrl.Result{}, err
+	}
+	decision := registry.DecideAgency(registry.AgencyInputs{
+		Agency: agency, NamespaceExists: nsExists, Claimants: claims, FocalPoints: fps.Items, Now: now,
+	})
+
+	status := agency.Status.DeepCopy()
+	status.ObservedGeneration = agency.Generation
+	status.FocalPoints = decision.FocalPoints
+	holds := decision.Reason != v1alpha1.ReasonNamespaceClaimed && nsExists
+	if holds {
+		if err := r.applyCredentialsRole(ctx, agency); err != nil {
+			return ctrl.Result{}, err
+		}
+		if err := r.count(ctx, ns, status); err != nil {
+			return ctrl.Result{}, err
+		}
+	} else {
+		status.ServicesProvided, status.ServicesReady = 0, 0
+		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
+	}
+	ready := conditions.False(v1alpha1.ConditionReady, decision.Reason, decision.Message)
+	if decision.Ready {
+		ready = conditions.True(v1alpha1.ConditionReady, decision.Reason, decision.Message)
+	}
+	conditions.Set(&status.Conditions, agency.Generation, ready, metav1.NewTime(now))
+
+	if err := r.writeStatus(ctx, agency, status); err != nil {
+		return ctrl.Result{}, err
+	}
+	return requeueAt(decision.Next, now), nil
+}
+
+// count fills the counts of the agency's services and agreements.
+func (r *AgencyReconciler) count(ctx context.Context, ns string, status *v1alpha1.AgencyStatus) error {
+	services := &v1alpha1.DataServiceList{}
+	if err := r.List(ctx, services, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	consumed := &v1alpha1.SharingAgreementList{}
+	if err := r.List(ctx, consumed, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	provided := &v1alpha1.SharingAgreementList{}
+	if err := r.List(ctx, provided, client.MatchingFields{indexAgreementProvider: ns}); err != nil {
+		return err
+	}
+	status.ServicesProvided = int32(len(services.Items))
+	status.ServicesReady = registry.CountReadyServices(services.Items)
+	status.AgreementsConsumed = registry.CountAgreements(consumed.Items)
+	status.AgreementsProvided = registry.CountAgreements(provided.Items)
+	return nil
+}
+
+// applyCredentialsRole keeps the Role that lets the agency's focal points
+// read, by name, the consumer credentials issued in its namespace.
+func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1alpha1.Agency) error {
+	ns := string(agency.Spec.Namespace)
+	secrets := &corev1.SecretList{}
+	if err := r.List(ctx, secrets, client.InNamespace(ns), client.MatchingLabels{
+		v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator, v1alpha1.LabelCredential: v1alpha1.CredentialConsumer,
+	}); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(secrets.Items))
+	for _, s := range secrets.Items {
+		names = append(names, s.Name)
+	}
+	desired := render.IssuedCredentialsRole(agency, names)
+
+	existing := &rbacv1.Role{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: v1alpha1.IssuedCredentialsRole}, existing)
+	switch {
+	case apierrors.IsNotFound(err):
+		existing = nil
+	case err != nil:
+		return err
+	case len(existing.Rules) != len(desired.Rules):
+		// covers ignores fields that desired leaves out; a rule that must
+		// go is one of them.
+		existing = nil
+	}
+	_, err = applyIfChanged(ctx, r.Client, existing, desired)
+	return err
+}
+
+// writeStatus patches the status when it changed, and tells people when the
+// agency becomes Ready or stops being Ready.
+func (r *AgencyReconciler) writeStatus(ctx context.Context, agency *v1alpha1.Agency, status *v1alpha1.AgencyStatus) error {
+	if equality.Semantic.DeepEqual(&agency.Status, status) {
+		return nil
+	}
+	before := conditions.Get(agency.Status.Conditions, v1alpha1.ConditionReady)
+	base := agency.DeepCopy()
+	agency.Status = *status
+	if err := r.Status().Patch(ctx, agency, client.MergeFrom(base)); err != nil {
+		return fmt.Errorf("write status: %w", err)
+	}
+	announceReadyChange(r.Recorder, agency, before, conditions.Get(status.Conditions, v1alpha1.ConditionReady))
+	return nil
+}
+
+// SetupWithManager registers the controller and what it watches.
+func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	byNamespace := func(namespaces func(client.Object) []string) handler.EventHandler {
+		return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return agencyRequests(ctx, r.Client, namespaces(o)...)
+		})
+	}
+	ownNamespace := func(o client.Object) []string { return []string{o.GetNamespace()} }
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("agency").
+		For(&v1alpha1.Agency{}).
+		// Another agency claiming or releasing the same namespace.
+		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {
+			return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
+		})).
+		Watches(&corev1.Namespace{}, byNamespace(func(o client.Object) []string { return []string{o.GetName()} }),
+			builder.OnlyMetadata).
+		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace)).
+		Watches(&v1alpha1.DataService{}, byNamespace(ownNamespace)).
+		Watches(&v1alpha1.SharingAgreement{}, byNamespace(func(o client.Object) []string {
+			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
+		})).
+		Watches(&corev1.Secret{}, byNamespace(ownNamespace)).
+		Owns(&rbacv1.Role{}).
+		Complete(r)
+}
+
+// namespaceExists reads a namespace's metadata from the cache.
+func namespaceExists(ctx context.Context, c client.Reader, name string) (bool, error) {
+	ns := &metav1.PartialObjectMetadata{}
+	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+	err := c.Get(ctx, client.ObjectKey{Name: name}, ns)
+	switch {
+	case apierrors.IsNotFound(err):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return ns.DeletionTimestamp == nil, nil
+}

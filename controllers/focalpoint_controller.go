@@ -1,0 +1,233 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// provinceBindingFinalizer guards the cluster-scoped binding of a
+// province-level focal point, which garbage collection cannot reach from a
+// namespaced owner.
+const provinceBindingFinalizer = "datashare.lgsp.vn/province-binding"
+
+// FocalPointReconciler grants a focal point's subjects their rights while
+// the appointment is in effect, and takes them away the moment it ends.
+type FocalPointReconciler struct {
+	client.Client
+	Options
+	Recorder events.EventRecorder
+}
+
+// The operator binds only the roles the project ships, through the bind
+// verb, and never escalates.
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints/finalizers,verbs=update
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=rolebindings;clusterrolebindings,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=datashare-focal-point;datashare-province-focal-point
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles,verbs=bind,resourceNames=datashare-issued-credentials
+
+// Reconcile grants or withdraws one focal point's rights.
+func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	fp := &v1alpha1.FocalPoint{}
+	if err := r.Get(ctx, req.NamespacedName, fp); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if fp.DeletionTimestamp != nil {
+		return ctrl.Result{}, r.finalize(ctx, fp)
+	}
+	now := r.now()
+
+	agencies, err := claimants(ctx, r.Client, fp.Namespace)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	agency := registry.NamespaceHolder(agencies)
+	peers := &v1alpha1.FocalPointList{}
+	if err := r.List(ctx, peers, client.InNamespace(fp.Namespace)); err != nil {
+		return ctrl.Result{}, err
+	}
+	d := registry.DecideFocalPoint(registry.FocalPointInputs{
+		FocalPoint: fp, Agency: agency, Peers: peers.Items, CoordinatorAgency: r.Config.CoordinatorAgency, Now: now,
+	})
+
+	if err := r.grant(ctx, fp, agency, d); err != nil {
+		return ctrl.Result{}, err
+	}
+
+	status := fp.Status.DeepCopy()
+	status.ObservedGeneration = fp.Generation
+	status.Agency = ""
+	if agency != nil {
+		status.Agency = agency.Name
+	}
+	status.ProvinceLevel = d.ProvinceLevel
+	gen, t := fp.Generation, metav1.NewTime(now)
+	if d.Activity.Active {
+		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionActive, d.Activity.Reason, d.Activity.Message), t)
+	} else {
+		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionActive, d.Activity.Reason, d.Activity.Message), t)
+	}
+	if d.Grant {
+		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(fp, d)), t)
+		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message), t)
+	} else {
+		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message), t)
+		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message), t)
+	}
+	if err := r.writeStatus(ctx, fp, status); err != nil {
+		return ctrl.Result{}, err
+	}
+	return requeueAt(d.Next, now), nil
+}
+
+// grant makes the bindings match the decision: present while the focal
+// point is granted its rights, absent otherwise.
+func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoint, agency *v1alpha1.Agency, d registry.FocalPointDecision) error {
+	if d.Grant && d.ProvinceLevel && controllerutil.AddFinalizer(fp, provinceBindingFinalizer) {
+		// The finalizer is stored before the binding exists, so that no
+		// binding can outlive its focal point.
+		if err := r.Update(ctx, fp); err != nil {
+			return fmt.Errorf("add finalizer: %w", err)
+		}
+	}
+
+	if d.Grant {
+		for _, desired := range render.FocalPointBindings(fp, agency.Name) {
+			existing := &rbacv1.RoleBinding{}
+			if err := r.Get(ctx, client.ObjectKey{Namespace: fp.Namespace, Name: *desired.Name}, existing); err != nil {
+				if !apierrors.IsNotFound(err) {
+					return err
+				}
+				existing = nil
+			}
+			if _, err := applyIfChanged(ctx, r.Client, existing, desired); err != nil {
+				return fmt.Errorf("apply RoleBinding %s: %w", *desired.Name, err)
+			}
+		}
+	} else {
+		for _, name := range []string{render.FocalPointBindingName(fp), render.FocalPointCredentialsBindingName(fp)} {
+			if _, err := deleteIfExists(ctx, r.Client, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: fp.Namespace, Name: name}}); err != nil {
+				return fmt.Errorf("delete RoleBinding %s: %w", name, err)
+			}
+		}
+	}
+
+	if d.Grant && d.ProvinceLevel {
+		desired := render.ProvinceBinding(fp, agency.Name)
+		existing := &rbacv1.ClusterRoleBinding{}
+		if err := r.Get(ctx, client.ObjectKey{Name: *desired.Name}, existing); err != nil {
+			if !apierrors.IsNotFound(err) {
+				return err
+			}
+			existing = nil
+		}
+		if _, err := applyIfChanged(ctx, r.Client, existing, desired); err != nil {
+			return fmt.Errorf("apply ClusterRoleBinding %s: %w", *desired.Name, err)
+		}
+		return nil
+	}
+	return r.removeProvinceBinding(ctx, fp)
+}
+
+// removeProvinceBinding deletes the cluster-scoped binding, then the
+// finalizer that guarded it.
+func (r *FocalPointReconciler) removeProvinceBinding(ctx context.Context, fp *v1alpha1.FocalPoint) error {
+	crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: render.ProvinceBindingName(fp)}}
+	if _, err := deleteIfExists(ctx, r.Client, crb); err != nil {
+		return fmt.Errorf("delete ClusterRoleBinding %s: %w", crb.Name, err)
+	}
+	if controllerutil.RemoveFinalizer(fp, provinceBindingFinalizer) {
+		if err := r.Update(ctx, fp); err != nil {
+			return fmt.Errorf("remove finalizer: %w", err)
+		}
+	}
+	return nil
+}
+
+// finalize runs when the focal point is being deleted. Its RoleBindings are
+// owned by it and go with it; the cluster-scoped binding is deleted here.
+func (r *FocalPointReconciler) finalize(ctx context.Context, fp *v1alpha1.FocalPoint) error {
+	if !controllerutil.ContainsFinalizer(fp, provinceBindingFinalizer) {
+		return nil
+	}
+	return r.removeProvinceBinding(ctx, fp)
+}
+
+func boundMessage(fp *v1alpha1.FocalPoint, d registry.FocalPointDecision) string {
+	msg := fmt.Sprintf("%d subject(s) bound to ClusterRole %s and Role %s in namespace %s",
+		len(fp.Spec.Subjects), v1alpha1.FocalPointClusterRole, v1alpha1.IssuedCredentialsRole, fp.Namespace)
+	if d.ProvinceLevel {
+		msg += fmt.Sprintf(", and cluster-wide to ClusterRole %s", v1alpha1.ProvinceFocalPointClusterRole)
+	}
+	return msg
+}
+
+// writeStatus patches the status when it changed, with an Event when the
+// focal point's readiness changes.
+func (r *FocalPointReconciler) writeStatus(ctx context.Context, fp *v1alpha1.FocalPoint, status *v1alpha1.FocalPointStatus) error {
+	if equality.Semantic.DeepEqual(&fp.Status, status) {
+		return nil
+	}
+	before := conditions.Get(fp.Status.Conditions, v1alpha1.ConditionReady)
+	base := fp.DeepCopy()
+	fp.Status = *status
+	if err := r.Status().Patch(ctx, fp, client.MergeFrom(base)); err != nil {
+		return fmt.Errorf("write status: %w", err)
+	}
+	announceReadyChange(r.Recorder, fp, before, conditions.Get(status.Conditions, v1alpha1.ConditionReady))
+	return nil
+}
+
+// SetupWithManager registers the controller and what it watches.
+func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	focalPointsIn := func(ctx context.Context, ns string) []reconcile.Request {
+		list := &v1alpha1.FocalPointList{}
+		if err := r.List(ctx, list, client.InNamespace(ns)); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "list focal points", "namespace", ns)
+			return nil
+		}
+		reqs := make([]reconcile.Request, 0, len(list.Items))
+		for i := range list.Items {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+		}
+		return reqs
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("focalpoint").
+		For(&v1alpha1.FocalPoint{}).
+		// A peer's appointment decides who is the primary.
+		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return focalPointsIn(ctx, o.GetNamespace())
+		})).
+		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return focalPointsIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
+		})).
+		Owns(&rbacv1.RoleBinding{}).
+		// A province-level binding has no owner reference; its labels name
+		// the focal point.
+		Watches(&rbacv1.ClusterRoleBinding{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+			l := o.GetLabels()
+			if l[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByOperator || l[v1alpha1.LabelFocalPoint] == "" {
+				return nil
+			}
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: l[v1alpha1.LabelFocalPointNamespace], Name: l[v1alpha1.LabelFocalPoint]}}}
+		})).
+		Complete(r)
+}

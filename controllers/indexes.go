@@ -1,0 +1,59 @@
+package controllers
+
+import (
+	"context"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+// Field indexes of the cache.
+const (
+	// indexAgencyNamespace finds the Agencies that claim a namespace.
+	indexAgencyNamespace = "spec.namespace"
+	// indexAgreementProvider finds the SharingAgreements that use a service
+	// in a namespace.
+	indexAgreementProvider = "spec.service.namespace"
+)
+
+func addIndexes(mgr ctrl.Manager) error {
+	idx := mgr.GetFieldIndexer()
+	ctx := context.Background()
+	if err := idx.IndexField(ctx, &v1alpha1.Agency{}, indexAgencyNamespace, func(o client.Object) []string {
+		return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
+	}); err != nil {
+		return err
+	}
+	return idx.IndexField(ctx, &v1alpha1.SharingAgreement{}, indexAgreementProvider, func(o client.Object) []string {
+		return []string{string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
+	})
+}
+
+// claimants lists the Agencies whose spec.namespace is ns.
+func claimants(ctx context.Context, c client.Reader, ns string) ([]v1alpha1.Agency, error) {
+	list := &v1alpha1.AgencyList{}
+	if err := c.List(ctx, list, client.MatchingFields{indexAgencyNamespace: ns}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// agencyRequests maps a namespace to reconcile requests for the Agencies
+// that claim it.
+func agencyRequests(ctx context.Context, c client.Reader, namespaces ...string) []reconcile.Request {
+	var reqs []reconcile.Request
+	for _, ns := range namespaces {
+		agencies, err := claimants(ctx, c, ns)
+		if err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "list agencies claiming a namespace", "namespace", ns)
+			continue
+		}
+		for _, a := range agencies {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
+		}
+	}
+	return reqs
+}
