@@ -112,11 +112,13 @@ type Endorsement struct {
 // AgreementCounts counts sharing agreements by state.
 type AgreementCounts struct {
 	// total is the number of agreements.
-	Total int32 `json:"total"`
+	// +optional
+	Total int32 `json:"total,omitempty"`
 
 	// active is the number of agreements that are live: credentials issued
 	// and accepted at the gateway.
-	Active int32 `json:"active"`
+	// +optional
+	Active int32 `json:"active,omitempty"`
 
 	// byState counts agreements by their Ready reason, for example
 	// {"Active": 3, "AwaitingProviderConsent": 1}.

@@ -1,0 +1,156 @@
+package controllers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+// TestAgencyBecomesReadyStepByStep walks an agency through each not-Ready
+// reason to Ready, and checks that it recovers on its own as each cause is
+// fixed.
+func TestAgencyBecomesReadyStepByStep(t *testing.T) {
+	agency := newAgency(t, "so-gtvt", "so-gtvt", v1alpha1.LevelDepartment)
+
+	c := waitForReason(t, agency, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotFound)
+	if !strings.Contains(c.Message, "namespace so-gtvt does not exist: the DIC must create it") {
+		t.Errorf("message: %q", c.Message)
+	}
+
+	newNamespace(t, "so-gtvt")
+	c = waitForReason(t, agency, metav1.ConditionFalse, v1alpha1.ReasonNoFocalPoint)
+	if !strings.Contains(c.Message, "must commit a FocalPoint with role Primary in namespace so-gtvt") {
+		t.Errorf("message: %q", c.Message)
+	}
+
+	newFocalPoint(t, "so-gtvt", "pho-phong", v1alpha1.RoleDeputy, appointment{}, "pho-phong@sgtvt")
+	waitForReason(t, agency, metav1.ConditionFalse, v1alpha1.ReasonNoFocalPoint)
+
+	newFocalPoint(t, "so-gtvt", "truong-phong", v1alpha1.RolePrimary, appointment{}, "truong-phong@sgtvt")
+	waitForReason(t, agency, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	if got := strings.Join(agency.Status.FocalPoints, ","); got != "truong-phong,pho-phong" {
+		t.Errorf("status.focalPoints = %q, want the primary first", got)
+	}
+
+	eventually(t, 10*time.Second, "an Event says the agency became Ready", func() error {
+		return findEvent(agency, "BecameReady", string(v1alpha1.ReasonReady))
+	})
+}
+
+// TestNamespaceClaimRace registers two agencies for one namespace: the one
+// created first keeps it, the other says who holds it, and takes over when
+// the holder is deleted.
+func TestNamespaceClaimRace(t *testing.T) {
+	newNamespace(t, "ubnd-vinh-chau")
+	newFocalPoint(t, "ubnd-vinh-chau", "chanh-van-phong", v1alpha1.RolePrimary, appointment{}, "cvp@vinhchau")
+	first := newAgency(t, "ubnd-tx-vinh-chau", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
+	// Creation timestamps have one-second precision: make the order plain.
+	time.Sleep(1100 * time.Millisecond)
+	second := newAgency(t, "ubnd-vinh-chau-trung-lap", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
+
+	waitForReason(t, first, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	c := waitForReason(t, second, metav1.ConditionFalse, v1alpha1.ReasonNamespaceClaimed)
+	if !strings.Contains(c.Message, "namespace ubnd-vinh-chau is already held by agency ubnd-tx-vinh-chau") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if len(second.Status.FocalPoints) != 0 {
+		t.Errorf("an agency that does not hold its namespace lists no focal points, got %v", second.Status.FocalPoints)
+	}
+
+	if err := k8s.Delete(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	waitForReason(t, second, metav1.ConditionTrue, v1alpha1.ReasonReady)
+}
+
+// TestAgencyCountsFollowServicesAndAgreements checks that the counts change
+// as services and agreements come and go, through watches.
+func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
+	newNamespace(t, "so-ct")
+	newNamespace(t, "so-nv")
+	provider := newAgency(t, "so-ct", "so-ct", v1alpha1.LevelDepartment)
+	consumer := newAgency(t, "so-nv", "so-nv", v1alpha1.LevelDepartment)
+	newFocalPoint(t, "so-ct", "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@sct")
+	newFocalPoint(t, "so-nv", "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@snv")
+	waitForReason(t, provider, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	waitForReason(t, consumer, metav1.ConditionTrue, v1alpha1.ReasonReady)
+
+	svc := &v1alpha1.DataService{
+		ObjectMeta: metav1.ObjectMeta{Name: "gia-ca", Namespace: "so-ct"},
+		Spec: v1alpha1.DataServiceSpec{
+			Title: "Giá cả thị trường", Description: "Giá cả hàng hóa", Version: "v1",
+			Classification: v1alpha1.ClassificationShared,
+			Backend:        v1alpha1.Backend{ServiceName: "gia-ca", Port: 8080},
+			Access:         v1alpha1.Access{Audience: v1alpha1.AudienceProvince},
+		},
+	}
+	create(t, svc)
+	agreement := &v1alpha1.SharingAgreement{
+		ObjectMeta: metav1.ObjectMeta{Name: "gia-ca", Namespace: "so-nv"},
+		Spec: v1alpha1.SharingAgreementSpec{
+			Service: v1alpha1.ServiceReference{Namespace: "so-ct", Name: "gia-ca"},
+			Purpose: "Thẩm định giá", LegalBasis: "Nghị định 47/2020/NĐ-CP",
+		},
+	}
+	create(t, agreement)
+
+	eventually(t, 10*time.Second, "the provider counts one service and one agreement provided", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
+			return err
+		}
+		s := provider.Status
+		if s.ServicesProvided != 1 || s.AgreementsProvided.Total != 1 || s.AgreementsConsumed.Total != 0 {
+			return errorf("provider status %+v", s)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "the consumer counts one agreement consumed", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(consumer), consumer); err != nil {
+			return err
+		}
+		s := consumer.Status
+		if s.ServicesProvided != 0 || s.AgreementsConsumed.Total != 1 || s.AgreementsProvided.Total != 0 {
+			return errorf("consumer status %+v", s)
+		}
+		return nil
+	})
+
+	if err := k8s.Delete(ctx, agreement); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the counts drop when the agreement goes", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
+			return err
+		}
+		if provider.Status.AgreementsProvided.Total != 0 {
+			return errorf("provider still counts %d", provider.Status.AgreementsProvided.Total)
+		}
+		return nil
+	})
+}
+
+// findEvent looks for an events.k8s.io Event about obj with the action and
+// reason.
+func findEvent(obj client.Object, action, reason string) error {
+	list := &eventsv1.EventList{}
+	ns := obj.GetNamespace()
+	if ns == "" {
+		ns = corev1.NamespaceDefault
+	}
+	if err := k8s.List(ctx, list, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	for _, e := range list.Items {
+		if e.Regarding.Name == obj.GetName() && e.Action == action && e.Reason == reason {
+			return nil
+		}
+	}
+	return errorf("no %s/%s Event for %s among %d", action, reason, obj.GetName(), len(list.Items))
+}

@@ -1,0 +1,127 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+)
+
+var ctx = context.Background()
+
+func create(t *testing.T, obj client.Object) {
+	t.Helper()
+	if err := k8s.Create(ctx, obj); err != nil {
+		t.Fatalf("create %T %s: %v", obj, obj.GetName(), err)
+	}
+}
+
+func newNamespace(t *testing.T, name string) {
+	t.Helper()
+	create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+}
+
+func newAgency(t *testing.T, name, ns string, level v1alpha1.AgencyLevel) *v1alpha1.Agency {
+	t.Helper()
+	a := &v1alpha1.Agency{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: v1alpha1.AgencySpec{
+			DisplayName: "Cơ quan " + name,
+			Level:       level,
+			Namespace:   v1alpha1.ObjectName(ns),
+		},
+	}
+	create(t, a)
+	return a
+}
+
+// appointment is a validity window; zero times are left open.
+type appointment struct{ from, until time.Time }
+
+func newFocalPoint(t *testing.T, ns, name string, role v1alpha1.FocalPointRole, w appointment, users ...string) *v1alpha1.FocalPoint {
+	t.Helper()
+	from := w.from
+	if from.IsZero() {
+		from = time.Now().Add(-24 * time.Hour)
+	}
+	fp := &v1alpha1.FocalPoint{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.FocalPointSpec{
+			Person:      v1alpha1.Contact{Name: "Cán bộ " + name, Email: name + "@soctrang.gov.vn"},
+			Role:        role,
+			Appointment: v1alpha1.Appointment{DocumentRef: "QĐ số 1/QĐ", ValidFrom: metav1.NewTime(from)},
+		},
+	}
+	if !w.until.IsZero() {
+		until := metav1.NewTime(w.until)
+		fp.Spec.Appointment.ValidUntil = &until
+	}
+	for _, u := range users {
+		fp.Spec.Subjects = append(fp.Spec.Subjects, v1alpha1.Subject{Kind: v1alpha1.SubjectUser, Name: u})
+	}
+	create(t, fp)
+	return fp
+}
+
+// conditionOf reads obj afresh and returns its condition of type ct.
+func conditionOf(t *testing.T, obj client.Object, ct v1alpha1.ConditionType) (*metav1.Condition, error) {
+	t.Helper()
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+		return nil, err
+	}
+	var conds []metav1.Condition
+	switch o := obj.(type) {
+	case *v1alpha1.Agency:
+		conds = o.Status.Conditions
+	case *v1alpha1.FocalPoint:
+		conds = o.Status.Conditions
+	case *v1alpha1.DataService:
+		conds = o.Status.Conditions
+	case *v1alpha1.SharingAgreement:
+		conds = o.Status.Conditions
+	default:
+		t.Fatalf("no conditions on %T", obj)
+	}
+	c := conditions.Get(conds, ct)
+	if c == nil {
+		return nil, fmt.Errorf("no %s condition yet", ct)
+	}
+	return c, nil
+}
+
+// waitForReason waits until obj's Ready condition has the status and reason
+// for the current generation, and returns it.
+func waitForReason(t *testing.T, obj client.Object, status metav1.ConditionStatus, reason v1alpha1.ConditionReason) *metav1.Condition {
+	t.Helper()
+	var got *metav1.Condition
+	eventually(t, 20*time.Second, fmt.Sprintf("%s %s is Ready=%s/%s", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName(), status, reason), func() error {
+		c, err := conditionOf(t, obj, v1alpha1.ConditionReady)
+		if err != nil {
+			return err
+		}
+		if c.Status != status || c.Reason != string(reason) || c.ObservedGeneration != obj.GetGeneration() {
+			return fmt.Errorf("Ready is %s/%s (generation %d of %d): %s", c.Status, c.Reason, c.ObservedGeneration, obj.GetGeneration(), c.Message)
+		}
+		got = c
+		return nil
+	})
+	return got
+}
+
+// exists reports whether obj exists, reading the API server directly.
+func exists(t *testing.T, obj client.Object) bool {
+	t.Helper()
+	err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)
+	if err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	return err == nil
+}

@@ -1,0 +1,141 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/yaml"
+
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+// The real API server and an operator running against it, shared by the
+// tests of this package. Each test works in namespaces and agencies of its
+// own.
+var (
+	env *testenv.Env
+	k8s client.Client
+	// operatorLogs holds everything the operator logged, for the tests that
+	// scan it.
+	operatorLogs = &syncBuffer{}
+)
+
+const coordinator = "so-tttt"
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctrl.SetLogger(zap.New(zap.WriteTo(operatorLogs), zap.UseDevMode(true)))
+	var err error
+	env, err = testenv.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = env.Stop() }()
+
+	k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := installFocalPointRoles(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+
+	cfg := config.Default()
+	cfg.CoordinatorAgency = coordinator
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+		Scheme:                 scheme.New(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Cache:                  CacheOptions(),
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := SetupWithManager(mgr, Options{Config: cfg}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	code := m.Run()
+	cancel()
+	if err := <-done; err != nil {
+		fmt.Fprintln(os.Stderr, "manager:", err)
+	}
+	if code != 0 {
+		fmt.Fprintf(os.Stderr, "operator log (last 200 lines):\n%s\n", operatorLogs.tail(200))
+	}
+	return code
+}
+
+// installFocalPointRoles applies the ClusterRoles that the project ships.
+func installFocalPointRoles() error {
+	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "rbac", "focal_point_roles.yaml"))
+	if err != nil {
+		return err
+	}
+	for _, doc := range splitYAML(raw) {
+		obj := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+			return err
+		}
+		if len(obj.Object) == 0 {
+			continue
+		}
+		if err := k8s.Create(context.Background(), obj); err != nil {
+			return fmt.Errorf("install %s: %w", obj.GetName(), err)
+		}
+	}
+	return nil
+}
+
+// userClient is a client that acts as a user of the cluster's identity
+// provider, so that the API server's own RBAC decides what it may do.
+func userClient(t *testing.T, name string, groups ...string) client.Client {
+	t.Helper()
+	user, err := env.AddUser(envtest.User{Name: name, Groups: groups}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(user.Config(), client.Options{Scheme: scheme.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// eventually retries check until it returns nil or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting until %s: %v", timeout, what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
