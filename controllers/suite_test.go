@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -53,14 +56,21 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if err := installFocalPointRoles(); err != nil {
+	if err := installRBAC(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// The operator runs as a user that holds only the RBAC generated from
+	// its markers, so that every test also proves that RBAC suffices.
+	operator, err := env.AddUser(envtest.User{Name: operatorUser}, nil)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+	mgr, err := ctrl.NewManager(operator.Config(), ctrl.Options{
 		Scheme:                 scheme.New(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
@@ -88,25 +98,48 @@ func run(m *testing.M) int {
 	return code
 }
 
-// installFocalPointRoles applies the ClusterRoles that the project ships.
-func installFocalPointRoles() error {
-	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "rbac", "focal_point_roles.yaml"))
-	if err != nil {
+// operatorUser is the identity the operator runs as in these tests.
+const operatorUser = "datashare-operator"
+
+// installRBAC applies the RBAC the project ships, the operator's own
+// (generated from markers) and the focal-point roles, and binds the
+// operator's roles to operatorUser.
+func installRBAC() error {
+	ctx := context.Background()
+	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "datashare-system"}}); err != nil {
 		return err
 	}
-	for _, doc := range splitYAML(raw) {
-		obj := &unstructured.Unstructured{}
-		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+	for _, file := range []string{"role.yaml", "focal_point_roles.yaml"} {
+		raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "rbac", file))
+		if err != nil {
 			return err
 		}
-		if len(obj.Object) == 0 {
-			continue
-		}
-		if err := k8s.Create(context.Background(), obj); err != nil {
-			return fmt.Errorf("install %s: %w", obj.GetName(), err)
+		for _, doc := range splitYAML(raw) {
+			obj := &unstructured.Unstructured{}
+			if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+				return err
+			}
+			if len(obj.Object) == 0 {
+				continue
+			}
+			if err := k8s.Create(ctx, obj); err != nil {
+				return fmt.Errorf("install %s %s: %w", obj.GetKind(), obj.GetName(), err)
+			}
 		}
 	}
-	return nil
+	subject := []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: operatorUser}}
+	if err := k8s.Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "datashare-operator"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-operator"},
+		Subjects:   subject,
+	}); err != nil {
+		return err
+	}
+	return k8s.Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "datashare-operator", Namespace: "datashare-system"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "datashare-operator"},
+		Subjects:   subject,
+	})
 }
 
 // userClient is a client that acts as a user of the cluster's identity
