@@ -129,21 +129,7 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	for _, s := range secrets.Items {
 		names = append(names, s.Name)
 	}
-	desired := render.IssuedCredentialsRole(agency, names)
-
-	existing := &rbacv1.Role{}
-	err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: v1alpha1.IssuedCredentialsRole}, existing)
-	switch {
-	case apierrors.IsNotFound(err):
-		existing = nil
-	case err != nil:
-		return err
-	case len(existing.Rules) != len(desired.Rules):
-		// covers ignores fields that desired leaves out; a rule that must
-		// go is one of them.
-		existing = nil
-	}
-	_, err = applyIfChanged(ctx, r.Client, existing, desired)
+	_, err := applyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
 	return err
 }
 

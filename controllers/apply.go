@@ -7,7 +7,7 @@ import (
 	"reflect"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -15,42 +15,88 @@ import (
 // operator writes everything it owns.
 const FieldManager = "datashare-operator"
 
-// applyIfChanged applies desired unless existing (read from the cache, nil
-// when absent) already holds every field desired sets, so that a resync of
-// an unchanged world writes nothing. It reports whether it wrote.
-func applyIfChanged(ctx context.Context, c client.Client, existing client.Object, desired runtime.ApplyConfiguration) (bool, error) {
-	if existing != nil && covers(existing, desired) {
-		return false, nil
-	}
-	if err := c.Apply(ctx, desired, client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+// applyIfChanged applies desired, a typed object with its apiVersion and
+// kind set, unless the cache already holds an object with every field that
+// desired sets: a resync of an unchanged world writes nothing, and a person's
+// edit or deletion is repaired. It reports whether it wrote.
+func applyIfChanged(ctx context.Context, c client.Client, desired client.Object) (bool, error) {
+	want, err := applyContent(desired)
+	if err != nil {
 		return false, err
+	}
+	existing, err := c.Scheme().New(desired.GetObjectKind().GroupVersionKind())
+	if err != nil {
+		return false, fmt.Errorf("apply %T: %w", desired, err)
+	}
+	err = c.Get(ctx, client.ObjectKeyFromObject(desired), existing.(client.Object))
+	switch {
+	case err == nil:
+		if have, err := toMap(existing); err == nil && covers(have, want.Object) {
+			return false, nil
+		}
+	case !apierrors.IsNotFound(err):
+		return false, err
+	}
+	if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(want), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		return false, fmt.Errorf("apply %s %s/%s: %w", want.GetKind(), want.GetNamespace(), want.GetName(), err)
 	}
 	return true, nil
 }
 
-// covers reports whether obj holds every field that desired sets, with the
-// same value. Lists must match element for element, so that a subject or
-// rule removed from desired is noticed.
-func covers(obj client.Object, desired runtime.ApplyConfiguration) bool {
-	var have, want map[string]any
-	if err := roundTrip(obj, &have); err != nil {
-		return false
+// applyContent is what the operator applies of a typed object: its fields
+// without nulls, and without status, which belongs to another writer.
+func applyContent(obj client.Object) (*unstructured.Unstructured, error) {
+	m, err := toMap(obj)
+	if err != nil {
+		return nil, err
 	}
-	if err := roundTrip(desired, &want); err != nil {
-		return false
-	}
-	// Typed objects read from the cache carry no apiVersion and kind.
-	delete(want, "apiVersion")
-	delete(want, "kind")
-	return contains(have, want)
+	delete(m, "status")
+	return &unstructured.Unstructured{Object: dropNulls(m).(map[string]any)}, nil
 }
 
-func roundTrip(v any, out *map[string]any) error {
+func toMap(v any) (map[string]any, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("marshal %T: %w", v, err)
+		return nil, fmt.Errorf("marshal %T: %w", v, err)
 	}
-	return json.Unmarshal(raw, out)
+	var m map[string]any
+	return m, json.Unmarshal(raw, &m)
+}
+
+// dropNulls removes null values, which typed objects marshal for unset
+// fields such as metadata.creationTimestamp.
+func dropNulls(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if val == nil {
+				delete(t, k)
+				continue
+			}
+			t[k] = dropNulls(val)
+		}
+	case []any:
+		for i := range t {
+			t[i] = dropNulls(t[i])
+		}
+	}
+	return v
+}
+
+// covers reports whether have holds every field of want with the same
+// value. apiVersion and kind are skipped: typed objects read from the cache
+// carry none. Lists must match element for element, so that a subject or
+// rule removed from want is noticed.
+func covers(have, want map[string]any) bool {
+	for k, wv := range want {
+		if k == "apiVersion" || k == "kind" {
+			continue
+		}
+		if !contains(have[k], wv) {
+			return false
+		}
+	}
+	return true
 }
 
 func contains(have, want any) bool {

@@ -6,7 +6,6 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -110,15 +109,8 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 
 	if d.Grant {
 		for _, desired := range render.FocalPointBindings(fp, agency.Name) {
-			existing := &rbacv1.RoleBinding{}
-			if err := r.Get(ctx, client.ObjectKey{Namespace: fp.Namespace, Name: *desired.Name}, existing); err != nil {
-				if !apierrors.IsNotFound(err) {
-					return err
-				}
-				existing = nil
-			}
-			if _, err := applyIfChanged(ctx, r.Client, existing, desired); err != nil {
-				return fmt.Errorf("apply RoleBinding %s: %w", *desired.Name, err)
+			if _, err := applyIfChanged(ctx, r.Client, desired); err != nil {
+				return err
 			}
 		}
 	} else {
@@ -130,18 +122,8 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 	}
 
 	if d.Grant && d.ProvinceLevel {
-		desired := render.ProvinceBinding(fp, agency.Name)
-		existing := &rbacv1.ClusterRoleBinding{}
-		if err := r.Get(ctx, client.ObjectKey{Name: *desired.Name}, existing); err != nil {
-			if !apierrors.IsNotFound(err) {
-				return err
-			}
-			existing = nil
-		}
-		if _, err := applyIfChanged(ctx, r.Client, existing, desired); err != nil {
-			return fmt.Errorf("apply ClusterRoleBinding %s: %w", *desired.Name, err)
-		}
-		return nil
+		_, err := applyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
+		return err
 	}
 	return r.removeProvinceBinding(ctx, fp)
 }

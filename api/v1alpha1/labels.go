@@ -19,6 +19,16 @@ const (
 	// cluster-scoped bindings.
 	LabelFocalPointNamespace = "datashare.lgsp.vn/focal-point-namespace"
 
+	// LabelDataService names the DataService that a generated route,
+	// policy, network policy or gateway-side key belongs to.
+	LabelDataService = "datashare.lgsp.vn/data-service"
+	// LabelAgreement and LabelAgreementNamespace name the SharingAgreement
+	// that an issued Secret belongs to.
+	LabelAgreement          = "datashare.lgsp.vn/agreement"
+	LabelAgreementNamespace = "datashare.lgsp.vn/agreement-namespace"
+	// LabelConsumerAgency names the consumer Agency of an issued Secret.
+	LabelConsumerAgency = "datashare.lgsp.vn/consumer-agency"
+
 	// LabelCredential marks a Secret the operator issues: CredentialConsumer
 	// for the consumer's copy of a key, CredentialGateway for the key the
 	// gateway checks.
@@ -42,4 +52,15 @@ const (
 	// lets the agency's focal points read the consumer credential Secrets
 	// issued there, by name, and nothing else.
 	IssuedCredentialsRole = "datashare-issued-credentials"
+)
+
+// The HTTP headers of the LGSP contract.
+const (
+	// HeaderAPIKey is the request header in which a consumer sends its API
+	// key. The gateway removes it before the request reaches the backend.
+	HeaderAPIKey = "X-API-Key"
+	// HeaderConsumer is the header in which the gateway tells the backend
+	// which consumer is calling: the client id of the key, that is
+	// "<consumer agency>.<agreement>".
+	HeaderConsumer = "X-LGSP-Consumer"
 )

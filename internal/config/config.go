@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -98,6 +99,12 @@ type Config struct {
 	OpenDataRefresh time.Duration
 	// KeyRotationGrace is how long a rotated key stays valid at the gateway.
 	KeyRotationGrace time.Duration
+	// ProxyNamespace is where the gateway's proxy pods run: the only
+	// namespace, beside the agency's own, from which a backend is reached.
+	// Empty means the Gateway's namespace.
+	ProxyNamespace string
+	// ProxySelector selects the gateway's proxy pods in ProxyNamespace.
+	ProxySelector map[string]string
 
 	// MetricsAddr is where metrics are served; "0" disables them.
 	MetricsAddr string
@@ -122,6 +129,8 @@ func Default() Config {
 		ReviewPeriod:     DefaultReviewPeriod,
 		OpenDataRefresh:  DefaultOpenDataRefresh,
 		KeyRotationGrace: DefaultKeyRotationGrace,
+		// Envoy Gateway's labels on the Envoy proxy pods it runs.
+		ProxySelector: map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
 		MetricsAddr:      ":8443",
 		SecureMetrics:    true,
 		ProbeAddr:        ":8081",
@@ -140,6 +149,8 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ReviewPeriod, "review-period", c.ReviewPeriod, "how often each service must be reviewed (Điều 3.3)")
 	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
 	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
+	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
+	fs.Var(selectorFlag{&c.ProxySelector}, "gateway-proxy-selector", "labels of the gateway's proxy pods, as key=value,key=value")
 	fs.StringVar(&c.MetricsAddr, "metrics-bind-address", c.MetricsAddr, "address of the metrics endpoint; 0 disables it")
 	fs.BoolVar(&c.SecureMetrics, "metrics-secure", c.SecureMetrics, "serve metrics over HTTPS, allowed only to callers that Kubernetes RBAC lets read /metrics")
 	fs.StringVar(&c.ProbeAddr, "health-probe-bind-address", c.ProbeAddr, "address of the /healthz and /readyz endpoints")
@@ -185,6 +196,14 @@ func (c Config) Validate() error {
 			bad(d.flag, "%s is too short: the least is %s", d.v, d.min)
 		}
 	}
+	if c.ProxyNamespace != "" {
+		if msgs := validation.IsDNS1123Label(c.ProxyNamespace); len(msgs) > 0 {
+			bad("gateway-proxy-namespace", "%q: %s", c.ProxyNamespace, strings.Join(msgs, "; "))
+		}
+	}
+	if len(c.ProxySelector) == 0 {
+		bad("gateway-proxy-selector", "is empty: an empty selector would admit every pod of the proxy namespace; give the proxy pods' labels, for example app.kubernetes.io/component=proxy")
+	}
 	if c.ProbeAddr == "" {
 		bad("health-probe-bind-address", "is required: the kubelet's probes need it")
 	}
@@ -217,6 +236,41 @@ func validateBaseURL(raw string) error {
 	case strings.HasSuffix(u.Path, "/"):
 		return fmt.Errorf("%q must not end with a slash: service paths are appended to it", raw)
 	}
+	return nil
+}
+
+// ProxyPodNamespace is the namespace of the gateway's proxy pods.
+func (c Config) ProxyPodNamespace() string {
+	if c.ProxyNamespace != "" {
+		return c.ProxyNamespace
+	}
+	return c.Gateway.Namespace
+}
+
+// selectorFlag parses key=value,key=value into a label map.
+type selectorFlag struct{ m *map[string]string }
+
+func (f selectorFlag) String() string {
+	if f.m == nil {
+		return ""
+	}
+	return labels.SelectorFromSet(*f.m).String()
+}
+
+func (f selectorFlag) Set(s string) error {
+	set, err := labels.ConvertSelectorToLabelsMap(s)
+	if err != nil {
+		return fmt.Errorf("want key=value,key=value: %w", err)
+	}
+	for k, v := range set {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			return fmt.Errorf("label key %q: %s", k, strings.Join(errs, "; "))
+		}
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			return fmt.Errorf("label value %q: %s", v, strings.Join(errs, "; "))
+		}
+	}
+	*f.m = set
 	return nil
 }
 

@@ -57,6 +57,24 @@ func TestParseAndValidate(t *testing.T) {
 			wantErr: []string{"--key-rotation-grace: -1m0s is too short"}},
 		{name: "several errors reported together", args: []string{"--enforcement=x", "--open-data-refresh=1m"},
 			wantErr: []string{"--coordinator-agency", "--enforcement", "--open-data-refresh"}},
+		{name: "proxy selector and namespace", args: []string{"--coordinator-agency=so-tttt", "--gateway-proxy-namespace=envoy-gateway-system",
+			"--gateway-proxy-selector=gateway.envoyproxy.io/owning-gateway-name=lgsp,app.kubernetes.io/component=proxy"},
+			check: func(t *testing.T, c Config) {
+				if c.ProxyPodNamespace() != "envoy-gateway-system" || len(c.ProxySelector) != 2 ||
+					c.ProxySelector["gateway.envoyproxy.io/owning-gateway-name"] != "lgsp" {
+					t.Errorf("proxy settings not applied: %q %v", c.ProxyPodNamespace(), c.ProxySelector)
+				}
+			}},
+		{name: "proxy namespace defaults to the Gateway's", args: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=gw/lgsp"},
+			check: func(t *testing.T, c Config) {
+				if c.ProxyPodNamespace() != "gw" {
+					t.Errorf("proxy namespace %q, want the Gateway's", c.ProxyPodNamespace())
+				}
+			}},
+		{name: "empty proxy selector", args: []string{"--coordinator-agency=so-tttt", "--gateway-proxy-selector="},
+			wantErr: []string{"--gateway-proxy-selector: is empty: an empty selector would admit every pod"}},
+		{name: "malformed proxy selector", args: []string{"--coordinator-agency=so-tttt", "--gateway-proxy-selector=app=envoy,=x"},
+			wantErr: []string{"-gateway-proxy-selector"}},
 		{name: "empty probe address", args: []string{"--coordinator-agency=so-tttt", "--health-probe-bind-address="},
 			wantErr: []string{"--health-probe-bind-address: is required"}},
 	}

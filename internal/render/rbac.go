@@ -1,16 +1,17 @@
 // Package render computes, without a client, the objects the operator wants
-// to exist: RBAC for focal points here, gateway objects and Secrets for
-// services and agreements. Each function returns a server-side apply
-// configuration holding exactly the fields the operator owns.
+// to exist: RBAC for focal points, and the route, auth policy and network
+// policy of a data service. Each function returns a typed object holding
+// exactly the fields the operator owns; the controllers apply it with
+// server-side apply.
 package render
 
 import (
 	"slices"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
-	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
+	"k8s.io/utils/ptr"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 )
@@ -48,67 +49,79 @@ func FocalPointLabels(fp *v1alpha1.FocalPoint, agency string) map[string]string 
 // rights in its namespace: the datashare-focal-point ClusterRole, and the
 // Role that reads the credentials issued there. Both are owned by fp, so
 // that deleting fp deletes them.
-func FocalPointBindings(fp *v1alpha1.FocalPoint, agency string) []*rbacv1ac.RoleBindingApplyConfiguration {
-	owner := ownerReference("FocalPoint", fp.Name, fp.UID)
-	subjects := subjectsOf(fp)
-	role := rbacv1ac.RoleBinding(FocalPointBindingName(fp), fp.Namespace).
-		WithLabels(FocalPointLabels(fp, agency)).
-		WithOwnerReferences(owner).
-		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(v1alpha1.FocalPointClusterRole)).
-		WithSubjects(subjects...)
-	creds := rbacv1ac.RoleBinding(FocalPointCredentialsBindingName(fp), fp.Namespace).
-		WithLabels(FocalPointLabels(fp, agency)).
-		WithOwnerReferences(owner).
-		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("Role").WithName(v1alpha1.IssuedCredentialsRole)).
-		WithSubjects(subjects...)
-	return []*rbacv1ac.RoleBindingApplyConfiguration{role, creds}
+func FocalPointBindings(fp *v1alpha1.FocalPoint, agency string) []*rbacv1.RoleBinding {
+	binding := func(name, kind, role string) *rbacv1.RoleBinding {
+		return &rbacv1.RoleBinding{
+			TypeMeta: metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "RoleBinding"},
+			ObjectMeta: metav1.ObjectMeta{
+				Name: name, Namespace: fp.Namespace,
+				Labels:          FocalPointLabels(fp, agency),
+				OwnerReferences: []metav1.OwnerReference{controllerRef("FocalPoint", fp.Name, fp.UID)},
+			},
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: kind, Name: role},
+			Subjects: subjectsOf(fp),
+		}
+	}
+	return []*rbacv1.RoleBinding{
+		binding(FocalPointBindingName(fp), "ClusterRole", v1alpha1.FocalPointClusterRole),
+		binding(FocalPointCredentialsBindingName(fp), "Role", v1alpha1.IssuedCredentialsRole),
+	}
 }
 
 // ProvinceBinding returns the ClusterRoleBinding that gives a focal point of
 // the coordinator agency its province-wide rights. A cluster-scoped object
 // cannot be owned by a namespaced one, so the FocalPoint's finalizer deletes
 // it.
-func ProvinceBinding(fp *v1alpha1.FocalPoint, agency string) *rbacv1ac.ClusterRoleBindingApplyConfiguration {
-	return rbacv1ac.ClusterRoleBinding(ProvinceBindingName(fp)).
-		WithLabels(FocalPointLabels(fp, agency)).
-		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(v1alpha1.ProvinceFocalPointClusterRole)).
-		WithSubjects(subjectsOf(fp)...)
+func ProvinceBinding(fp *v1alpha1.FocalPoint, agency string) *rbacv1.ClusterRoleBinding {
+	return &rbacv1.ClusterRoleBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "ClusterRoleBinding"},
+		ObjectMeta: metav1.ObjectMeta{Name: ProvinceBindingName(fp), Labels: FocalPointLabels(fp, agency)},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: v1alpha1.ProvinceFocalPointClusterRole},
+		Subjects:   subjectsOf(fp),
+	}
 }
 
 // IssuedCredentialsRole returns the Role that lets an agency's focal points
 // get, by name, the consumer credential Secrets issued in its namespace. An
 // RBAC rule with no resourceNames would grant every Secret, so with no
 // credentials issued the Role has no rules at all.
-func IssuedCredentialsRole(agency *v1alpha1.Agency, secretNames []string) *rbacv1ac.RoleApplyConfiguration {
-	role := rbacv1ac.Role(v1alpha1.IssuedCredentialsRole, string(agency.Spec.Namespace)).
-		WithLabels(map[string]string{
-			v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator,
-			v1alpha1.LabelAgency:    agency.Name,
-		}).
-		WithOwnerReferences(ownerReference("Agency", agency.Name, agency.UID))
+func IssuedCredentialsRole(agency *v1alpha1.Agency, secretNames []string) *rbacv1.Role {
+	role := &rbacv1.Role{
+		TypeMeta: metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "Role"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name: v1alpha1.IssuedCredentialsRole, Namespace: string(agency.Spec.Namespace),
+			Labels: map[string]string{
+				v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator,
+				v1alpha1.LabelAgency:    agency.Name,
+			},
+			OwnerReferences: []metav1.OwnerReference{controllerRef("Agency", agency.Name, agency.UID)},
+		},
+	}
 	names := slices.Clone(secretNames)
 	slices.Sort(names)
 	names = slices.Compact(names)
+	// An explicit empty list, not a missing one, so that applying it
+	// removes a rule the Role held before.
+	role.Rules = []rbacv1.PolicyRule{}
 	if len(names) > 0 {
-		role.WithRules(rbacv1ac.PolicyRule().WithAPIGroups("").WithResources("secrets").WithVerbs("get").WithResourceNames(names...))
+		role.Rules = append(role.Rules, rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get"}, ResourceNames: names})
 	}
-	// With no names the rule is left out, and server-side apply removes the
-	// one this field manager applied before.
 	return role
 }
 
-func subjectsOf(fp *v1alpha1.FocalPoint) []*rbacv1ac.SubjectApplyConfiguration {
-	out := make([]*rbacv1ac.SubjectApplyConfiguration, 0, len(fp.Spec.Subjects))
+func subjectsOf(fp *v1alpha1.FocalPoint) []rbacv1.Subject {
+	out := make([]rbacv1.Subject, 0, len(fp.Spec.Subjects))
 	for _, s := range fp.Spec.Subjects {
-		out = append(out, rbacv1ac.Subject().WithAPIGroup(rbacv1.GroupName).WithKind(string(s.Kind)).WithName(s.Name))
+		out = append(out, rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: string(s.Kind), Name: s.Name})
 	}
 	return out
 }
 
-// ownerReference makes an object of this API the controller owner, so that
+// controllerRef makes an object of this API the controller owner, so that
 // garbage collection deletes what it owns with it.
-func ownerReference(kind, name string, uid types.UID) *metav1ac.OwnerReferenceApplyConfiguration {
-	return metav1ac.OwnerReference().
-		WithAPIVersion(v1alpha1.GroupVersion.String()).WithKind(kind).WithName(name).WithUID(uid).
-		WithController(true).WithBlockOwnerDeletion(true)
+func controllerRef(kind, name string, uid types.UID) metav1.OwnerReference {
+	return metav1.OwnerReference{
+		APIVersion: v1alpha1.GroupVersion.String(), Kind: kind, Name: name, UID: uid,
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
+	}
 }

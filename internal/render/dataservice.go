@@ -1,0 +1,251 @@
+package render
+
+import (
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+)
+
+// ServiceInputs is what a DataService's gateway objects are made from.
+type ServiceInputs struct {
+	Service *v1alpha1.DataService
+	// Agency is the name of the provider Agency.
+	Agency string
+	Config config.Config
+	// Backend is the backend Service; nil when it does not exist.
+	Backend *corev1.Service
+	// GatewayKeys are the names of the gateway-side key Secrets of the
+	// agreements that are live, in the service's namespace.
+	GatewayKeys []string
+}
+
+// ServiceObjects are the objects a DataService is published through. A nil
+// field is an object that must not exist.
+type ServiceObjects struct {
+	Route          *gatewayv1.HTTPRoute
+	SecurityPolicy *egv1a1.SecurityPolicy
+	NetworkPolicy  *networkingv1.NetworkPolicy
+}
+
+// ServiceObjectName is the name of every object generated for a
+// DataService: its HTTPRoute, SecurityPolicy and NetworkPolicy.
+func ServiceObjectName(ds *v1alpha1.DataService) string {
+	return "datashare-" + ds.Name
+}
+
+// ServiceLabels are the labels of every object generated for a DataService,
+// so that `kubectl get httproute,securitypolicy,networkpolicy -l
+// datashare.lgsp.vn/data-service=<name>` finds them all.
+func ServiceLabels(ds *v1alpha1.DataService, agency string) map[string]string {
+	return map[string]string{
+		v1alpha1.LabelManagedBy:   v1alpha1.ManagedByOperator,
+		v1alpha1.LabelAgency:      agency,
+		v1alpha1.LabelDataService: ds.Name,
+	}
+}
+
+// PathPrefix is the path at which a service is published under the LGSP's
+// public base URL: spec.route.pathPrefix, or /<agency>/<service>/<version>.
+func PathPrefix(ds *v1alpha1.DataService, agency string) string {
+	if ds.Spec.Route.PathPrefix != "" {
+		return ds.Spec.Route.PathPrefix
+	}
+	return "/" + agency + "/" + ds.Name + "/" + ds.Spec.Version
+}
+
+// ServiceURL is the public URL of a service.
+func ServiceURL(baseURL, pathPrefix string) string {
+	return strings.TrimSuffix(baseURL, "/") + pathPrefix
+}
+
+// Service renders the objects that publish a DataService. The route always
+// exists; the SecurityPolicy exists for non-public services under the
+// envoy-gateway profile; the NetworkPolicy exists when the backend Service
+// selects pods.
+func Service(in ServiceInputs) ServiceObjects {
+	return ServiceObjects{
+		Route:          route(in),
+		SecurityPolicy: securityPolicy(in),
+		NetworkPolicy:  networkPolicy(in),
+	}
+}
+
+func objectMeta(in ServiceInputs) metav1.ObjectMeta {
+	ds := in.Service
+	return metav1.ObjectMeta{
+		Name:            ServiceObjectName(ds),
+		Namespace:       ds.Namespace,
+		Labels:          ServiceLabels(ds, in.Agency),
+		OwnerReferences: []metav1.OwnerReference{controllerRef("DataService", ds.Name, ds.UID)},
+	}
+}
+
+// route sends the service's path prefix, rewritten to /, to its backend.
+// A non-public service with no live agreement gets a rule with no backend:
+// whatever the auth layer does, no request can reach the backend, and the
+// gateway answers with an error (Gateway API requires a 500 for a rule whose
+// backends are all missing, or a 404 when the rule has none).
+func route(in ServiceInputs) *gatewayv1.HTTPRoute {
+	ds := in.Service
+	base, _ := url.Parse(in.Config.PublicBaseURL)
+	prefix := PathPrefix(ds, in.Agency)
+	rule := gatewayv1.HTTPRouteRule{
+		Matches: []gatewayv1.HTTPRouteMatch{{Path: &gatewayv1.HTTPPathMatch{
+			Type:  ptr.To(gatewayv1.PathMatchPathPrefix),
+			Value: ptr.To(strings.TrimSuffix(base.Path, "/") + prefix),
+		}}},
+		Filters: []gatewayv1.HTTPRouteFilter{{
+			Type: gatewayv1.HTTPRouteFilterURLRewrite,
+			URLRewrite: &gatewayv1.HTTPURLRewriteFilter{Path: &gatewayv1.HTTPPathModifier{
+				Type:               gatewayv1.PrefixMatchHTTPPathModifier,
+				ReplacePrefixMatch: ptr.To("/"),
+			}},
+		}},
+	}
+	public := ds.Spec.Access.Audience == v1alpha1.AudiencePublic
+	if public {
+		// No key is checked on open data, so a consumer header that a
+		// caller sends is not to be believed.
+		rule.Filters = append(rule.Filters, gatewayv1.HTTPRouteFilter{
+			Type:                  gatewayv1.HTTPRouteFilterRequestHeaderModifier,
+			RequestHeaderModifier: &gatewayv1.HTTPHeaderFilter{Remove: []string{v1alpha1.HeaderConsumer}},
+		})
+	}
+	if public || len(in.GatewayKeys) > 0 {
+		rule.BackendRefs = []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
+			BackendObjectReference: gatewayv1.BackendObjectReference{
+				Name: gatewayv1.ObjectName(ds.Spec.Backend.ServiceName),
+				Port: ptr.To(gatewayv1.PortNumber(ds.Spec.Backend.Port)),
+			},
+		}}}
+	}
+
+	parent := gatewayv1.ParentReference{
+		Group:     ptr.To(gatewayv1.Group(gatewayv1.GroupName)),
+		Kind:      ptr.To(gatewayv1.Kind("Gateway")),
+		Namespace: ptr.To(gatewayv1.Namespace(in.Config.Gateway.Namespace)),
+		Name:      gatewayv1.ObjectName(in.Config.Gateway.Name),
+	}
+	if in.Config.Gateway.SectionName != "" {
+		parent.SectionName = ptr.To(gatewayv1.SectionName(in.Config.Gateway.SectionName))
+	}
+	r := &gatewayv1.HTTPRoute{
+		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayv1.GroupVersion.String(), Kind: "HTTPRoute"},
+		ObjectMeta: objectMeta(in),
+		Spec: gatewayv1.HTTPRouteSpec{
+			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{parent}},
+			Rules:           []gatewayv1.HTTPRouteRule{rule},
+		},
+	}
+	// A route's hostnames are DNS names; a base URL on an IP address
+	// leaves the route open to any host the listener accepts.
+	if host := base.Hostname(); host != "" && net.ParseIP(host) == nil {
+		r.Spec.Hostnames = []gatewayv1.Hostname{gatewayv1.Hostname(host)}
+	}
+	return r
+}
+
+// securityPolicy requires an API key from one of the live agreements: one
+// credentialRef per gateway-side key Secret, each holding one client. With
+// no live agreement the list is empty and every request is refused.
+func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
+	ds := in.Service
+	if in.Config.Enforcement != config.EnforcementEnvoyGateway || ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
+		return nil
+	}
+	keys := slices.Clone(in.GatewayKeys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	refs := make([]gatewayv1.SecretObjectReference, 0, len(keys))
+	for _, k := range keys {
+		refs = append(refs, gatewayv1.SecretObjectReference{
+			Group: ptr.To(gatewayv1.Group("")),
+			Kind:  ptr.To(gatewayv1.Kind("Secret")),
+			Name:  gatewayv1.ObjectName(k),
+		})
+	}
+	return &egv1a1.SecurityPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: egv1a1.GroupVersion.String(), Kind: egv1a1.KindSecurityPolicy},
+		ObjectMeta: objectMeta(in),
+		Spec: egv1a1.SecurityPolicySpec{
+			PolicyTargetReferences: egv1a1.PolicyTargetReferences{
+				TargetRefs: []gatewayv1.LocalPolicyTargetReferenceWithSectionName{{
+					LocalPolicyTargetReference: gatewayv1.LocalPolicyTargetReference{
+						Group: gatewayv1.GroupName,
+						Kind:  "HTTPRoute",
+						Name:  gatewayv1.ObjectName(ServiceObjectName(ds)),
+					},
+				}},
+			},
+			APIKeyAuth: &egv1a1.APIKeyAuth{
+				CredentialRefs:        refs,
+				ExtractFrom:           []*egv1a1.ExtractFrom{{Headers: []string{v1alpha1.HeaderAPIKey}}},
+				ForwardClientIDHeader: ptr.To(v1alpha1.HeaderConsumer),
+				Sanitize:              ptr.To(true),
+			},
+		},
+	}
+}
+
+// networkPolicy admits traffic to the backend's pods, on the backend port,
+// only from the gateway's proxy pods and from the agency's own namespace
+// (Điều 9.5: agencies connect through the LGSP). A Service without a
+// selector (a system on a virtual machine) has no pods to protect here.
+func networkPolicy(in ServiceInputs) *networkingv1.NetworkPolicy {
+	ds, svc := in.Service, in.Backend
+	if svc == nil || len(svc.Spec.Selector) == 0 {
+		return nil
+	}
+	port, ok := BackendPort(svc, ds.Spec.Backend.Port)
+	if !ok {
+		return nil
+	}
+	target := port.TargetPort
+	if target.Type == intstr.Int && target.IntVal == 0 || target.Type == intstr.String && target.StrVal == "" {
+		target = intstr.FromInt32(port.Port)
+	}
+	protocol := port.Protocol
+	if protocol == "" {
+		protocol = corev1.ProtocolTCP
+	}
+	return &networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: networkingv1.SchemeGroupVersion.String(), Kind: "NetworkPolicy"},
+		ObjectMeta: objectMeta(in),
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: svc.Spec.Selector},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+			Ingress: []networkingv1.NetworkPolicyIngressRule{{
+				From: []networkingv1.NetworkPolicyPeer{
+					{
+						NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: in.Config.ProxyPodNamespace()}},
+						PodSelector:       &metav1.LabelSelector{MatchLabels: in.Config.ProxySelector},
+					},
+					{PodSelector: &metav1.LabelSelector{}},
+				},
+				Ports: []networkingv1.NetworkPolicyPort{{Protocol: &protocol, Port: &target}},
+			}},
+		},
+	}
+}
+
+// BackendPort finds the Service port that a DataService names.
+func BackendPort(svc *corev1.Service, port int32) (corev1.ServicePort, bool) {
+	for _, p := range svc.Spec.Ports {
+		if p.Port == port {
+			return p, true
+		}
+	}
+	return corev1.ServicePort{}, false
+}
