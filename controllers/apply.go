@@ -2,13 +2,13 @@ package controllers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"reflect"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // FieldManager is the one server-side apply field manager under which the
@@ -20,7 +20,7 @@ const FieldManager = "datashare-operator"
 // desired sets: a resync of an unchanged world writes nothing, and a person's
 // edit or deletion is repaired. It reports whether it wrote.
 func applyIfChanged(ctx context.Context, c client.Client, desired client.Object) (bool, error) {
-	want, err := applyContent(desired)
+	want, err := render.ApplyContent(desired)
 	if err != nil {
 		return false, err
 	}
@@ -31,7 +31,7 @@ func applyIfChanged(ctx context.Context, c client.Client, desired client.Object)
 	err = c.Get(ctx, client.ObjectKeyFromObject(desired), existing.(client.Object))
 	switch {
 	case err == nil:
-		if have, err := toMap(existing); err == nil && covers(have, want.Object) {
+		if have, err := render.ToMap(existing); err == nil && covers(have, want.Object) {
 			return false, nil
 		}
 	case !apierrors.IsNotFound(err):
@@ -41,46 +41,6 @@ func applyIfChanged(ctx context.Context, c client.Client, desired client.Object)
 		return false, fmt.Errorf("apply %s %s/%s: %w", want.GetKind(), want.GetNamespace(), want.GetName(), err)
 	}
 	return true, nil
-}
-
-// applyContent is what the operator applies of a typed object: its fields
-// without nulls, and without status, which belongs to another writer.
-func applyContent(obj client.Object) (*unstructured.Unstructured, error) {
-	m, err := toMap(obj)
-	if err != nil {
-		return nil, err
-	}
-	delete(m, "status")
-	return &unstructured.Unstructured{Object: dropNulls(m).(map[string]any)}, nil
-}
-
-func toMap(v any) (map[string]any, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("marshal %T: %w", v, err)
-	}
-	var m map[string]any
-	return m, json.Unmarshal(raw, &m)
-}
-
-// dropNulls removes null values, which typed objects marshal for unset
-// fields such as metadata.creationTimestamp.
-func dropNulls(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, val := range t {
-			if val == nil {
-				delete(t, k)
-				continue
-			}
-			t[k] = dropNulls(val)
-		}
-	case []any:
-		for i := range t {
-			t[i] = dropNulls(t[i])
-		}
-	}
-	return v
 }
 
 // covers reports whether have holds every field of want with the same

@@ -5,6 +5,8 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 func TestCovers(t *testing.T) {
@@ -36,13 +38,13 @@ func TestCovers(t *testing.T) {
 		{"a subject removed", desired(func(rb *rbacv1.RoleBinding) { rb.Subjects = rb.Subjects[:1] }), false},
 		{"another role", desired(func(rb *rbacv1.RoleBinding) { rb.RoleRef.Name = "other" }), false},
 	}
-	have, err := toMap(existing)
+	have, err := render.ToMap(existing)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			want, err := applyContent(tc.desired)
+			want, err := render.ApplyContent(tc.desired)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,8 +60,8 @@ func TestCovers(t *testing.T) {
 	// A Role whose last rule must go: an explicit empty list is noticed.
 	role := &rbacv1.Role{Rules: []rbacv1.PolicyRule{{Verbs: []string{"get"}}}}
 	emptied := &rbacv1.Role{TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"}, Rules: []rbacv1.PolicyRule{}}
-	haveRole, _ := toMap(role)
-	wantRole, _ := applyContent(emptied)
+	haveRole, _ := render.ToMap(role)
+	wantRole, _ := render.ApplyContent(emptied)
 	if covers(haveRole, wantRole.Object) {
 		t.Fatal("a Role with a rule must not cover one with none")
 	}
