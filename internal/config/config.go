@@ -131,10 +131,10 @@ func Default() Config {
 		KeyRotationGrace: DefaultKeyRotationGrace,
 		// Envoy Gateway's labels on the Envoy proxy pods it runs.
 		ProxySelector: map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
-		MetricsAddr:      ":8443",
-		SecureMetrics:    true,
-		ProbeAddr:        ":8081",
-		LeaderElect:      true,
+		MetricsAddr:   ":8443",
+		SecureMetrics: true,
+		ProbeAddr:     ":8081",
+		LeaderElect:   true,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/age"
 )
 
 // NamespaceHolder returns the Agency that holds a namespace among the
@@ -17,7 +18,7 @@ func NamespaceHolder(claimants []v1alpha1.Agency) *v1alpha1.Agency {
 			live = append(live, &claimants[i])
 		}
 	}
-	return oldest(live)
+	return age.Oldest(live)
 }
 
 // AgencyInputs is what an agency's readiness depends on.
