@@ -104,6 +104,37 @@ const (
 	// ReasonSelectorlessBackend: the backend Service has no selector (a
 	// system on a virtual machine), so no NetworkPolicy can protect it.
 	ReasonSelectorlessBackend ConditionReason = "SelectorlessBackend"
+	// ReasonAccepted: the service is valid and allowed to be published.
+	ReasonAccepted ConditionReason = "Accepted"
+	// ReasonNotPublished: the service is not accepted, so its route is
+	// withdrawn and the gateway has nothing to report.
+	ReasonNotPublished ConditionReason = "NotPublished"
+	// ReasonWaitingForGateway: the route exists, and the gateway
+	// implementation has not reported on it yet.
+	ReasonWaitingForGateway ConditionReason = "WaitingForGateway"
+	// ReasonRouteNotAccepted: the gateway refused the route; the message
+	// repeats what the gateway said.
+	ReasonRouteNotAccepted ConditionReason = "RouteNotAccepted"
+	// ReasonIsolated: a NetworkPolicy admits traffic to the backend only
+	// from the gateway and the agency's own namespace.
+	ReasonIsolated ConditionReason = "Isolated"
+	// ReasonReviewCurrent: the last review is within the review period.
+	ReasonReviewCurrent ConditionReason = "ReviewCurrent"
+	// ReasonReviewOverdue: the review period has passed since the last
+	// review.
+	ReasonReviewOverdue ConditionReason = "ReviewOverdue"
+	// ReasonNeverReviewed: no review is recorded.
+	ReasonNeverReviewed ConditionReason = "NeverReviewed"
+	// ReasonOpenDataFresh: open data was refreshed within its interval.
+	ReasonOpenDataFresh ConditionReason = "Fresh"
+	// ReasonOpenDataOverdue: the refresh interval has passed since the
+	// last refresh.
+	ReasonOpenDataOverdue ConditionReason = "RefreshOverdue"
+	// ReasonNeverRefreshed: no refresh of the open data is recorded.
+	ReasonNeverRefreshed ConditionReason = "NeverRefreshed"
+	// ReasonNotOpenData: the service is not Public, so it is not open data
+	// and has no refresh clock.
+	ReasonNotOpenData ConditionReason = "NotOpenData"
 )
 
 // SharingAgreement condition types.

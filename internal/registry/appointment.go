@@ -5,6 +5,7 @@ import (
 	"time"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
 )
 
 // Activity says whether a focal point's appointment is in effect at a
@@ -28,37 +29,21 @@ func AppointmentAt(fp *v1alpha1.FocalPoint, now time.Time) Activity {
 	case now.Before(from):
 		return Activity{
 			Reason:  v1alpha1.ReasonAppointmentNotStarted,
-			Message: fmt.Sprintf("the appointment (%s) starts at %s; the focal point's rights are granted then", a.DocumentRef, formatTime(from)),
+			Message: fmt.Sprintf("the appointment (%s) starts at %s; the focal point's rights are granted then", a.DocumentRef, clock.Format(from)),
 			Next:    from,
 		}
 	case a.ValidUntil != nil && !now.Before(a.ValidUntil.Time):
 		return Activity{
 			Reason: v1alpha1.ReasonAppointmentEnded,
 			Message: fmt.Sprintf("the appointment (%s) ended at %s: the agency must appoint a focal point again, or extend appointment.validUntil",
-				a.DocumentRef, formatTime(a.ValidUntil.Time)),
+				a.DocumentRef, clock.Format(a.ValidUntil.Time)),
 		}
 	}
 	act := Activity{Active: true, Reason: v1alpha1.ReasonAppointed,
 		Message: fmt.Sprintf("appointed by %s", a.DocumentRef)}
 	if a.ValidUntil != nil {
 		act.Next = a.ValidUntil.Time
-		act.Message += fmt.Sprintf(", until %s", formatTime(a.ValidUntil.Time))
+		act.Message += fmt.Sprintf(", until %s", clock.Format(a.ValidUntil.Time))
 	}
 	return act
-}
-
-// formatTime renders a moment for messages, in UTC to the second.
-func formatTime(t time.Time) string {
-	return t.UTC().Format(time.RFC3339)
-}
-
-// earliest returns the earliest non-zero time, or zero.
-func earliest(times ...time.Time) time.Time {
-	var out time.Time
-	for _, t := range times {
-		if !t.IsZero() && (out.IsZero() || t.Before(out)) {
-			out = t
-		}
-	}
-	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/age"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
 )
 
 // ActivePrimary returns the agency's primary focal point among fps: the
@@ -34,7 +35,7 @@ func ActiveNames(fps []v1alpha1.FocalPoint, now time.Time) []string {
 func NextAppointmentChange(fps []v1alpha1.FocalPoint, now time.Time) time.Time {
 	var next time.Time
 	for i := range fps {
-		next = earliest(next, AppointmentAt(&fps[i], now).Next)
+		next = clock.Earliest(next, AppointmentAt(&fps[i], now).Next)
 	}
 	return next
 }

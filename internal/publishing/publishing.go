@@ -1,0 +1,260 @@
+// Package publishing decides, without a client, whether a DataService is
+// published through the LGSP gateway, and what each of its conditions says:
+// who must act when it is not. Reconcilers, and later the catalog, call it
+// with what they read.
+package publishing
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// Inputs is what a service's publication depends on.
+type Inputs struct {
+	Service *v1alpha1.DataService
+	// Agency holds the service's namespace; nil when no Agency does.
+	Agency *v1alpha1.Agency
+	Config config.Config
+	// GatewayAPIInstalled says whether the CRDs the profile needs are
+	// installed: Gateway API, and Envoy Gateway for envoy-gateway.
+	GatewayAPIInstalled bool
+	// GatewayExists says whether the configured LGSP Gateway exists.
+	GatewayExists bool
+	// Backend is the backend Service; nil when it does not exist.
+	Backend *corev1.Service
+	// PathHolder is an older DataService that publishes the same path
+	// prefix; nil when the path is free.
+	PathHolder *v1alpha1.DataService
+	// Route is the service's HTTPRoute as the gateway reports on it; nil
+	// when it does not exist.
+	Route *gatewayv1.HTTPRoute
+	// LiveAgreements is the number of agreements whose keys the gateway
+	// accepts.
+	LiveAgreements int
+	Now            time.Time
+}
+
+// Decision is what the operator makes of a service.
+type Decision struct {
+	// Publish says whether the route and auth policy should exist.
+	Publish bool
+	// PathPrefix and URL are where the service is published.
+	PathPrefix string
+	URL        string
+	// Conditions are every condition of the service, Ready included.
+	Conditions []conditions.Condition
+	// Next is when a clock (review, open-data refresh) next turns; zero when
+	// none will.
+	Next time.Time
+}
+
+// Decide says whether a service is published and why.
+func Decide(in Inputs) Decision {
+	ds := in.Service
+	agencyName := ds.Namespace
+	if in.Agency != nil {
+		agencyName = in.Agency.Name
+	}
+	d := Decision{PathPrefix: render.PathPrefix(ds, agencyName)}
+	d.URL = render.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
+
+	accepted := accept(in, d.PathPrefix)
+	d.Publish = accepted.Status == metav1.ConditionTrue
+	routeAccepted := routeAcceptance(in, d.Publish)
+	isolated := isolation(in)
+	review, reviewNext := reviewClock(in)
+	stale, staleNext := openDataClock(in)
+
+	var ready conditions.Condition
+	switch {
+	case !d.Publish:
+		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ConditionReason(accepted.Reason), accepted.Message)
+	case routeAccepted.Status == metav1.ConditionFalse:
+		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ReasonRouteNotAccepted, routeAccepted.Message)
+	case routeAccepted.Status == metav1.ConditionUnknown:
+		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ReasonWaitingForGateway, routeAccepted.Message)
+	default:
+		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
+			fmt.Sprintf("published at %s with %d live agreement(s)", d.URL, in.LiveAgreements))
+	}
+	d.Conditions = []conditions.Condition{accepted, routeAccepted, isolated, ready, review, stale}
+	d.Next = clock.Earliest(reviewNext, staleNext)
+	return d
+}
+
+// accept checks that the service is valid and allowed, in the order a person
+// would fix things, and names who must act.
+func accept(in Inputs, pathPrefix string) conditions.Condition {
+	ds := in.Service
+	no := func(r v1alpha1.ConditionReason, format string, args ...any) conditions.Condition {
+		return conditions.False(v1alpha1.ConditionAccepted, r, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case !in.GatewayAPIInstalled:
+		crds := "the Gateway API CRDs are"
+		if in.Config.Enforcement == config.EnforcementEnvoyGateway {
+			crds = "the Gateway API and Envoy Gateway CRDs are"
+		}
+		return no(v1alpha1.ReasonGatewayAPIMissing, "%s not installed in the cluster: the platform team must install them; the service is published as soon as they are", crds)
+	case in.Agency == nil:
+		return no(v1alpha1.ReasonAgencyNotReady, "no Agency claims namespace %s: the DIC (Sở TT&TT) must register the agency before it can publish", ds.Namespace)
+	case !meta.IsStatusConditionTrue(in.Agency.Status.Conditions, string(v1alpha1.ConditionReady)):
+		why := "it has not been reconciled yet"
+		if c := meta.FindStatusCondition(in.Agency.Status.Conditions, string(v1alpha1.ConditionReady)); c != nil {
+			why = c.Message
+		}
+		return no(v1alpha1.ReasonAgencyNotReady, "agency %s is not Ready, so it cannot publish (Điều 20): %s", in.Agency.Name, why)
+	case in.Config.RequireAppraisal && !appraised(in.Agency, ds.Name):
+		return no(v1alpha1.ReasonNotAppraised, "the DIC has not appraised this service (Điều 14.1): the DIC must add %s to spec.appraisedServices of Agency %s", ds.Name, in.Agency.Name)
+	case in.Backend == nil:
+		return no(v1alpha1.ReasonBackendNotFound, "Service %s does not exist in namespace %s: agency %s must create it (for a system on a virtual machine, a Service without a selector and an EndpointSlice)",
+			ds.Spec.Backend.ServiceName, ds.Namespace, in.Agency.Name)
+	}
+	if _, ok := render.BackendPort(in.Backend, ds.Spec.Backend.Port); !ok {
+		return no(v1alpha1.ReasonBackendPortNotFound, "Service %s has no port %d (it has %s): agency %s must correct spec.backend.port or the Service",
+			ds.Spec.Backend.ServiceName, ds.Spec.Backend.Port, portList(in.Backend), in.Agency.Name)
+	}
+	if in.PathHolder != nil {
+		return no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",
+			pathPrefix, in.PathHolder.Namespace, in.PathHolder.Name, in.Agency.Name)
+	}
+	if !in.GatewayExists {
+		return no(v1alpha1.ReasonGatewayNotFound, "the LGSP Gateway %s/%s does not exist: the platform team must create it, or correct the operator's --lgsp-gateway",
+			in.Config.Gateway.Namespace, in.Config.Gateway.Name)
+	}
+	return conditions.True(v1alpha1.ConditionAccepted, v1alpha1.ReasonAccepted, "the service is valid and allowed to be published")
+}
+
+// routeAcceptance mirrors what the gateway implementation wrote in the
+// route's status for the LGSP Gateway.
+func routeAcceptance(in Inputs, published bool) conditions.Condition {
+	if !published {
+		return conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonNotPublished, "the route is withdrawn until the service is accepted")
+	}
+	waiting := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonWaitingForGateway,
+		fmt.Sprintf("the gateway has not reported on route %s yet", render.ServiceObjectName(in.Service)))
+	if in.Route == nil {
+		return waiting
+	}
+	gw := in.Config.Gateway
+	for _, p := range in.Route.Status.Parents {
+		ref := p.ParentRef
+		ns := in.Route.Namespace
+		if ref.Namespace != nil {
+			ns = string(*ref.Namespace)
+		}
+		if string(ref.Name) != gw.Name || ns != gw.Namespace {
+			continue
+		}
+		if gw.SectionName != "" && (ref.SectionName == nil || string(*ref.SectionName) != gw.SectionName) {
+			continue
+		}
+		c := meta.FindStatusCondition(p.Conditions, string(gatewayv1.RouteConditionAccepted))
+		if c == nil || c.ObservedGeneration < in.Route.Generation && c.ObservedGeneration != 0 {
+			return waiting
+		}
+		msg := fmt.Sprintf("the gateway (%s) reports %s: %s", p.ControllerName, c.Reason, c.Message)
+		return conditions.Condition{Type: v1alpha1.ConditionRouteAccepted, Status: c.Status, Reason: v1alpha1.ConditionReason(c.Reason), Message: msg}
+	}
+	return waiting
+}
+
+// isolation says whether a NetworkPolicy keeps the backend reachable only
+// through the gateway.
+func isolation(in Inputs) conditions.Condition {
+	ds, svc := in.Service, in.Backend
+	switch {
+	case svc == nil:
+		return conditions.Unknown(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonBackendNotFound,
+			fmt.Sprintf("Service %s does not exist, so there is nothing to isolate yet", ds.Spec.Backend.ServiceName))
+	case len(svc.Spec.Selector) == 0:
+		return conditions.False(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonSelectorlessBackend,
+			fmt.Sprintf("Service %s has no selector (a system outside the cluster, such as a virtual machine): no NetworkPolicy can restrict who reaches it; the agency must allow only the gateway's addresses at its own firewall", svc.Name))
+	}
+	if _, ok := render.BackendPort(svc, ds.Spec.Backend.Port); !ok {
+		return conditions.Unknown(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonBackendPortNotFound,
+			fmt.Sprintf("Service %s has no port %d, so there is nothing to isolate yet", svc.Name, ds.Spec.Backend.Port))
+	}
+	return conditions.True(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonIsolated,
+		fmt.Sprintf("NetworkPolicy %s admits port %d of Service %s only from the gateway's proxies in namespace %s and from namespace %s",
+			render.ServiceObjectName(ds), ds.Spec.Backend.Port, svc.Name, in.Config.ProxyPodNamespace(), ds.Namespace))
+}
+
+// reviewClock turns True when the yearly review (Điều 3.3) falls due.
+func reviewClock(in Inputs) (conditions.Condition, time.Time) {
+	last := in.Service.Spec.Review.LastReviewed
+	if last == nil {
+		return conditions.True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonNeverReviewed,
+			"no review is recorded: the agency must review the service and record spec.review.lastReviewed (Điều 3.3)"), time.Time{}
+	}
+	due := last.Add(in.Config.ReviewPeriod)
+	if !in.Now.Before(due) {
+		return conditions.True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonReviewOverdue,
+			fmt.Sprintf("the review was due at %s: the agency must review the service and update spec.review.lastReviewed (Điều 3.3)", clock.Format(due))), time.Time{}
+	}
+	return conditions.False(v1alpha1.ConditionReviewDue, v1alpha1.ReasonReviewCurrent,
+		fmt.Sprintf("the next review is due at %s", clock.Format(due))), due
+}
+
+// openDataClock turns True when open data was not refreshed within its
+// interval (Điều 10.4).
+func openDataClock(in Inputs) (conditions.Condition, time.Time) {
+	ds := in.Service
+	if ds.Spec.Access.Audience != v1alpha1.AudiencePublic {
+		return conditions.False(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonNotOpenData, "the service is not open data"), time.Time{}
+	}
+	interval := in.Config.OpenDataRefresh
+	var last *metav1.Time
+	if od := ds.Spec.OpenData; od != nil {
+		last = od.LastUpdated
+		if od.RefreshInterval != nil {
+			interval = od.RefreshInterval.Duration
+		}
+	}
+	if last == nil {
+		return conditions.True(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonNeverRefreshed,
+			"no refresh is recorded: the agency must publish the data and record spec.openData.lastUpdated (Điều 10.4)"), time.Time{}
+	}
+	due := last.Add(interval)
+	if !in.Now.Before(due) {
+		return conditions.True(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonOpenDataOverdue,
+			fmt.Sprintf("the open data was due for refresh at %s: the agency must refresh it and update spec.openData.lastUpdated (Điều 10.4)", clock.Format(due))), time.Time{}
+	}
+	return conditions.False(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonOpenDataFresh,
+		fmt.Sprintf("the next refresh is due at %s", clock.Format(due))), due
+}
+
+func appraised(agency *v1alpha1.Agency, service string) bool {
+	for _, a := range agency.Spec.AppraisedServices {
+		if string(a.Service) == service {
+			return true
+		}
+	}
+	return false
+}
+
+func portList(svc *corev1.Service) string {
+	ports := make([]string, 0, len(svc.Spec.Ports))
+	for _, p := range svc.Spec.Ports {
+		ports = append(ports, strconv.Itoa(int(p.Port)))
+	}
+	sort.Strings(ports)
+	if len(ports) == 0 {
+		return "no ports"
+	}
+	return strings.Join(ports, ", ")
+}

@@ -1,0 +1,237 @@
+package publishing
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+)
+
+var now = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+func readyAgency() *v1alpha1.Agency {
+	return &v1alpha1.Agency{
+		ObjectMeta: metav1.ObjectMeta{Name: "so-tnmt"},
+		Spec: v1alpha1.AgencySpec{Namespace: "so-tnmt", AppraisedServices: []v1alpha1.ServiceAppraisal{
+			{Service: "dat-dai", DocumentRef: "CV 215", AppraisedAt: metav1.NewTime(now.Add(-24 * time.Hour))},
+		}},
+		Status: v1alpha1.AgencyStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}},
+	}
+}
+
+func service() *v1alpha1.DataService {
+	return &v1alpha1.DataService{
+		ObjectMeta: metav1.ObjectMeta{Name: "dat-dai", Namespace: "so-tnmt", CreationTimestamp: metav1.NewTime(now.Add(-time.Hour))},
+		Spec: v1alpha1.DataServiceSpec{
+			Version: "v1", Classification: v1alpha1.ClassificationShared,
+			Backend: v1alpha1.Backend{ServiceName: "dat-dai-api", Port: 8080},
+			Access:  v1alpha1.Access{Audience: v1alpha1.AudienceProvince},
+			Review:  v1alpha1.Review{LastReviewed: ptr.To(metav1.NewTime(now.Add(-30 * 24 * time.Hour)))},
+		},
+	}
+}
+
+func backend(selector map[string]string, ports ...int32) *corev1.Service {
+	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "dat-dai-api", Namespace: "so-tnmt"}, Spec: corev1.ServiceSpec{Selector: selector}}
+	for _, p := range ports {
+		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{Port: p})
+	}
+	return svc
+}
+
+func routeWith(parents ...gatewayv1.RouteParentStatus) *gatewayv1.HTTPRoute {
+	return &gatewayv1.HTTPRoute{
+		ObjectMeta: metav1.ObjectMeta{Name: "datashare-dat-dai", Namespace: "so-tnmt", Generation: 1},
+		Status:     gatewayv1.HTTPRouteStatus{RouteStatus: gatewayv1.RouteStatus{Parents: parents}},
+	}
+}
+
+func parent(ns, name, section string, status metav1.ConditionStatus, reason string) gatewayv1.RouteParentStatus {
+	ref := gatewayv1.ParentReference{Namespace: ptr.To(gatewayv1.Namespace(ns)), Name: gatewayv1.ObjectName(name)}
+	if section != "" {
+		ref.SectionName = ptr.To(gatewayv1.SectionName(section))
+	}
+	return gatewayv1.RouteParentStatus{
+		ParentRef: ref, ControllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+		Conditions: []metav1.Condition{{Type: "Accepted", Status: status, Reason: reason, Message: "gateway says " + reason, ObservedGeneration: 1}},
+	}
+}
+
+// inputs is a service that is accepted and whose route the gateway accepted.
+func inputs() Inputs {
+	cfg := config.Default()
+	cfg.CoordinatorAgency = "so-tttt"
+	return Inputs{
+		Service: service(), Agency: readyAgency(), Config: cfg,
+		GatewayAPIInstalled: true, GatewayExists: true,
+		Backend:        backend(map[string]string{"app": "dat-dai-api"}, 8080),
+		Route:          routeWith(parent("lgsp-system", "lgsp", "", metav1.ConditionTrue, "Accepted")),
+		LiveAgreements: 2, Now: now,
+	}
+}
+
+func find(d Decision, t v1alpha1.ConditionType) conditions.Condition {
+	for _, c := range d.Conditions {
+		if c.Type == t {
+			return c
+		}
+	}
+	return conditions.Condition{}
+}
+
+func TestDecideAcceptance(t *testing.T) {
+	notReady := readyAgency()
+	notReady.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "NoFocalPoint", Message: "agency so-tnmt has no active primary focal point"}
+	older := service()
+	older.Namespace, older.Name = "so-khac", "dat-dai-cu"
+
+	cases := []struct {
+		name        string
+		edit        func(*Inputs)
+		wantPublish bool
+		wantReason  v1alpha1.ConditionReason
+		wantReady   v1alpha1.ConditionReason
+		wantMessage string
+	}{
+		{"accepted, and the gateway accepted the route", func(*Inputs) {}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonReady,
+			"published at https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1 with 2 live agreement(s)"},
+		{"Gateway API and Envoy Gateway missing", func(in *Inputs) { in.GatewayAPIInstalled = false }, false, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
+			"the Gateway API and Envoy Gateway CRDs are not installed in the cluster: the platform team must install them"},
+		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Config.Enforcement = config.EnforcementNone }, false, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
+			"the Gateway API CRDs are not installed"},
+		{"no agency", func(in *Inputs) { in.Agency = nil }, false, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonAgencyNotReady,
+			"no Agency claims namespace so-tnmt: the DIC (Sở TT&TT) must register the agency"},
+		{"agency not Ready", func(in *Inputs) { in.Agency = notReady }, false, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonAgencyNotReady,
+			"agency so-tnmt is not Ready, so it cannot publish (Điều 20): agency so-tnmt has no active primary focal point"},
+		{"not appraised", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil }, false, v1alpha1.ReasonNotAppraised, v1alpha1.ReasonNotAppraised,
+			"the DIC must add dat-dai to spec.appraisedServices of Agency so-tnmt"},
+		{"not appraised, appraisal not required", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil; in.Config.RequireAppraisal = false }, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonReady, ""},
+		{"backend missing", func(in *Inputs) { in.Backend = nil }, false, v1alpha1.ReasonBackendNotFound, v1alpha1.ReasonBackendNotFound,
+			"Service dat-dai-api does not exist in namespace so-tnmt: agency so-tnmt must create it"},
+		{"backend without the port", func(in *Inputs) { in.Backend = backend(nil, 9090, 80) }, false, v1alpha1.ReasonBackendPortNotFound, v1alpha1.ReasonBackendPortNotFound,
+			"Service dat-dai-api has no port 8080 (it has 80, 9090)"},
+		{"path held by an older service", func(in *Inputs) { in.PathHolder = older }, false, v1alpha1.ReasonPathConflict, v1alpha1.ReasonPathConflict,
+			"path /so-tnmt/dat-dai/v1 is already published by DataService so-khac/dat-dai-cu, created earlier: agency so-tnmt must set spec.route.pathPrefix"},
+		{"gateway missing", func(in *Inputs) { in.GatewayExists = false }, false, v1alpha1.ReasonGatewayNotFound, v1alpha1.ReasonGatewayNotFound,
+			"the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it"},
+		{"route not reported yet", func(in *Inputs) { in.Route = routeWith() }, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway,
+			"the gateway has not reported on route datashare-dat-dai yet"},
+		{"route reported for another gateway only", func(in *Inputs) {
+			in.Route = routeWith(parent("khac", "lgsp", "", metav1.ConditionTrue, "Accepted"))
+		}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway, ""},
+		{"route refused by the gateway", func(in *Inputs) {
+			in.Route = routeWith(parent("lgsp-system", "lgsp", "", metav1.ConditionFalse, "NotAllowedByListeners"))
+		}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonRouteNotAccepted, "reports NotAllowedByListeners: gateway says NotAllowedByListeners"},
+		{"route accepted on another listener", func(in *Inputs) {
+			in.Config.Gateway.SectionName = "https"
+			in.Route = routeWith(parent("lgsp-system", "lgsp", "http", metav1.ConditionTrue, "Accepted"))
+		}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway, ""},
+		{"route status about an older generation", func(in *Inputs) { in.Route.Generation = 2 }, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := inputs()
+			tc.edit(&in)
+			d := Decide(in)
+			accepted, ready := find(d, v1alpha1.ConditionAccepted), find(d, v1alpha1.ConditionReady)
+			if d.Publish != tc.wantPublish || accepted.Reason != tc.wantReason || ready.Reason != tc.wantReady {
+				t.Fatalf("publish=%v accepted=%s ready=%s; want %v %s %s\n%s", d.Publish, accepted.Reason, ready.Reason,
+					tc.wantPublish, tc.wantReason, tc.wantReady, ready.Message)
+			}
+			if (ready.Status == metav1.ConditionTrue) != (tc.wantReady == v1alpha1.ReasonReady) {
+				t.Errorf("Ready status %s with reason %s", ready.Status, ready.Reason)
+			}
+			if !strings.Contains(ready.Message, tc.wantMessage) {
+				t.Errorf("Ready message %q does not contain %q", ready.Message, tc.wantMessage)
+			}
+			if len(d.Conditions) != 6 {
+				t.Errorf("every condition is set on every visit; got %d", len(d.Conditions))
+			}
+		})
+	}
+}
+
+func TestDecideIsolation(t *testing.T) {
+	cases := []struct {
+		name       string
+		backend    *corev1.Service
+		wantStatus metav1.ConditionStatus
+		wantReason v1alpha1.ConditionReason
+	}{
+		{"pods selected", backend(map[string]string{"app": "x"}, 8080), metav1.ConditionTrue, v1alpha1.ReasonIsolated},
+		{"virtual machine behind a selector-less Service", backend(nil, 8080), metav1.ConditionFalse, v1alpha1.ReasonSelectorlessBackend},
+		{"no backend", nil, metav1.ConditionUnknown, v1alpha1.ReasonBackendNotFound},
+		{"no such port", backend(map[string]string{"app": "x"}, 80), metav1.ConditionUnknown, v1alpha1.ReasonBackendPortNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := inputs()
+			in.Backend = tc.backend
+			c := find(Decide(in), v1alpha1.ConditionNetworkIsolated)
+			if c.Status != tc.wantStatus || c.Reason != tc.wantReason {
+				t.Fatalf("got %s/%s: %s", c.Status, c.Reason, c.Message)
+			}
+		})
+	}
+}
+
+func TestDecideClocks(t *testing.T) {
+	day := 24 * time.Hour
+	at := func(d time.Duration) *metav1.Time { return ptr.To(metav1.NewTime(now.Add(d))) }
+	cases := []struct {
+		name        string
+		edit        func(*Inputs)
+		wantReview  v1alpha1.ConditionReason
+		wantStale   v1alpha1.ConditionReason
+		wantNext    time.Time
+		wantMessage string
+	}{
+		{"reviewed a month ago, not open data", func(*Inputs) {}, v1alpha1.ReasonReviewCurrent, v1alpha1.ReasonNotOpenData, now.Add(335 * day), ""},
+		{"never reviewed", func(in *Inputs) { in.Service.Spec.Review.LastReviewed = nil }, v1alpha1.ReasonNeverReviewed, v1alpha1.ReasonNotOpenData, time.Time{},
+			"record spec.review.lastReviewed (Điều 3.3)"},
+		{"review due exactly now", func(in *Inputs) { in.Service.Spec.Review.LastReviewed = at(-365 * day) }, v1alpha1.ReasonReviewOverdue, v1alpha1.ReasonNotOpenData, time.Time{},
+			"the review was due at 2026-11-27T09:00:00Z"},
+		{"shorter review period from the flags", func(in *Inputs) { in.Config.ReviewPeriod = 10 * day }, v1alpha1.ReasonReviewOverdue, v1alpha1.ReasonNotOpenData, time.Time{}, ""},
+		{"open data never refreshed", func(in *Inputs) {
+			in.Service.Spec.Access.Audience = v1alpha1.AudiencePublic
+			in.Service.Spec.OpenData = &v1alpha1.OpenData{License: "CC-BY-4.0"}
+		}, v1alpha1.ReasonReviewCurrent, v1alpha1.ReasonNeverRefreshed, now.Add(335 * day), "record spec.openData.lastUpdated (Điều 10.4)"},
+		{"open data fresh: the refresh is the next clock", func(in *Inputs) {
+			in.Service.Spec.Access.Audience = v1alpha1.AudiencePublic
+			in.Service.Spec.OpenData = &v1alpha1.OpenData{License: "CC-BY-4.0", LastUpdated: at(-80 * day)}
+		}, v1alpha1.ReasonReviewCurrent, v1alpha1.ReasonOpenDataFresh, now.Add(10 * day), ""},
+		{"open data overdue by the default three months", func(in *Inputs) {
+			in.Service.Spec.Access.Audience = v1alpha1.AudiencePublic
+			in.Service.Spec.OpenData = &v1alpha1.OpenData{License: "CC-BY-4.0", LastUpdated: at(-91 * day)}
+		}, v1alpha1.ReasonReviewCurrent, v1alpha1.ReasonOpenDataOverdue, now.Add(335 * day), "must refresh it and update spec.openData.lastUpdated"},
+		{"open data with its own interval", func(in *Inputs) {
+			in.Service.Spec.Access.Audience = v1alpha1.AudiencePublic
+			in.Service.Spec.OpenData = &v1alpha1.OpenData{License: "CC-BY-4.0", LastUpdated: at(-20 * day), RefreshInterval: &metav1.Duration{Duration: 30 * day}}
+		}, v1alpha1.ReasonReviewCurrent, v1alpha1.ReasonOpenDataFresh, now.Add(10 * day), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := inputs()
+			tc.edit(&in)
+			d := Decide(in)
+			review, stale := find(d, v1alpha1.ConditionReviewDue), find(d, v1alpha1.ConditionOpenDataStale)
+			if review.Reason != tc.wantReview || stale.Reason != tc.wantStale || !d.Next.Equal(tc.wantNext) {
+				t.Fatalf("review=%s stale=%s next=%v; want %s %s %v", review.Reason, stale.Reason, d.Next, tc.wantReview, tc.wantStale, tc.wantNext)
+			}
+			if !strings.Contains(review.Message+" "+stale.Message, tc.wantMessage) {
+				t.Errorf("messages %q / %q do not contain %q", review.Message, stale.Message, tc.wantMessage)
+			}
+			if find(d, v1alpha1.ConditionReady).Reason != v1alpha1.ReasonReady {
+				t.Errorf("the clocks must not block Ready")
+			}
+		})
+	}
+}
