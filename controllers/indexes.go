@@ -17,6 +17,11 @@ const (
 	// indexAgreementProvider finds the SharingAgreements that use a service
 	// in a namespace.
 	indexAgreementProvider = "spec.service.namespace"
+	// indexServiceBackend finds the DataServices served by a Service.
+	indexServiceBackend = "spec.backend.serviceName"
+	// indexServicePath finds the DataServices published at a path prefix:
+	// the one they ask for, or the default the operator computed for them.
+	indexServicePath = "effectivePathPrefix"
 )
 
 func addIndexes(mgr ctrl.Manager) error {
@@ -27,8 +32,25 @@ func addIndexes(mgr ctrl.Manager) error {
 	}); err != nil {
 		return err
 	}
-	return idx.IndexField(ctx, &v1alpha1.SharingAgreement{}, indexAgreementProvider, func(o client.Object) []string {
+	if err := idx.IndexField(ctx, &v1alpha1.SharingAgreement{}, indexAgreementProvider, func(o client.Object) []string {
 		return []string{string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
+	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.DataService{}, indexServiceBackend, func(o client.Object) []string {
+		return []string{string(o.(*v1alpha1.DataService).Spec.Backend.ServiceName)}
+	}); err != nil {
+		return err
+	}
+	return idx.IndexField(ctx, &v1alpha1.DataService{}, indexServicePath, func(o client.Object) []string {
+		ds := o.(*v1alpha1.DataService)
+		if ds.Spec.Route.PathPrefix != "" {
+			return []string{ds.Spec.Route.PathPrefix}
+		}
+		if ds.Status.PathPrefix != "" {
+			return []string{ds.Status.PathPrefix}
+		}
+		return nil
 	})
 }
 

@@ -63,6 +63,10 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("datashare-focal-point")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the FocalPoint controller: %w", err)
 	}
+	if err := (&DataServiceReconciler{Client: mgr.GetClient(), Options: opts,
+		Recorder: mgr.GetEventRecorder("datashare-data-service")}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up the DataService controller: %w", err)
+	}
 	if err := mgr.Add(coordinatorCheck(mgr, opts.Config.CoordinatorAgency)); err != nil {
 		return fmt.Errorf("add the coordinator check: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"testing"
 
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
@@ -35,12 +34,7 @@ func run(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "stop envtest:", err)
 		}
 	}()
-	s := scheme.New()
-	if err := apiextensionsv1.AddToScheme(s); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	k8s, err = client.New(env.Config, client.Options{Scheme: s})
+	k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -5,6 +5,7 @@ package scheme
 
 import (
 	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -20,5 +21,8 @@ func New() *runtime.Scheme {
 	utilruntime.Must(datasharev1alpha1.AddToScheme(s))
 	utilruntime.Must(gatewayv1.Install(s))
 	utilruntime.Must(egv1a1.AddToScheme(s))
+	// Read as metadata only, to notice Gateway API and Envoy Gateway being
+	// installed after the operator started.
+	utilruntime.Must(apiextensionsv1.AddToScheme(s))
 	return s
 }

@@ -1,0 +1,370 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/age"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// DataServiceReconciler publishes each DataService through the LGSP
+// gateway: an HTTPRoute, an Envoy Gateway SecurityPolicy that accepts the
+// keys of live agreements, and a NetworkPolicy that keeps the backend
+// reachable only through the gateway.
+type DataServiceReconciler struct {
+	client.Client
+	Options
+	Recorder events.EventRecorder
+
+	cache      cache.Cache
+	mapper     meta.RESTMapper
+	controller controller.Controller
+
+	// gatewayWatches records whether the watches on Gateway API and Envoy
+	// Gateway objects are running; they start once those CRDs exist, so
+	// that the operator starts, and recovers, without them.
+	mu             sync.Mutex
+	gatewayWatches bool
+}
+
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=dataservices,verbs=get;list;watch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=dataservices/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=httproutes,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=gateways,verbs=get;list;watch
+// +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=securitypolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=apiextensions.k8s.io,resources=customresourcedefinitions,verbs=get;list;watch
+
+// Reconcile publishes one DataService, or withdraws it.
+func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ds := &v1alpha1.DataService{}
+	if err := r.Get(ctx, req.NamespacedName, ds); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if ds.DeletionTimestamp != nil {
+		// What it published is owned by it and goes with it.
+		return ctrl.Result{}, nil
+	}
+	now := r.now()
+
+	claims, err := claimants(ctx, r.Client, ds.Namespace)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	agency := registry.NamespaceHolder(claims)
+	agencyName := ds.Namespace
+	if agency != nil {
+		agencyName = agency.Name
+	}
+
+	in := publishing.Inputs{Service: ds, Agency: agency, Config: r.Config, Now: now}
+	if in.GatewayAPIInstalled, err = r.gatewayAPIInstalled(); err != nil {
+		return ctrl.Result{}, err
+	}
+	if in.GatewayAPIInstalled {
+		if in.GatewayExists, err = r.gatewayExists(ctx); err != nil {
+			return ctrl.Result{}, err
+		}
+		route := &gatewayv1.HTTPRoute{}
+		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}, route); {
+		case err == nil:
+			in.Route = route
+		case !apierrors.IsNotFound(err):
+			return ctrl.Result{}, err
+		}
+	}
+	backend := &corev1.Service{}
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: string(ds.Spec.Backend.ServiceName)}, backend); {
+	case err == nil:
+		in.Backend = backend
+	case !apierrors.IsNotFound(err):
+		return ctrl.Result{}, err
+	}
+	keys, live, err := r.gatewayKeys(ctx, ds)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	in.LiveAgreements = live
+	if in.PathHolder, err = r.pathHolder(ctx, ds, render.PathPrefix(ds, agencyName)); err != nil {
+		return ctrl.Result{}, err
+	}
+
+	d := publishing.Decide(in)
+	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Config: r.Config, Backend: in.Backend, GatewayKeys: keys})
+	if err := r.publish(ctx, ds, d.Publish && in.GatewayAPIInstalled, in.GatewayAPIInstalled, objs); err != nil {
+		return ctrl.Result{}, err
+	}
+
+	status := ds.Status.DeepCopy()
+	status.ObservedGeneration = ds.Generation
+	status.URL, status.PathPrefix, status.LiveAgreements = d.URL, d.PathPrefix, int32(live)
+	for _, c := range d.Conditions {
+		conditions.Set(&status.Conditions, ds.Generation, c, metav1.NewTime(now))
+	}
+	if err := r.writeStatus(ctx, ds, status); err != nil {
+		return ctrl.Result{}, err
+	}
+	return requeueAt(d.Next, now), nil
+}
+
+// publish makes the gateway objects match the decision. The NetworkPolicy
+// protects the backend whether or not the service is published.
+func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, publish, gatewayAPI bool, objs render.ServiceObjects) error {
+	if gatewayAPI {
+		route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
+		policy := &egv1a1.SecurityPolicy{ObjectMeta: route.ObjectMeta}
+		if publish {
+			if _, err := applyIfChanged(ctx, r.Client, objs.Route); err != nil {
+				return err
+			}
+		} else if _, err := deleteIfExists(ctx, r.Client, route); err != nil {
+			return fmt.Errorf("withdraw HTTPRoute %s: %w", route.Name, err)
+		}
+		if r.Config.Enforcement == config.EnforcementEnvoyGateway {
+			if publish && objs.SecurityPolicy != nil {
+				if _, err := applyIfChanged(ctx, r.Client, objs.SecurityPolicy); err != nil {
+					return err
+				}
+			} else if _, err := deleteIfExists(ctx, r.Client, policy); err != nil {
+				return fmt.Errorf("withdraw SecurityPolicy %s: %w", policy.Name, err)
+			}
+		}
+	}
+	if objs.NetworkPolicy != nil {
+		_, err := applyIfChanged(ctx, r.Client, objs.NetworkPolicy)
+		return err
+	}
+	np := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
+	if _, err := deleteIfExists(ctx, r.Client, np); err != nil {
+		return fmt.Errorf("delete NetworkPolicy %s: %w", np.Name, err)
+	}
+	return nil
+}
+
+// gatewayKeys lists the gateway-side key Secrets of the service's live
+// agreements, and counts the agreements (a rotation holds two keys for one).
+func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) ([]string, int, error) {
+	secrets := &corev1.SecretList{}
+	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingLabels{
+		v1alpha1.LabelManagedBy:   v1alpha1.ManagedByOperator,
+		v1alpha1.LabelCredential:  v1alpha1.CredentialGateway,
+		v1alpha1.LabelDataService: ds.Name,
+	}); err != nil {
+		return nil, 0, err
+	}
+	names := make([]string, 0, len(secrets.Items))
+	agreements := map[string]bool{}
+	for _, s := range secrets.Items {
+		if s.DeletionTimestamp != nil {
+			continue
+		}
+		names = append(names, s.Name)
+		agreements[s.Labels[v1alpha1.LabelAgreementNamespace]+"/"+s.Labels[v1alpha1.LabelAgreement]] = true
+	}
+	return names, len(agreements), nil
+}
+
+// pathHolder returns the oldest other DataService published at the same
+// path, when it is older than ds.
+func (r *DataServiceReconciler) pathHolder(ctx context.Context, ds *v1alpha1.DataService, path string) (*v1alpha1.DataService, error) {
+	list := &v1alpha1.DataServiceList{}
+	if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}); err != nil {
+		return nil, err
+	}
+	contenders := []*v1alpha1.DataService{ds}
+	for i := range list.Items {
+		other := &list.Items[i]
+		if other.DeletionTimestamp == nil && (other.Namespace != ds.Namespace || other.Name != ds.Name) {
+			contenders = append(contenders, other)
+		}
+	}
+	if oldest := age.Oldest(contenders); oldest != ds {
+		return oldest, nil
+	}
+	return nil, nil
+}
+
+// gatewayAPIInstalled says whether the CRDs of the enforcement profile
+// exist, and starts the watches on them the first time they do.
+func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gatewayWatches {
+		return true, nil
+	}
+	needed := []schema.GroupVersionKind{gatewayv1.SchemeGroupVersion.WithKind("HTTPRoute"), gatewayv1.SchemeGroupVersion.WithKind("Gateway")}
+	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
+		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy))
+	}
+	for _, gvk := range needed {
+		if _, err := r.mapper.RESTMapping(gvk.GroupKind(), gvk.Version); err != nil {
+			if meta.IsNoMatchError(err) {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	if err := r.watchGatewayObjects(); err != nil {
+		return false, err
+	}
+	r.gatewayWatches = true
+	return true, nil
+}
+
+// watchGatewayObjects watches the routes and policies the operator owns
+// (to repair a person's edit or deletion) and the Gateways (to notice the
+// LGSP Gateway appear or go).
+func (r *DataServiceReconciler) watchGatewayObjects() error {
+	owner := func(obj client.Object) source.Source {
+		return source.Kind(r.cache, obj, handler.EnqueueRequestForOwner(r.Scheme(), r.mapper, &v1alpha1.DataService{}, handler.OnlyControllerOwner()))
+	}
+	if err := r.controller.Watch(owner(&gatewayv1.HTTPRoute{})); err != nil {
+		return err
+	}
+	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
+		if err := r.controller.Watch(owner(&egv1a1.SecurityPolicy{})); err != nil {
+			return err
+		}
+	}
+	return r.controller.Watch(source.Kind(r.cache, client.Object(&gatewayv1.Gateway{}), handler.EnqueueRequestsFromMapFunc(r.allServices)))
+}
+
+func (r *DataServiceReconciler) gatewayExists(ctx context.Context) (bool, error) {
+	gw := &gatewayv1.Gateway{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: r.Config.Gateway.Namespace, Name: r.Config.Gateway.Name}, gw)
+	switch {
+	case apierrors.IsNotFound(err):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return gw.DeletionTimestamp == nil, nil
+}
+
+// writeStatus patches the status when it changed, with Events when the
+// service becomes or stops being Ready, and when a clock falls due.
+func (r *DataServiceReconciler) writeStatus(ctx context.Context, ds *v1alpha1.DataService, status *v1alpha1.DataServiceStatus) error {
+	if equality.Semantic.DeepEqual(&ds.Status, status) {
+		return nil
+	}
+	before := ds.Status.DeepCopy()
+	base := ds.DeepCopy()
+	ds.Status = *status
+	if err := r.Status().Patch(ctx, ds, client.MergeFrom(base)); err != nil {
+		return fmt.Errorf("write status: %w", err)
+	}
+	announceReadyChange(r.Recorder, ds, conditions.Get(before.Conditions, v1alpha1.ConditionReady), conditions.Get(status.Conditions, v1alpha1.ConditionReady))
+	for _, clockType := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
+		if !conditions.IsTrue(before.Conditions, clockType) && conditions.IsTrue(status.Conditions, clockType) {
+			c := conditions.Get(status.Conditions, clockType)
+			r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, c.Reason, string(clockType), "%s", c.Message)
+		}
+	}
+	return nil
+}
+
+// SetupWithManager registers the controller and what it watches.
+func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.cache, r.mapper = mgr.GetCache(), mgr.GetRESTMapper()
+	servicesIn := func(ctx context.Context, ns string, opts ...client.ListOption) []reconcile.Request {
+		list := &v1alpha1.DataServiceList{}
+		if err := r.List(ctx, list, append(opts, client.InNamespace(ns))...); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "list data services", "namespace", ns)
+			return nil
+		}
+		return requestsFor(list.Items)
+	}
+	c, err := ctrl.NewControllerManagedBy(mgr).
+		Named("dataservice").
+		For(&v1alpha1.DataService{}).
+		// Another service taking or releasing the same path.
+		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			ds := o.(*v1alpha1.DataService)
+			var reqs []reconcile.Request
+			for _, path := range []string{ds.Spec.Route.PathPrefix, ds.Status.PathPrefix} {
+				if path == "" {
+					continue
+				}
+				list := &v1alpha1.DataServiceList{}
+				if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}); err == nil {
+					reqs = append(reqs, requestsFor(list.Items)...)
+				}
+			}
+			return reqs
+		})).
+		Owns(&networkingv1.NetworkPolicy{}).
+		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return servicesIn(ctx, o.GetNamespace(), client.MatchingFields{indexServiceBackend: o.GetName()})
+		})).
+		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
+		})).
+		// A gateway-side key issued or removed changes who may call.
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+			l := o.GetLabels()
+			if l[v1alpha1.LabelCredential] != v1alpha1.CredentialGateway || l[v1alpha1.LabelDataService] == "" {
+				return nil
+			}
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}
+		})).
+		// Gateway API or Envoy Gateway being installed after the operator.
+		Watches(&apiextensionsv1.CustomResourceDefinition{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			if g := o.GetName(); !strings.HasSuffix(g, "."+gatewayv1.GroupName) && !strings.HasSuffix(g, "."+egv1a1.GroupName) {
+				return nil
+			}
+			return r.allServices(ctx, o)
+		}), builder.OnlyMetadata).
+		Build(r)
+	if err != nil {
+		return err
+	}
+	r.controller = c
+	return nil
+}
+
+// allServices enqueues every DataService.
+func (r *DataServiceReconciler) allServices(ctx context.Context, _ client.Object) []reconcile.Request {
+	list := &v1alpha1.DataServiceList{}
+	if err := r.List(ctx, list); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list data services")
+		return nil
+	}
+	return requestsFor(list.Items)
+}
+
+func requestsFor(services []v1alpha1.DataService) []reconcile.Request {
+	reqs := make([]reconcile.Request, 0, len(services))
+	for i := range services {
+		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&services[i])})
+	}
+	return reqs
+}
