@@ -73,6 +73,10 @@ func contains(have, want any) bool {
 		}
 		return true
 	case []any:
+		if have == nil && len(w) == 0 {
+			// The API server stores an empty list as no list at all.
+			return true
+		}
 		h, ok := have.([]any)
 		if !ok || len(h) != len(w) {
 			return false

@@ -65,4 +65,9 @@ func TestCovers(t *testing.T) {
 	if covers(haveRole, wantRole.Object) {
 		t.Fatal("a Role with a rule must not cover one with none")
 	}
+	// The API server stores an empty list as none: that covers it.
+	stored, _ := render.ToMap(&rbacv1.Role{})
+	if !covers(stored, wantRole.Object) {
+		t.Fatal("a stored Role without rules must cover an empty rules list")
+	}
 }

@@ -33,6 +33,8 @@ var (
 	// operatorLogs holds everything the operator logged, for the tests that
 	// scan it.
 	operatorLogs = &syncBuffer{}
+	// operatorWrites records every write the operator sends.
+	operatorWrites = &writeRecorder{}
 )
 
 const coordinator = "so-tttt"
@@ -70,7 +72,9 @@ func run(m *testing.M) int {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
-	mgr, err := ctrl.NewManager(operator.Config(), ctrl.Options{
+	operatorConfig := operator.Config()
+	operatorConfig.WrapTransport = operatorWrites.wrap
+	mgr, err := ctrl.NewManager(operatorConfig, ctrl.Options{
 		Scheme:                 scheme.New(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",

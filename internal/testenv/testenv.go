@@ -45,8 +45,21 @@ func RepoRoot() string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
+// Option changes what Start installs.
+type Option func(*options)
+
+type options struct{ withoutGatewayCRDs bool }
+
+// WithoutGatewayCRDs leaves out the Gateway API and Envoy Gateway CRDs, for
+// tests of an operator that starts before they are installed.
+func WithoutGatewayCRDs() Option { return func(o *options) { o.withoutGatewayCRDs = true } }
+
 // Start starts the API server and installs the CRDs. Call Stop when done.
-func Start() (*Env, error) {
+func Start(opts ...Option) (*Env, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
 		assets = filepath.Join(RepoRoot(), "bin")
@@ -57,9 +70,12 @@ func Start() (*Env, error) {
 		}
 	}
 
-	crds, err := thirdPartyCRDs()
-	if err != nil {
-		return nil, err
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	if !o.withoutGatewayCRDs {
+		var err error
+		if crds, err = GatewayCRDs(); err != nil {
+			return nil, err
+		}
 	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
@@ -74,9 +90,9 @@ func Start() (*Env, error) {
 	return &Env{Environment: env, Config: cfg}, nil
 }
 
-// thirdPartyCRDs reads the Gateway API standard-channel CRDs and the Envoy
+// GatewayCRDs reads the Gateway API standard-channel CRDs and the Envoy
 // Gateway CRDs from their Go modules.
-func thirdPartyCRDs() ([]*apiextensionsv1.CustomResourceDefinition, error) {
+func GatewayCRDs() ([]*apiextensionsv1.CustomResourceDefinition, error) {
 	gwDir, err := moduleDir(gatewayAPIModule)
 	if err != nil {
 		return nil, err

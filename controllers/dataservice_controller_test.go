@@ -1,0 +1,289 @@
+package controllers
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// lgspGateway makes sure the configured LGSP Gateway exists.
+func lgspGateway(t *testing.T) *gatewayv1.Gateway {
+	t.Helper()
+	gw := &gatewayv1.Gateway{
+		ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"},
+		Spec: gatewayv1.GatewaySpec{
+			GatewayClassName: "envoy-gateway",
+			Listeners: []gatewayv1.Listener{{
+				Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType,
+				AllowedRoutes: &gatewayv1.AllowedRoutes{Namespaces: &gatewayv1.RouteNamespaces{From: ptr.To(gatewayv1.NamespacesFromAll)}},
+			}},
+		},
+	}
+	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lgsp-system"}}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	if err := k8s.Create(ctx, gw); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	return gw
+}
+
+// readyProvider registers a Ready agency whose namespace is its name, with
+// the given services appraised.
+func readyProvider(t *testing.T, name string, appraised ...string) *v1alpha1.Agency {
+	t.Helper()
+	newNamespace(t, name)
+	a := &v1alpha1.Agency{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec:       v1alpha1.AgencySpec{DisplayName: "Cơ quan " + name, Level: v1alpha1.LevelDepartment, Namespace: v1alpha1.ObjectName(name)},
+	}
+	for _, s := range appraised {
+		a.Spec.AppraisedServices = append(a.Spec.AppraisedServices, v1alpha1.ServiceAppraisal{
+			Service: v1alpha1.ObjectName(s), DocumentRef: "CV thẩm định", AppraisedAt: metav1.NewTime(time.Now().Add(-time.Hour)),
+		})
+	}
+	create(t, a)
+	newFocalPoint(t, name, "dau-moi", v1alpha1.RolePrimary, appointment{}, "dau-moi@"+name)
+	waitForReason(t, a, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	return a
+}
+
+func backendService(t *testing.T, ns, name string, port int32, selector map[string]string) *corev1.Service {
+	t.Helper()
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec:       corev1.ServiceSpec{Selector: selector, Ports: []corev1.ServicePort{{Name: "http", Port: port}}},
+	}
+	create(t, svc)
+	return svc
+}
+
+// gatewayKey writes a gateway-side key Secret as the agreement controller
+// does: labelled for the service, one client per Secret.
+func gatewayKey(t *testing.T, ns, service, agreementNS, agreement string) *corev1.Secret {
+	t.Helper()
+	s := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: service + "-" + agreementNS + "-" + agreement, Namespace: ns, Labels: map[string]string{
+			v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator, v1alpha1.LabelCredential: v1alpha1.CredentialGateway,
+			v1alpha1.LabelDataService: service, v1alpha1.LabelAgreementNamespace: agreementNS, v1alpha1.LabelAgreement: agreement,
+		}},
+		StringData: map[string]string{agreementNS + "." + agreement: "test-key-not-secret"},
+	}
+	create(t, s)
+	return s
+}
+
+// acceptRoute writes the route's status as the gateway implementation
+// would.
+func acceptRoute(t *testing.T, route *gatewayv1.HTTPRoute, status metav1.ConditionStatus, reason string) {
+	t.Helper()
+	eventually(t, 10*time.Second, "the route's status is written", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil {
+			return err
+		}
+		route.Status.Parents = []gatewayv1.RouteParentStatus{{
+			ParentRef: gatewayv1.ParentReference{
+				Group: ptr.To(gatewayv1.Group(gatewayv1.GroupName)), Kind: ptr.To(gatewayv1.Kind("Gateway")),
+				Namespace: ptr.To(gatewayv1.Namespace("lgsp-system")), Name: "lgsp",
+			},
+			ControllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+			Conditions: []metav1.Condition{{
+				Type: string(gatewayv1.RouteConditionAccepted), Status: status, Reason: reason,
+				Message: "Route is " + reason, ObservedGeneration: route.Generation, LastTransitionTime: metav1.Now(),
+			}},
+		}}
+		return k8s.Status().Update(ctx, route)
+	})
+}
+
+func generatedObjects(ds *v1alpha1.DataService) (*gatewayv1.HTTPRoute, *egv1a1.SecurityPolicy, *networkingv1.NetworkPolicy) {
+	meta := metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}
+	return &gatewayv1.HTTPRoute{ObjectMeta: meta}, &egv1a1.SecurityPolicy{ObjectMeta: meta}, &networkingv1.NetworkPolicy{ObjectMeta: meta}
+}
+
+func credentialNames(p *egv1a1.SecurityPolicy) []string {
+	var names []string
+	for _, ref := range p.Spec.APIKeyAuth.CredentialRefs {
+		names = append(names, string(ref.Name))
+	}
+	return names
+}
+
+// TestDataServicePublishesThroughTheGateway follows a service from creation
+// to Ready, through the real Gateway API and Envoy Gateway schemas, and
+// checks that an agreement's key enters and leaves its SecurityPolicy.
+func TestDataServicePublishesThroughTheGateway(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-tp", "ho-tich")
+	backendService(t, "so-tp", "ho-tich-api", 8080, map[string]string{"app": "ho-tich"})
+	ds := dataService("so-tp", "ho-tich")
+	ds.Spec.Backend.ServiceName = "ho-tich-api"
+	create(t, ds)
+	route, policy, np := generatedObjects(ds)
+
+	c := waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+	if !strings.Contains(c.Message, "the gateway has not reported on route datashare-ho-tich yet") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if ds.Status.URL != "https://lgsp.soctrang.gov.vn/so-tp/ho-tich/v1" {
+		t.Errorf("status.url = %q", ds.Status.URL)
+	}
+	for _, obj := range []client.Object{route, policy, np} {
+		if !exists(t, obj) {
+			t.Fatalf("%T %s was not created", obj, obj.GetName())
+		}
+		if obj.GetLabels()[v1alpha1.LabelDataService] != "ho-tich" {
+			t.Errorf("%T has labels %v", obj, obj.GetLabels())
+		}
+	}
+	if len(route.Spec.Rules[0].BackendRefs) != 0 || len(policy.Spec.APIKeyAuth.CredentialRefs) != 0 {
+		t.Fatalf("with no live agreement the route must reach no backend and the policy accept no key: %+v %+v",
+			route.Spec.Rules[0].BackendRefs, policy.Spec.APIKeyAuth.CredentialRefs)
+	}
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionNetworkIsolated); c == nil || c.Status != metav1.ConditionTrue {
+		t.Errorf("NetworkIsolated: %+v", c)
+	}
+
+	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
+	waitForReason(t, ds, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionRouteAccepted); c == nil || c.Status != metav1.ConditionTrue || c.Reason != "Accepted" {
+		t.Errorf("RouteAccepted must mirror the gateway: %+v", c)
+	}
+
+	key := gatewayKey(t, "so-tp", "ho-tich", "ubnd-tx-nga-nam", "ho-tich")
+	eventually(t, 10*time.Second, "the key is in the policy and the route reaches the backend", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+			return err
+		}
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil {
+			return err
+		}
+		if got := strings.Join(credentialNames(policy), ","); got != key.Name || len(route.Spec.Rules[0].BackendRefs) != 1 {
+			return errorf("credentialRefs %q, backendRefs %d", got, len(route.Spec.Rules[0].BackendRefs))
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "status counts one live agreement", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
+			return err
+		}
+		if ds.Status.LiveAgreements != 1 {
+			return errorf("liveAgreements %d", ds.Status.LiveAgreements)
+		}
+		return nil
+	})
+
+	if err := k8s.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	removed := time.Now()
+	eventually(t, 10*time.Second, "the key leaves the policy", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+			return err
+		}
+		if len(policy.Spec.APIKeyAuth.CredentialRefs) != 0 {
+			return errorf("credentialRefs %v", credentialNames(policy))
+		}
+		return nil
+	})
+	t.Logf("the key left the SecurityPolicy %s after its Secret was deleted", time.Since(removed).Round(time.Millisecond))
+}
+
+// TestDataServiceDriftIsRepaired edits and deletes what the operator
+// generated, as a person might, and expects it back.
+func TestDataServiceDriftIsRepaired(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-ngv", "can-bo")
+	backendService(t, "so-ngv", "can-bo", 8080, map[string]string{"app": "can-bo"})
+	ds := dataService("so-ngv", "can-bo")
+	create(t, ds)
+	route, policy, np := generatedObjects(ds)
+	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+
+	if !exists(t, route) {
+		t.Fatal("no route")
+	}
+	route.Spec.Rules[0].Matches[0].Path.Value = ptr.To("/bi-sua")
+	if err := k8s.Update(ctx, route); err != nil {
+		t.Fatal(err)
+	}
+	edited := time.Now()
+	eventually(t, 10*time.Second, "the route's path is restored", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil {
+			return err
+		}
+		if got := *route.Spec.Rules[0].Matches[0].Path.Value; got != "/so-ngv/can-bo/v1" {
+			return errorf("path %s", got)
+		}
+		return nil
+	})
+	t.Logf("an edited route was restored in %s", time.Since(edited).Round(time.Millisecond))
+
+	for _, obj := range []client.Object{policy, np, route} {
+		if err := k8s.Delete(ctx, obj); err != nil {
+			t.Fatal(err)
+		}
+		deleted := time.Now()
+		eventually(t, 10*time.Second, fmt.Sprintf("%T is recreated", obj), func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+				return err
+			}
+			if obj.GetDeletionTimestamp() != nil {
+				return errorf("still being deleted")
+			}
+			return nil
+		})
+		t.Logf("a deleted %T was recreated in %s", obj, time.Since(deleted).Round(time.Millisecond))
+	}
+}
+
+// TestDataServiceResyncWritesNothing triggers a reconcile of an unchanged
+// DataService and counts the operator's writes in its namespace.
+func TestDataServiceResyncWritesNothing(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-vhttdl", "di-tich")
+	backendService(t, "so-vhttdl", "di-tich", 8080, map[string]string{"app": "di-tich"})
+	ds := dataService("so-vhttdl", "di-tich")
+	create(t, ds)
+	route, _, _ := generatedObjects(ds)
+	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
+	waitForReason(t, ds, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	time.Sleep(time.Second) // let the reconciles of the last change settle
+
+	mark := operatorWrites.mark()
+	before := reconcileCount(t, "dataservice")
+	// An annotation changes nothing the operator reads, but every watch
+	// sees it: the service is reconciled against an unchanged world.
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
+		t.Fatal(err)
+	}
+	ds.Annotations = map[string]string{"test/resync": time.Now().String()}
+	if err := k8s.Update(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the service is reconciled", func() error {
+		if reconcileCount(t, "dataservice") <= before {
+			return errorf("no reconcile yet")
+		}
+		return nil
+	})
+	time.Sleep(500 * time.Millisecond)
+	if writes := operatorWrites.since(mark, "/namespaces/so-vhttdl/"); len(writes) != 0 {
+		t.Fatalf("a resync of an unchanged DataService wrote %d time(s): %v", len(writes), writes)
+	}
+	t.Logf("reconciles during the resync: %.0f, writes: 0", reconcileCount(t, "dataservice")-before)
+}
