@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"testing"
 	"strings"
 	"sync"
+	"testing"
 
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 )
