@@ -1,0 +1,203 @@
+package controllers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+// TestDataServiceNotReadyReasonsAndRecovery fixes one cause after another
+// and checks that each is reported with who must act, that the route is
+// withdrawn while the service is not accepted, and that the service recovers
+// by itself.
+func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
+	gw := lgspGateway(t)
+	newNamespace(t, "so-kh")
+	agency := newAgency(t, "so-kh", "so-kh", v1alpha1.LevelDepartment)
+	ds := dataService("so-kh", "de-tai")
+	ds.Spec.Backend.ServiceName = "de-tai-api"
+	create(t, ds)
+	route, policy, _ := generatedObjects(ds)
+
+	step := func(reason v1alpha1.ConditionReason, words string) {
+		t.Helper()
+		c := waitForReason(t, ds, metav1.ConditionFalse, reason)
+		if !strings.Contains(c.Message, words) {
+			t.Errorf("%s: message %q does not say %q", reason, c.Message, words)
+		}
+		if c, _ := conditionOf(t, ds, v1alpha1.ConditionAccepted); c == nil || c.Reason != string(reason) {
+			t.Errorf("Accepted must carry the same reason: %+v", c)
+		}
+		if exists(t, route) || exists(t, policy) {
+			t.Errorf("%s: a service that is not accepted must not be published", reason)
+		}
+	}
+
+	step(v1alpha1.ReasonAgencyNotReady, "agency so-kh is not Ready, so it cannot publish (Điều 20)")
+	newFocalPoint(t, "so-kh", "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@skh")
+
+	step(v1alpha1.ReasonNotAppraised, "the DIC must add de-tai to spec.appraisedServices of Agency so-kh")
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(agency), agency); err != nil {
+		t.Fatal(err)
+	}
+	agency.Spec.AppraisedServices = []v1alpha1.ServiceAppraisal{{Service: "de-tai", DocumentRef: "CV 9", AppraisedAt: metav1.Now()}}
+	if err := k8s.Update(ctx, agency); err != nil {
+		t.Fatal(err)
+	}
+
+	step(v1alpha1.ReasonBackendNotFound, "Service de-tai-api does not exist in namespace so-kh: agency so-kh must create it")
+	svc := backendService(t, "so-kh", "de-tai-api", 9090, nil)
+
+	step(v1alpha1.ReasonBackendPortNotFound, "Service de-tai-api has no port 8080 (it has 9090)")
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionNetworkIsolated); c == nil || c.Reason != string(v1alpha1.ReasonSelectorlessBackend) {
+		t.Errorf("a selector-less backend cannot be isolated, whatever its ports: %+v", c)
+	}
+	svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{Name: "api", Port: 8080})
+	if err := k8s.Update(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+
+	// The backend is a system on a virtual machine: published, but the
+	// status says nothing can isolate it.
+	c := waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionNetworkIsolated); c == nil || c.Status != metav1.ConditionFalse || c.Reason != string(v1alpha1.ReasonSelectorlessBackend) {
+		t.Errorf("a selector-less backend must be reported: %+v", c)
+	}
+	if !exists(t, route) || !exists(t, policy) {
+		t.Fatalf("an accepted service must be published (%s)", c.Message)
+	}
+
+	// The LGSP Gateway disappears, then comes back.
+	if err := k8s.Delete(ctx, gw); err != nil {
+		t.Fatal(err)
+	}
+	step(v1alpha1.ReasonGatewayNotFound, "the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it")
+	lgspGateway(t)
+	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+
+	// The gateway refuses the route.
+	acceptRoute(t, route, metav1.ConditionFalse, "NotAllowedByListeners")
+	c = waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonRouteNotAccepted)
+	if !strings.Contains(c.Message, "reports NotAllowedByListeners") {
+		t.Errorf("message: %q", c.Message)
+	}
+	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
+	waitForReason(t, ds, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	eventually(t, 10*time.Second, "an Event says the service became Ready", func() error {
+		return findEvent(ds, "BecameReady", string(v1alpha1.ReasonReady))
+	})
+}
+
+// TestPathConflictOlderServiceKeepsThePath publishes two services at one
+// path: the older keeps it, and the newer takes it when the older goes.
+func TestPathConflictOlderServiceKeepsThePath(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-tt-a", "thong-ke")
+	readyProvider(t, "so-tt-b", "thong-ke-moi")
+	backendService(t, "so-tt-a", "thong-ke", 8080, map[string]string{"app": "a"})
+	backendService(t, "so-tt-b", "thong-ke-moi", 8080, map[string]string{"app": "b"})
+
+	older := dataService("so-tt-a", "thong-ke")
+	older.Spec.Route.PathPrefix = "/thong-ke"
+	create(t, older)
+	waitForReason(t, older, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+	time.Sleep(1100 * time.Millisecond) // creation timestamps are whole seconds
+
+	newer := dataService("so-tt-b", "thong-ke-moi")
+	newer.Spec.Route.PathPrefix = "/thong-ke"
+	create(t, newer)
+	c := waitForReason(t, newer, metav1.ConditionFalse, v1alpha1.ReasonPathConflict)
+	if !strings.Contains(c.Message, "path /thong-ke is already published by DataService so-tt-a/thong-ke, created earlier: agency so-tt-b must set spec.route.pathPrefix") {
+		t.Errorf("message: %q", c.Message)
+	}
+	newerRoute, _, _ := generatedObjects(newer)
+	if exists(t, newerRoute) {
+		t.Fatal("the newer service must not publish a conflicting route")
+	}
+	waitForReason(t, older, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+
+	if err := k8s.Delete(ctx, older); err != nil {
+		t.Fatal(err)
+	}
+	waitForReason(t, newer, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+	if !exists(t, newerRoute) {
+		t.Fatal("the newer service must be published once the path is free")
+	}
+}
+
+// TestRegulationClocksTurnAtTheirMoment sets the last review and the last
+// open-data refresh so that each falls due a few seconds from now, and
+// checks that the conditions turn then, with an Event, without blocking
+// Ready.
+func TestRegulationClocksTurnAtTheirMoment(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-tnmt-mo", "khong-khi")
+	backendService(t, "so-tnmt-mo", "khong-khi", 8080, map[string]string{"app": "khong-khi"})
+
+	// Whole seconds: the API's time precision.
+	due := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
+	ds := dataService("so-tnmt-mo", "khong-khi")
+	ds.Spec.Classification = v1alpha1.ClassificationOpen
+	ds.Spec.Access = v1alpha1.Access{Audience: v1alpha1.AudiencePublic}
+	ds.Spec.Review.LastReviewed = &metav1.Time{Time: due.Add(-365 * 24 * time.Hour)} // the default review period
+	ds.Spec.OpenData = &v1alpha1.OpenData{
+		License:         "CC-BY-4.0",
+		LastUpdated:     &metav1.Time{Time: due.Add(-24 * time.Hour)},
+		RefreshInterval: &metav1.Duration{Duration: 24 * time.Hour},
+	}
+	create(t, ds)
+	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+	for _, ct := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
+		if c, err := conditionOf(t, ds, ct); err != nil || c.Status != metav1.ConditionFalse {
+			t.Fatalf("%s must be False before it falls due: %+v %v", ct, c, err)
+		}
+	}
+
+	turned := map[v1alpha1.ConditionType]time.Duration{}
+	eventually(t, 15*time.Second, "both clocks turn", func() error {
+		for _, ct := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
+			if _, done := turned[ct]; done {
+				continue
+			}
+			c, err := conditionOf(t, ds, ct)
+			if err != nil {
+				return err
+			}
+			if c.Status == metav1.ConditionTrue {
+				turned[ct] = time.Since(due)
+			}
+		}
+		if len(turned) < 2 {
+			return errorf("turned so far: %v", turned)
+		}
+		return nil
+	})
+	for ct, lag := range turned {
+		t.Logf("%s turned True %s after it fell due", ct, lag.Round(time.Millisecond))
+		if lag < 0 {
+			t.Errorf("%s turned before it fell due (%s)", ct, lag)
+		}
+	}
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionReviewDue); c.Reason != string(v1alpha1.ReasonReviewOverdue) {
+		t.Errorf("ReviewDue reason %s", c.Reason)
+	}
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionOpenDataStale); c.Reason != string(v1alpha1.ReasonOpenDataOverdue) {
+		t.Errorf("OpenDataStale reason %s", c.Reason)
+	}
+	for _, e := range []struct{ action, reason string }{
+		{"ReviewDue", string(v1alpha1.ReasonReviewOverdue)},
+		{"OpenDataStale", string(v1alpha1.ReasonOpenDataOverdue)},
+	} {
+		eventually(t, 10*time.Second, "an Event for "+e.action, func() error { return findEvent(ds, e.action, e.reason) })
+	}
+	// The clocks do not block publication.
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionReady); c.Reason != string(v1alpha1.ReasonWaitingForGateway) {
+		t.Errorf("Ready reason %s", c.Reason)
+	}
+}
