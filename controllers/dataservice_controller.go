@@ -3,13 +3,12 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
+	"time"
 
 	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -17,7 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
@@ -34,6 +32,10 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
+
+// gatewayAPIRecheck is how often a service waiting for the Gateway API or
+// Envoy Gateway CRDs looks again.
+const gatewayAPIRecheck = 5 * time.Second
 
 // DataServiceReconciler publishes each DataService through the LGSP
 // gateway: an HTTPRoute, an Envoy Gateway SecurityPolicy that accepts the
@@ -62,7 +64,6 @@ type DataServiceReconciler struct {
 // +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=httproutes,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=gateways,verbs=get;list;watch
 // +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=securitypolicies,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=apiextensions.k8s.io,resources=customresourcedefinitions,verbs=get;list;watch
 
 // Reconcile publishes one DataService, or withdraws it.
 func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -132,6 +133,11 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	if err := r.writeStatus(ctx, ds, status); err != nil {
 		return ctrl.Result{}, err
+	}
+	if !in.GatewayAPIInstalled {
+		// Look again: the CRDs may be installed at any time, and the API
+		// server serves them a moment after they are created.
+		return ctrl.Result{RequeueAfter: gatewayAPIRecheck}, nil
 	}
 	return requeueAt(d.Next, now), nil
 }
@@ -226,7 +232,10 @@ func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
 		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy))
 	}
 	for _, gvk := range needed {
-		if _, err := r.mapper.RESTMapping(gvk.GroupKind(), gvk.Version); err != nil {
+		// No version: controller-runtime's lazy mapper looks a group up
+		// afresh only when asked without one, and the group may have been
+		// missing at the last look.
+		if _, err := r.mapper.RESTMapping(gvk.GroupKind()); err != nil {
 			if meta.IsNoMatchError(err) {
 				return false, nil
 			}
@@ -336,13 +345,6 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}
 		})).
-		// Gateway API or Envoy Gateway being installed after the operator.
-		Watches(&apiextensionsv1.CustomResourceDefinition{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			if g := o.GetName(); !strings.HasSuffix(g, "."+gatewayv1.GroupName) && !strings.HasSuffix(g, "."+egv1a1.GroupName) {
-				return nil
-			}
-			return r.allServices(ctx, o)
-		}), builder.OnlyMetadata).
 		Build(r)
 	if err != nil {
 		return err

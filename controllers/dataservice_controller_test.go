@@ -19,10 +19,10 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
-// lgspGateway makes sure the configured LGSP Gateway exists.
-func lgspGateway(t *testing.T) *gatewayv1.Gateway {
-	t.Helper()
-	gw := &gatewayv1.Gateway{
+// gatewayObject is the LGSP Gateway of the operator's default
+// configuration.
+func gatewayObject() *gatewayv1.Gateway {
+	return &gatewayv1.Gateway{
 		ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"},
 		Spec: gatewayv1.GatewaySpec{
 			GatewayClassName: "envoy-gateway",
@@ -32,7 +32,13 @@ func lgspGateway(t *testing.T) *gatewayv1.Gateway {
 			}},
 		},
 	}
-	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lgsp-system"}}); err != nil && !apierrors.IsAlreadyExists(err) {
+}
+
+// lgspGateway makes sure the configured LGSP Gateway exists.
+func lgspGateway(t *testing.T) *gatewayv1.Gateway {
+	t.Helper()
+	gw := gatewayObject()
+	if err := k8s.Create(ctx, namespaceObject("lgsp-system")); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
 	if err := k8s.Create(ctx, gw); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -63,12 +69,18 @@ func readyProvider(t *testing.T, name string, appraised ...string) *v1alpha1.Age
 
 func backendService(t *testing.T, ns, name string, port int32, selector map[string]string) *corev1.Service {
 	t.Helper()
-	svc := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-		Spec:       corev1.ServiceSpec{Selector: selector, Ports: []corev1.ServicePort{{Name: "http", Port: port}}},
-	}
+	svc := serviceObject(ns, name, port)
+	svc.Spec.Selector = selector
 	create(t, svc)
 	return svc
+}
+
+// serviceObject is a backend Service with one port and no selector.
+func serviceObject(ns, name string, port int32) *corev1.Service {
+	return &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "http", Port: port}}},
+	}
 }
 
 // gatewayKey writes a gateway-side key Secret as the agreement controller

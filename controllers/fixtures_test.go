@@ -24,9 +24,13 @@ func create(t *testing.T, obj client.Object) {
 	}
 }
 
+func namespaceObject(name string) *corev1.Namespace {
+	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+}
+
 func newNamespace(t *testing.T, name string) {
 	t.Helper()
-	create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+	create(t, namespaceObject(name))
 }
 
 func newAgency(t *testing.T, name, ns string, level v1alpha1.AgencyLevel) *v1alpha1.Agency {
@@ -48,6 +52,14 @@ type appointment struct{ from, until time.Time }
 
 func newFocalPoint(t *testing.T, ns, name string, role v1alpha1.FocalPointRole, w appointment, users ...string) *v1alpha1.FocalPoint {
 	t.Helper()
+	fp := focalPointObject(ns, name, role, w, users...)
+	create(t, fp)
+	return fp
+}
+
+// focalPointObject is a focal point appointed in window w; a zero start
+// means yesterday.
+func focalPointObject(ns, name string, role v1alpha1.FocalPointRole, w appointment, users ...string) *v1alpha1.FocalPoint {
 	from := w.from
 	if from.IsZero() {
 		from = time.Now().Add(-24 * time.Hour)
@@ -67,7 +79,6 @@ func newFocalPoint(t *testing.T, ns, name string, role v1alpha1.FocalPointRole, 
 	for _, u := range users {
 		fp.Spec.Subjects = append(fp.Spec.Subjects, v1alpha1.Subject{Kind: v1alpha1.SubjectUser, Name: u})
 	}
-	create(t, fp)
 	return fp
 }
 

@@ -21,8 +21,8 @@ func New() *runtime.Scheme {
 	utilruntime.Must(datasharev1alpha1.AddToScheme(s))
 	utilruntime.Must(gatewayv1.Install(s))
 	utilruntime.Must(egv1a1.AddToScheme(s))
-	// Read as metadata only, to notice Gateway API and Envoy Gateway being
-	// installed after the operator started.
+	// CustomResourceDefinitions, for tests and tools that install or read
+	// them.
 	utilruntime.Must(apiextensionsv1.AddToScheme(s))
 	return s
 }
