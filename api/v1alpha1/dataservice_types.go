@@ -304,7 +304,7 @@ type DataServiceStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=dsvc,categories=datashare
-// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a DataService name is at most 63 characters: it is used in the route path and generated names"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 63",message="a DataService name is a DNS label (at most 63 lowercase letters, digits and '-'): it is part of the route path and of generated names"
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`
 // +kubebuilder:printcolumn:name="Audience",type=string,JSONPath=`.spec.access.audience`
 // +kubebuilder:printcolumn:name="Live",type=integer,JSONPath=`.status.liveAgreements`

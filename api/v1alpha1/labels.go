@@ -61,6 +61,7 @@ const (
 	HeaderAPIKey = "X-API-Key"
 	// HeaderConsumer is the header in which the gateway tells the backend
 	// which consumer is calling: the client id of the key, that is
-	// "<consumer agency>.<agreement>".
+	// "<consumer agency>.<agreement>.<key id>". The key id changes with
+	// each rotation; the first part names the agency.
 	HeaderConsumer = "X-LGSP-Consumer"
 )

@@ -121,7 +121,7 @@ type SharingAgreementStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=sag,categories=datashare
-// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a SharingAgreement name is at most 63 characters: it is used in generated Secret names"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 63",message="a SharingAgreement name is a DNS label (at most 63 lowercase letters, digits and '-'): it is part of Secret names and of the consumer's client id"
 // +kubebuilder:printcolumn:name="Service",type=string,JSONPath=`.spec.service.name`
 // +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.spec.service.namespace`,priority=1
 // +kubebuilder:printcolumn:name="Consumer",type=string,JSONPath=`.status.consumerAgency`

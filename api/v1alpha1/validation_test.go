@@ -260,7 +260,10 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			want:  "refreshInterval must be at least 24h"},
 		{name: "data service name over 63 characters", base: goodDataService,
 			edits: []edit{{"metadata.name", strings.Repeat("d", 64)}},
-			want:  "a DataService name is at most 63 characters: it is used in the route path and generated names"},
+			want:  "a DataService name is a DNS label (at most 63 lowercase letters, digits and '-')"},
+		{name: "data service name with a dot", base: goodDataService,
+			edits: []edit{{"metadata.name", "dat-dai.v1"}},
+			want:  "a DataService name is a DNS label"},
 
 		// SharingAgreement.
 		{name: "agreement that ends before it starts", base: goodAgreement,
@@ -280,7 +283,10 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			want:  "rotationInterval must be at least 1h"},
 		{name: "agreement name over 63 characters", base: goodAgreement,
 			edits: []edit{{"metadata.name", strings.Repeat("s", 64)}},
-			want:  "a SharingAgreement name is at most 63 characters: it is used in generated Secret names"},
+			want:  "a SharingAgreement name is a DNS label (at most 63 lowercase letters, digits and '-'): it is part of Secret names and of the consumer's client id"},
+		{name: "agreement name with a dot", base: goodAgreement,
+			edits: []edit{{"metadata.name", "dat-dai.2026"}},
+			want:  "a SharingAgreement name is a DNS label"},
 	}
 
 	if len(cases) < 30 {
