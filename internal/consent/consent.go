@@ -1,0 +1,218 @@
+// Package consent decides, without a client, whether a SharingAgreement is
+// live: every party the rules require has consented, in an object that
+// party alone writes, and now lies inside every window. It says why not,
+// who must act, and when the answer can next change. The controller, the
+// fuzz tests and later the catalog call the same function.
+package consent
+
+import (
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+)
+
+// Inputs is what an agreement's consent depends on.
+type Inputs struct {
+	Agreement *v1alpha1.SharingAgreement
+	// Service is the DataService the agreement names; nil when it does not
+	// exist.
+	Service *v1alpha1.DataService
+	// Provider holds the service's namespace; nil when no Agency does.
+	Provider *v1alpha1.Agency
+	// Consumer holds the agreement's namespace; nil when no Agency does.
+	Consumer *v1alpha1.Agency
+	// ConsumerFocalPoints are the focal points in the consumer's namespace.
+	ConsumerFocalPoints []v1alpha1.FocalPoint
+	Now                 time.Time
+}
+
+// Decision is the answer.
+type Decision struct {
+	// Live is true when every consent holds now.
+	Live bool
+	// Reason is the agreement's state: the reason of its Ready condition.
+	Reason v1alpha1.ConditionReason
+	// Message says, in plain words, what is missing and who must act.
+	Message string
+	// Next is the earliest moment after now at which a window opens or
+	// closes, so that the answer can change by the clock alone; zero when
+	// none will.
+	Next time.Time
+	// ExpiresAt, when live, is when the agreement stops being live unless
+	// something changes: the earliest end among the windows it rests on.
+	ExpiresAt time.Time
+	// Consent is the provider's entry for the consumer, when there is one.
+	Consent *v1alpha1.Consent
+}
+
+// window is one validity window an agreement rests on.
+type window struct {
+	what       string // "the agreement", "the provider's consent (CV 12)", ...
+	from, till *metav1.Time
+	// who renews it when it ends.
+	who string
+}
+
+// Decide says whether an agreement is live.
+func Decide(in Inputs) Decision {
+	sa := in.Agreement
+	svcKey := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
+	var windows []window
+	d := decide(in, svcKey, &windows)
+	d.Next = nextBoundary(in)
+	if d.Live {
+		var ends []time.Time
+		for _, w := range windows {
+			if w.till != nil {
+				ends = append(ends, w.till.Time)
+			}
+		}
+		d.ExpiresAt = clock.Earliest(ends...)
+	}
+	return d
+}
+
+func decide(in Inputs, svcKey string, windows *[]window) Decision {
+	sa := in.Agreement
+	not := func(r v1alpha1.ConditionReason, format string, args ...any) Decision {
+		return Decision{Reason: r, Message: fmt.Sprintf(format, args...)}
+	}
+
+	if in.Consumer == nil {
+		return not(v1alpha1.ReasonNoConsumerAgency, "no Agency claims namespace %s: the DIC (Sở TT&TT) must register the consumer agency before it can use a service", sa.Namespace)
+	}
+	consumer := in.Consumer.Name
+	if in.Service == nil {
+		return not(v1alpha1.ReasonServiceNotReady, "DataService %s does not exist: agency %s must correct spec.service, or the provider must publish it", svcKey, consumer)
+	}
+	if in.Provider != nil && in.Provider.Name == consumer {
+		return not(v1alpha1.ReasonSelfSharing, "DataService %s belongs to agency %s itself: sharing with oneself needs no agreement; delete this SharingAgreement", svcKey, consumer)
+	}
+	if !meta.IsStatusConditionTrue(in.Service.Status.Conditions, string(v1alpha1.ConditionReady)) {
+		why := "it has not been reconciled yet"
+		if c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionReady)); c != nil {
+			why = c.Message
+		}
+		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not Ready, so nothing can be shared yet: %s", svcKey, why)
+	}
+	provider := in.Service.Namespace
+	if in.Provider != nil {
+		provider = in.Provider.Name
+	}
+
+	primary := registry.ActivePrimary(in.ConsumerFocalPoints, in.Now)
+	if primary == nil {
+		return not(v1alpha1.ReasonConsumerHasNoFocalPoint, "agency %s has no active primary focal point, so it cannot use data services (Điều 20): the agency must appoint one with a FocalPoint in namespace %s",
+			consumer, sa.Namespace)
+	}
+	*windows = append(*windows, window{what: "the appointment of focal point " + primary.Name, from: &primary.Spec.Appointment.ValidFrom,
+		till: primary.Spec.Appointment.ValidUntil, who: "agency " + consumer})
+
+	agreement := window{what: "the agreement", from: sa.Spec.ValidFrom, till: sa.Spec.ValidUntil, who: "agency " + consumer}
+	*windows = append(*windows, agreement)
+	if d, ok := outside(agreement, in.Now); !ok {
+		return d
+	}
+
+	outsider := in.Consumer.Spec.Level.OutsideProvince()
+	audience := in.Service.Spec.Access.Audience
+	entry := findConsent(in.Service, consumer)
+	if outsider || audience == v1alpha1.AudienceListed {
+		if entry == nil {
+			rule := "the service's audience is Listed"
+			if outsider {
+				rule = "a body outside the province needs the provider's consent whatever the audience (Điều 17.3)"
+			}
+			return not(v1alpha1.ReasonAwaitingProviderConsent, "%s: agency %s must list agency %s in spec.access.consumers of DataService %s",
+				rule, provider, consumer, svcKey)
+		}
+		w := window{what: fmt.Sprintf("the provider's consent (%s)", entry.DocumentRef), from: entry.ValidFrom, till: entry.ValidUntil, who: "agency " + provider}
+		*windows = append(*windows, w)
+		if d, ok := outside(w, in.Now); !ok {
+			return d
+		}
+	}
+
+	if outsider {
+		e := findEndorsement(in.Consumer, svcKey)
+		if e == nil {
+			return not(v1alpha1.ReasonAwaitingCoordinatorEndorsement, "agency %s is outside the province: the DIC (Sở TT&TT) must endorse its use of %s in spec.endorsements of Agency %s (Điều 17.3)",
+				consumer, svcKey, consumer)
+		}
+		w := window{what: fmt.Sprintf("the DIC's endorsement (%s)", e.DocumentRef), from: e.ValidFrom, till: e.ValidUntil, who: "the DIC (Sở TT&TT)"}
+		*windows = append(*windows, w)
+		if d, ok := outside(w, in.Now); !ok {
+			return d
+		}
+	}
+
+	return Decision{Live: true, Reason: v1alpha1.ReasonActive, Consent: entry,
+		Message: fmt.Sprintf("agency %s uses DataService %s of agency %s with every consent in place", consumer, svcKey, provider)}
+}
+
+// outside reports, when now is outside w, the decision that says so.
+func outside(w window, now time.Time) (Decision, bool) {
+	switch {
+	case w.from != nil && now.Before(w.from.Time):
+		return Decision{Reason: v1alpha1.ReasonNotYetValid,
+			Message: fmt.Sprintf("%s starts at %s; the agreement is live from then if every other consent still holds", w.what, clock.Format(w.from.Time))}, false
+	case w.till != nil && !now.Before(w.till.Time):
+		return Decision{Reason: v1alpha1.ReasonExpired,
+			Message: fmt.Sprintf("%s ended at %s: %s must renew it", w.what, clock.Format(w.till.Time), w.who)}, false
+	}
+	return Decision{}, true
+}
+
+// nextBoundary is the earliest window boundary after now among everything
+// the decision can depend on: the agreement's window, the consumer's focal
+// point appointments, and the provider's consent and the DIC's endorsement
+// for this consumer.
+func nextBoundary(in Inputs) time.Time {
+	var times []time.Time
+	add := func(t *metav1.Time) {
+		if t != nil && t.After(in.Now) {
+			times = append(times, t.Time)
+		}
+	}
+	sa := in.Agreement
+	add(sa.Spec.ValidFrom)
+	add(sa.Spec.ValidUntil)
+	if next := registry.NextAppointmentChange(in.ConsumerFocalPoints, in.Now); !next.IsZero() {
+		times = append(times, next)
+	}
+	if in.Service != nil && in.Consumer != nil {
+		if c := findConsent(in.Service, in.Consumer.Name); c != nil {
+			add(c.ValidFrom)
+			add(c.ValidUntil)
+		}
+		if e := findEndorsement(in.Consumer, string(sa.Spec.Service.Namespace)+"/"+string(sa.Spec.Service.Name)); e != nil {
+			add(e.ValidFrom)
+			add(e.ValidUntil)
+		}
+	}
+	return clock.Earliest(times...)
+}
+
+func findConsent(ds *v1alpha1.DataService, agency string) *v1alpha1.Consent {
+	for i := range ds.Spec.Access.Consumers {
+		if string(ds.Spec.Access.Consumers[i].Agency) == agency {
+			return &ds.Spec.Access.Consumers[i]
+		}
+	}
+	return nil
+}
+
+func findEndorsement(a *v1alpha1.Agency, service string) *v1alpha1.Endorsement {
+	for i := range a.Spec.Endorsements {
+		if string(a.Spec.Endorsements[i].Service) == service {
+			return &a.Spec.Endorsements[i]
+		}
+	}
+	return nil
+}

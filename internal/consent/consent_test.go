@@ -1,0 +1,197 @@
+package consent
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+)
+
+var now = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+func at(d time.Duration) *metav1.Time { t := metav1.NewTime(now.Add(d)); return &t }
+
+// world is a small province: so-tnmt provides dat-dai; the consumer is
+// either the city (inside) or a ministry (outside).
+type world struct {
+	audience v1alpha1.Audience
+	outside  bool
+	listed   bool
+	endorsed bool
+}
+
+func (w world) inputs() Inputs {
+	consumer := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "ubnd-tp"}, Spec: v1alpha1.AgencySpec{Level: v1alpha1.LevelDistrict, Namespace: "ubnd-tp"}}
+	if w.outside {
+		consumer = &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "bo-nnmt"}, Spec: v1alpha1.AgencySpec{Level: v1alpha1.LevelCentral, Namespace: "bo-nnmt"}}
+		if w.endorsed {
+			consumer.Spec.Endorsements = []v1alpha1.Endorsement{{Service: "so-tnmt/dat-dai", DocumentRef: "CV 530"}}
+		}
+	}
+	svc := &v1alpha1.DataService{
+		ObjectMeta: metav1.ObjectMeta{Name: "dat-dai", Namespace: "so-tnmt"},
+		Spec:       v1alpha1.DataServiceSpec{Access: v1alpha1.Access{Audience: w.audience}},
+		Status:     v1alpha1.DataServiceStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}},
+	}
+	if w.listed {
+		svc.Spec.Access.Consumers = []v1alpha1.Consent{{Agency: v1alpha1.ObjectName(consumer.Name), DocumentRef: "CV 890"}}
+	}
+	return Inputs{
+		Agreement: &v1alpha1.SharingAgreement{
+			ObjectMeta: metav1.ObjectMeta{Name: "dat-dai", Namespace: consumer.Name},
+			Spec:       v1alpha1.SharingAgreementSpec{Service: v1alpha1.ServiceReference{Namespace: "so-tnmt", Name: "dat-dai"}},
+		},
+		Service:  svc,
+		Provider: &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-tnmt"}, Spec: v1alpha1.AgencySpec{Level: v1alpha1.LevelDepartment, Namespace: "so-tnmt"}},
+		Consumer: consumer,
+		ConsumerFocalPoints: []v1alpha1.FocalPoint{{
+			ObjectMeta: metav1.ObjectMeta{Name: "dau-moi", Namespace: consumer.Name},
+			Spec:       v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Appointment: v1alpha1.Appointment{DocumentRef: "QĐ 1", ValidFrom: *at(-24 * time.Hour)}},
+		}},
+		Now: now,
+	}
+}
+
+// TestConsentMatrix covers audience × inside/outside × listed or not ×
+// endorsed or not, with every window open.
+func TestConsentMatrix(t *testing.T) {
+	for _, audience := range []v1alpha1.Audience{v1alpha1.AudiencePublic, v1alpha1.AudienceProvince, v1alpha1.AudienceListed} {
+		for _, outside := range []bool{false, true} {
+			for _, listed := range []bool{false, true} {
+				for _, endorsed := range []bool{false, true} {
+					if endorsed && !outside {
+						continue // the API refuses endorsements inside the province
+					}
+					w := world{audience, outside, listed, endorsed}
+					// The rules, stated plainly.
+					want := v1alpha1.ReasonActive
+					switch {
+					case (outside || audience == v1alpha1.AudienceListed) && !listed:
+						want = v1alpha1.ReasonAwaitingProviderConsent
+					case outside && !endorsed:
+						want = v1alpha1.ReasonAwaitingCoordinatorEndorsement
+					}
+					t.Run(fmt.Sprintf("%s/outside=%v/listed=%v/endorsed=%v", audience, outside, listed, endorsed), func(t *testing.T) {
+						d := Decide(w.inputs())
+						if d.Reason != want || d.Live != (want == v1alpha1.ReasonActive) {
+							t.Fatalf("got %s (live=%v): %s; want %s", d.Reason, d.Live, d.Message, want)
+						}
+						switch want {
+						case v1alpha1.ReasonAwaitingProviderConsent:
+							mustSay(t, d, "agency so-tnmt must list agency")
+						case v1alpha1.ReasonAwaitingCoordinatorEndorsement:
+							mustSay(t, d, "the DIC (Sở TT&TT) must endorse its use of so-tnmt/dat-dai")
+						}
+					})
+				}
+			}
+		}
+	}
+}
+
+// TestConsentWindows puts now before, inside and after each window an
+// outside agreement rests on.
+func TestConsentWindows(t *testing.T) {
+	hour := time.Hour
+	type setter func(in *Inputs, from, till *metav1.Time)
+	windows := map[string]setter{
+		"agreement": func(in *Inputs, from, till *metav1.Time) {
+			in.Agreement.Spec.ValidFrom, in.Agreement.Spec.ValidUntil = from, till
+		},
+		"consent": func(in *Inputs, from, till *metav1.Time) {
+			c := &in.Service.Spec.Access.Consumers[0]
+			c.ValidFrom, c.ValidUntil = from, till
+		},
+		"endorsement": func(in *Inputs, from, till *metav1.Time) {
+			e := &in.Consumer.Spec.Endorsements[0]
+			e.ValidFrom, e.ValidUntil = from, till
+		},
+		"appointment": func(in *Inputs, from, till *metav1.Time) {
+			a := &in.ConsumerFocalPoints[0].Spec.Appointment
+			a.ValidFrom, a.ValidUntil = *from, till
+		},
+	}
+	for name, set := range windows {
+		for _, tc := range []struct {
+			when       string
+			from, till *metav1.Time
+			live       bool
+			reason     v1alpha1.ConditionReason
+			next       time.Time
+			expires    time.Time
+		}{
+			{"before", at(hour), at(2 * hour), false, v1alpha1.ReasonNotYetValid, now.Add(hour), time.Time{}},
+			{"inside", at(-hour), at(hour), true, v1alpha1.ReasonActive, now.Add(hour), now.Add(hour)},
+			{"after", at(-2 * hour), at(-hour), false, v1alpha1.ReasonExpired, time.Time{}, time.Time{}},
+			{"exactly at the end", at(-hour), at(0), false, v1alpha1.ReasonExpired, time.Time{}, time.Time{}},
+			{"exactly at the start", at(0), at(hour), true, v1alpha1.ReasonActive, now.Add(hour), now.Add(hour)},
+		} {
+			t.Run(name+"/"+tc.when, func(t *testing.T) {
+				in := world{v1alpha1.AudienceProvince, true, true, true}.inputs()
+				set(&in, tc.from, tc.till)
+				d := Decide(in)
+				want := tc.reason
+				if name == "appointment" && tc.reason != v1alpha1.ReasonActive {
+					// An appointment outside its window leaves no focal point.
+					want = v1alpha1.ReasonConsumerHasNoFocalPoint
+				}
+				if d.Live != tc.live || d.Reason != want || !d.Next.Equal(tc.next) || !d.ExpiresAt.Equal(tc.expires) {
+					t.Fatalf("got live=%v %s next=%v expires=%v: %s; want %v %s %v %v",
+						d.Live, d.Reason, d.Next, d.ExpiresAt, d.Message, tc.live, want, tc.next, tc.expires)
+				}
+			})
+		}
+	}
+}
+
+// TestConsentRefusals covers the states that come before consent.
+func TestConsentRefusals(t *testing.T) {
+	cases := []struct {
+		name   string
+		edit   func(*Inputs)
+		reason v1alpha1.ConditionReason
+		words  string
+	}{
+		{"no consumer agency", func(in *Inputs) { in.Consumer = nil }, v1alpha1.ReasonNoConsumerAgency,
+			"no Agency claims namespace ubnd-tp: the DIC (Sở TT&TT) must register the consumer agency"},
+		{"no such service", func(in *Inputs) { in.Service = nil }, v1alpha1.ReasonServiceNotReady,
+			"DataService so-tnmt/dat-dai does not exist: agency ubnd-tp must correct spec.service"},
+		{"service of its own agency", func(in *Inputs) { in.Provider = in.Consumer }, v1alpha1.ReasonSelfSharing,
+			"sharing with oneself needs no agreement"},
+		{"service not Ready", func(in *Inputs) {
+			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "BackendNotFound", Message: "Service dat-dai-api does not exist"}
+		}, v1alpha1.ReasonServiceNotReady, "DataService so-tnmt/dat-dai is not Ready, so nothing can be shared yet: Service dat-dai-api does not exist"},
+		{"service never reconciled", func(in *Inputs) { in.Service.Status.Conditions = nil }, v1alpha1.ReasonServiceNotReady, "not been reconciled yet"},
+		{"consumer without a focal point", func(in *Inputs) { in.ConsumerFocalPoints = nil }, v1alpha1.ReasonConsumerHasNoFocalPoint,
+			"agency ubnd-tp has no active primary focal point, so it cannot use data services (Điều 20)"},
+		{"consumer with only a deputy", func(in *Inputs) { in.ConsumerFocalPoints[0].Spec.Role = v1alpha1.RoleDeputy }, v1alpha1.ReasonConsumerHasNoFocalPoint, "no active primary"},
+		{"agreement not yet valid", func(in *Inputs) { in.Agreement.Spec.ValidFrom = at(time.Hour) }, v1alpha1.ReasonNotYetValid,
+			"the agreement starts at 2026-11-27T10:00:00Z"},
+		{"expired consent names the provider", func(in *Inputs) {
+			in.Service.Spec.Access.Audience = v1alpha1.AudienceListed
+			in.Service.Spec.Access.Consumers = []v1alpha1.Consent{{Agency: "ubnd-tp", DocumentRef: "CV 78", ValidUntil: at(-time.Hour)}}
+		}, v1alpha1.ReasonExpired, "the provider's consent (CV 78) ended at 2026-11-27T08:00:00Z: agency so-tnmt must renew it"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := world{v1alpha1.AudienceProvince, false, false, false}.inputs()
+			tc.edit(&in)
+			d := Decide(in)
+			if d.Live || d.Reason != tc.reason {
+				t.Fatalf("got live=%v %s: %s; want %s", d.Live, d.Reason, d.Message, tc.reason)
+			}
+			mustSay(t, d, tc.words)
+		})
+	}
+}
+
+func mustSay(t *testing.T, d Decision, words string) {
+	t.Helper()
+	if !strings.Contains(d.Message, words) {
+		t.Errorf("message %q does not say %q", d.Message, words)
+	}
+}
