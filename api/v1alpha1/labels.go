@@ -28,6 +28,20 @@ const (
 	LabelAgreementNamespace = "datashare.lgsp.vn/agreement-namespace"
 	// LabelConsumerAgency names the consumer Agency of an issued Secret.
 	LabelConsumerAgency = "datashare.lgsp.vn/consumer-agency"
+	// LabelKeyID names the key an issued Secret holds. The id is random
+	// and says nothing about the key.
+	LabelKeyID = "datashare.lgsp.vn/key-id"
+
+	// AnnotationIssuedAt is when the key in a consumer Secret was issued.
+	AnnotationIssuedAt = "datashare.lgsp.vn/issued-at"
+	// AnnotationExpiresAt is when a rotated gateway-side key stops being
+	// accepted.
+	AnnotationExpiresAt = "datashare.lgsp.vn/expires-at"
+	// AnnotationRotateKey, set by a person on a SharingAgreement to a
+	// moment (RFC 3339), asks for a new key when that moment is later than
+	// the current key's issue: kubectl annotate sag NAME
+	// datashare.lgsp.vn/rotate-key=$(date -u +%FT%TZ) --overwrite
+	AnnotationRotateKey = "datashare.lgsp.vn/rotate-key"
 
 	// LabelCredential marks a Secret the operator issues: CredentialConsumer
 	// for the consumer's copy of a key, CredentialGateway for the key the
