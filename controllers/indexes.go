@@ -17,6 +17,9 @@ const (
 	// indexAgreementProvider finds the SharingAgreements that use a service
 	// in a namespace.
 	indexAgreementProvider = "spec.service.namespace"
+	// indexAgreementService finds the SharingAgreements that use a
+	// service, by "namespace/name".
+	indexAgreementService = "spec.service"
 	// indexServiceBackend finds the DataServices served by a Service.
 	indexServiceBackend = "spec.backend.serviceName"
 	// indexServicePath finds the DataServices published at a path prefix:
@@ -34,6 +37,12 @@ func addIndexes(mgr ctrl.Manager) error {
 	}
 	if err := idx.IndexField(ctx, &v1alpha1.SharingAgreement{}, indexAgreementProvider, func(o client.Object) []string {
 		return []string{string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
+	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.SharingAgreement{}, indexAgreementService, func(o client.Object) []string {
+		s := o.(*v1alpha1.SharingAgreement).Spec.Service
+		return []string{string(s.Namespace) + "/" + string(s.Name)}
 	}); err != nil {
 		return err
 	}

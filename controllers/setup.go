@@ -67,6 +67,10 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("datashare-data-service")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the DataService controller: %w", err)
 	}
+	if err := (&SharingAgreementReconciler{Client: mgr.GetClient(), Options: opts,
+		Recorder: mgr.GetEventRecorder("datashare-sharing-agreement")}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up the SharingAgreement controller: %w", err)
+	}
 	if err := mgr.Add(coordinatorCheck(mgr, opts.Config.CoordinatorAgency)); err != nil {
 		return fmt.Errorf("add the coordinator check: %w", err)
 	}

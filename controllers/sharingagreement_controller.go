@@ -1,0 +1,384 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/credentials"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// gatewayKeysFinalizer guards the gateway-side keys, which live in the
+// provider's namespace where garbage collection cannot follow an owner in
+// the consumer's.
+const gatewayKeysFinalizer = "datashare.lgsp.vn/gateway-keys"
+
+// defaultRotationInterval applies when an agreement leaves
+// spec.credentials.rotationInterval out (the API defaults it too).
+const defaultRotationInterval = 90 * 24 * time.Hour
+
+// SharingAgreementReconciler issues an agreement's credentials while every
+// consent holds, rotates them, and takes them back the moment a consent
+// ends.
+type SharingAgreementReconciler struct {
+	client.Client
+	Options
+	Recorder events.EventRecorder
+}
+
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch;delete
+
+// Reconcile decides one agreement and makes its credentials match.
+func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	sa := &v1alpha1.SharingAgreement{}
+	if err := r.Get(ctx, req.NamespacedName, sa); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if sa.DeletionTimestamp != nil {
+		return ctrl.Result{}, r.finalize(ctx, sa)
+	}
+	if controllerutil.AddFinalizer(sa, gatewayKeysFinalizer) {
+		if err := r.Update(ctx, sa); err != nil {
+			return ctrl.Result{}, fmt.Errorf("add finalizer: %w", err)
+		}
+	}
+	now := r.now()
+
+	in, err := r.consentInputs(ctx, sa, now)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	d := consent.Decide(in)
+
+	status := sa.Status.DeepCopy()
+	status.ObservedGeneration = sa.Generation
+	status.ConsumerAgency, status.ProviderAgency, status.Endpoint, status.ExpiresAt = "", "", "", nil
+	if in.Consumer != nil {
+		status.ConsumerAgency = in.Consumer.Name
+	}
+	if in.Provider != nil {
+		status.ProviderAgency = in.Provider.Name
+	}
+	if in.Service != nil {
+		status.Endpoint = in.Service.Status.URL
+	}
+	if d.Live && !d.ExpiresAt.IsZero() {
+		status.ExpiresAt = &metav1.Time{Time: d.ExpiresAt}
+	}
+
+	public := in.Service != nil && in.Service.Spec.Access.Audience == v1alpha1.AudiencePublic
+	var issued conditions.Condition
+	var wake time.Time
+	if d.Live && !public {
+		if issued, wake, err = r.keep(ctx, sa, in.Consumer.Name, status, d, now); err != nil {
+			return ctrl.Result{}, err
+		}
+	} else {
+		if err := r.withdraw(ctx, sa); err != nil {
+			return ctrl.Result{}, err
+		}
+		status.Credential = v1alpha1.CredentialStatus{}
+		issued = conditions.False(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonNotIssued, "no key is issued while the agreement is not live: "+d.Message)
+		if d.Live {
+			issued = conditions.False(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonPublicService,
+				fmt.Sprintf("the service is open data: no key is needed; call %s directly", status.Endpoint))
+		}
+	}
+
+	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
+	if d.Live {
+		ready = conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
+	}
+	t := metav1.NewTime(now)
+	conditions.Set(&status.Conditions, sa.Generation, ready, t)
+	conditions.Set(&status.Conditions, sa.Generation, issued, t)
+	if err := r.writeStatus(ctx, sa, status); err != nil {
+		return ctrl.Result{}, err
+	}
+	return requeueAt(clock.Earliest(d.Next, wake), now), nil
+}
+
+// consentInputs reads everything the consent decision depends on.
+func (r *SharingAgreementReconciler) consentInputs(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) (consent.Inputs, error) {
+	in := consent.Inputs{Agreement: sa, Now: now}
+	consumers, err := claimants(ctx, r.Client, sa.Namespace)
+	if err != nil {
+		return in, err
+	}
+	in.Consumer = registry.NamespaceHolder(consumers)
+	svc := &v1alpha1.DataService{}
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: string(sa.Spec.Service.Name)}, svc); {
+	case err == nil:
+		in.Service = svc
+	case !apierrors.IsNotFound(err):
+		return in, err
+	}
+	providers, err := claimants(ctx, r.Client, string(sa.Spec.Service.Namespace))
+	if err != nil {
+		return in, err
+	}
+	in.Provider = registry.NamespaceHolder(providers)
+	fps := &v1alpha1.FocalPointList{}
+	if err := r.List(ctx, fps, client.InNamespace(sa.Namespace)); err != nil {
+		return in, err
+	}
+	in.ConsumerFocalPoints = fps.Items
+	return in, nil
+}
+
+// keep holds a live agreement's keys: it issues the first, rotates when
+// due or asked, retires rotated keys after the grace period, and keeps the
+// consumer's Secret current. It returns the CredentialIssued condition and
+// when to look again.
+func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer string, status *v1alpha1.SharingAgreementStatus,
+	d consent.Decision, now time.Time) (conditions.Condition, time.Time, error) {
+	keys, err := r.gatewayKeys(ctx, sa)
+	if err != nil {
+		return conditions.Condition{}, time.Time{}, err
+	}
+	existing := &corev1.Secret{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, existing); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return conditions.Condition{}, time.Time{}, err
+		}
+		existing = nil
+	}
+
+	state := credentials.State{}
+	cred := render.ConsumerCredential{ConsumerAgency: consumer, Endpoint: status.Endpoint, ExpiresAt: d.ExpiresAt}
+	if existing != nil {
+		issuedAt, err := time.Parse(time.RFC3339, existing.Annotations[v1alpha1.AnnotationIssuedAt])
+		if err == nil && existing.Labels[v1alpha1.LabelKeyID] != "" && len(existing.Data[render.SecretKeyAPIKey]) > 0 {
+			state.CurrentID, state.IssuedAt = existing.Labels[v1alpha1.LabelKeyID], issuedAt
+			cred.Key, cred.KeyID, cred.IssuedAt = string(existing.Data[render.SecretKeyAPIKey]), state.CurrentID, issuedAt
+		}
+	}
+	var note string
+	if v, ok := sa.Annotations[v1alpha1.AnnotationRotateKey]; ok {
+		if at, err := time.Parse(time.RFC3339, v); err == nil {
+			state.RotationRequested = at
+		} else {
+			note = fmt.Sprintf(" (annotation %s=%q is not an RFC 3339 time such as 2026-11-27T09:00:00Z, and is ignored)", v1alpha1.AnnotationRotateKey, v)
+		}
+	}
+	for _, k := range keys {
+		gk := credentials.GatewayKey{Name: k.Name, ID: k.Labels[v1alpha1.LabelKeyID]}
+		if v := k.Annotations[v1alpha1.AnnotationExpiresAt]; v != "" {
+			if gk.ExpiresAt, err = time.Parse(time.RFC3339, v); err != nil {
+				gk.ExpiresAt = now // unreadable: retire it now
+			}
+		}
+		state.Keys = append(state.Keys, gk)
+	}
+
+	interval := defaultRotationInterval
+	if ri := sa.Spec.Credentials.RotationInterval; ri != nil {
+		interval = ri.Duration
+	}
+	plan := credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
+
+	if plan.Issue {
+		key, id, err := credentials.NewKey()
+		if err != nil {
+			return conditions.Condition{}, time.Time{}, err
+		}
+		// The gateway learns the new key before the consumer gets it, and
+		// old keys are marked for retirement before the consumer moves on,
+		// so that a stop between any two steps loses nothing.
+		if _, err := applyIfChanged(ctx, r.Client, render.GatewayKeySecret(sa, consumer, key, id)); err != nil {
+			return conditions.Condition{}, time.Time{}, err
+		}
+		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
+	}
+	for _, name := range plan.Expire {
+		if err := r.retireAt(ctx, sa, name, now.Add(r.Config.KeyRotationGrace)); err != nil {
+			return conditions.Condition{}, time.Time{}, err
+		}
+	}
+	if _, err := applyIfChanged(ctx, r.Client, render.ConsumerSecret(sa, cred)); err != nil {
+		return conditions.Condition{}, time.Time{}, err
+	}
+	for _, name := range plan.Delete {
+		gk := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: string(sa.Spec.Service.Namespace), Name: name}}
+		if _, err := deleteIfExists(ctx, r.Client, gk); err != nil {
+			return conditions.Condition{}, time.Time{}, fmt.Errorf("retire gateway key %s: %w", name, err)
+		}
+	}
+	if plan.Issue {
+		action := "KeyRotated"
+		if state.CurrentID == "" {
+			action = "KeyIssued"
+		}
+		r.Recorder.Eventf(sa, nil, corev1.EventTypeNormal, string(v1alpha1.ReasonIssued), action,
+			"key %s issued in Secret %s: %s", cred.KeyID, render.ConsumerSecretName(sa), plan.Why)
+	}
+
+	status.Credential = v1alpha1.CredentialStatus{
+		SecretName:     render.ConsumerSecretName(sa),
+		IssuedAt:       &metav1.Time{Time: cred.IssuedAt},
+		NextRotationAt: &metav1.Time{Time: plan.NextRotation},
+	}
+	msg := fmt.Sprintf("key %s is in Secret %s, issued at %s; the next rotation is at %s", cred.KeyID, render.ConsumerSecretName(sa),
+		clock.Format(cred.IssuedAt), clock.Format(plan.NextRotation))
+	if n := len(state.Keys) + boolInt(plan.Issue) - len(plan.Delete); n > 1 {
+		msg += fmt.Sprintf("; %d older key(s) stay valid until their grace period ends", n-1)
+	}
+	return conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note), plan.Wake, nil
+}
+
+// retireAt marks a gateway-side key to stop being accepted at a moment.
+func (r *SharingAgreementReconciler) retireAt(ctx context.Context, sa *v1alpha1.SharingAgreement, name string, at time.Time) error {
+	s := &corev1.Secret{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: name}, s); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	base := s.DeepCopy()
+	if s.Annotations == nil {
+		s.Annotations = map[string]string{}
+	}
+	s.Annotations[v1alpha1.AnnotationExpiresAt] = clock.Format(at)
+	if err := r.Patch(ctx, s, client.MergeFrom(base), client.FieldOwner(FieldManager)); err != nil {
+		return fmt.Errorf("retire gateway key %s: %w", name, err)
+	}
+	return nil
+}
+
+// withdraw removes every key of an agreement that is not live: at the
+// gateway first, then the consumer's Secret, so that workloads that still
+// mount it get no working key.
+func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement) error {
+	keys, err := r.gatewayKeys(ctx, sa)
+	if err != nil {
+		return err
+	}
+	for i := range keys {
+		if _, err := deleteIfExists(ctx, r.Client, &keys[i]); err != nil {
+			return fmt.Errorf("withdraw gateway key %s: %w", keys[i].Name, err)
+		}
+	}
+	consumerSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}}
+	wrote, err := deleteIfExists(ctx, r.Client, consumerSecret)
+	if err != nil {
+		return fmt.Errorf("withdraw Secret %s: %w", consumerSecret.Name, err)
+	}
+	if wrote || len(keys) > 0 {
+		r.Recorder.Eventf(sa, nil, corev1.EventTypeWarning, "KeysWithdrawn", "Withdraw",
+			"the agreement is no longer live: %d gateway key(s) and Secret %s removed", len(keys), consumerSecret.Name)
+	}
+	return nil
+}
+
+// finalize removes what the agreement issued in both namespaces, then lets
+// it go.
+func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.SharingAgreement) error {
+	if !controllerutil.ContainsFinalizer(sa, gatewayKeysFinalizer) {
+		return nil
+	}
+	if err := r.withdraw(ctx, sa); err != nil {
+		return err
+	}
+	controllerutil.RemoveFinalizer(sa, gatewayKeysFinalizer)
+	if err := r.Update(ctx, sa); err != nil {
+		return fmt.Errorf("remove finalizer: %w", err)
+	}
+	return nil
+}
+
+// gatewayKeys lists an agreement's gateway-side key Secrets.
+func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
+	list := &corev1.SecretList{}
+	if err := r.List(ctx, list, client.InNamespace(string(sa.Spec.Service.Namespace)), client.MatchingLabels{
+		v1alpha1.LabelManagedBy:          v1alpha1.ManagedByOperator,
+		v1alpha1.LabelCredential:         v1alpha1.CredentialGateway,
+		v1alpha1.LabelAgreementNamespace: sa.Namespace,
+		v1alpha1.LabelAgreement:          sa.Name,
+	}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// writeStatus patches the status when it changed, with an Event when the
+// agreement's state changes: granted, refused, expired, revoked.
+func (r *SharingAgreementReconciler) writeStatus(ctx context.Context, sa *v1alpha1.SharingAgreement, status *v1alpha1.SharingAgreementStatus) error {
+	if equality.Semantic.DeepEqual(&sa.Status, status) {
+		return nil
+	}
+	before := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionReady)
+	base := sa.DeepCopy()
+	sa.Status = *status
+	if err := r.Status().Patch(ctx, sa, client.MergeFrom(base)); err != nil {
+		return fmt.Errorf("write status: %w", err)
+	}
+	announceReadyChange(r.Recorder, sa, before, conditions.Get(status.Conditions, v1alpha1.ConditionReady))
+	return nil
+}
+
+// SetupWithManager registers the controller and what it watches.
+func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	list := func(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
+		l := &v1alpha1.SharingAgreementList{}
+		if err := r.List(ctx, l, opts...); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "list sharing agreements")
+			return nil
+		}
+		reqs := make([]reconcile.Request, 0, len(l.Items))
+		for i := range l.Items {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&l.Items[i])})
+		}
+		return reqs
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("sharingagreement").
+		For(&v1alpha1.SharingAgreement{}).
+		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return list(ctx, client.MatchingFields{indexAgreementService: o.GetNamespace() + "/" + o.GetName()})
+		})).
+		// Consumer agencies (focal points, endorsements) and provider
+		// agencies.
+		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			ns := string(o.(*v1alpha1.Agency).Spec.Namespace)
+			return append(list(ctx, client.InNamespace(ns)), list(ctx, client.MatchingFields{indexAgreementProvider: ns})...)
+		})).
+		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return list(ctx, client.InNamespace(o.GetNamespace()))
+		})).
+		Owns(&corev1.Secret{}).
+		// Gateway-side keys, in the provider's namespace: repaired when a
+		// person deletes one.
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+			l := o.GetLabels()
+			if l[v1alpha1.LabelCredential] != v1alpha1.CredentialGateway || l[v1alpha1.LabelAgreement] == "" {
+				return nil
+			}
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}}}
+		})).
+		Complete(r)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
