@@ -154,3 +154,25 @@ func findEvent(obj client.Object, action, reason string) error {
 	}
 	return errorf("no %s/%s Event for %s among %d", action, reason, obj.GetName(), len(list.Items))
 }
+
+// waitQuiet waits until no new Event has appeared in a namespace for a
+// second: the operator's Events are sent in the background.
+func waitQuiet(t *testing.T, ns string) {
+	t.Helper()
+	last, stable := -1, 0
+	eventually(t, 20*time.Second, "the Events in "+ns+" settle", func() error {
+		list := &eventsv1.EventList{}
+		if err := k8s.List(ctx, list, client.InNamespace(ns)); err != nil {
+			return err
+		}
+		if len(list.Items) == last {
+			stable++
+		} else {
+			last, stable = len(list.Items), 0
+		}
+		if stable < 20 { // 20 × 50 ms
+			return errorf("%d Events, still arriving", last)
+		}
+		return nil
+	})
+}

@@ -7,7 +7,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 )
@@ -43,13 +42,9 @@ func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
 	newFocalPoint(t, "so-kh", "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@skh")
 
 	step(v1alpha1.ReasonNotAppraised, "the DIC must add de-tai to spec.appraisedServices of Agency so-kh")
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(agency), agency); err != nil {
-		t.Fatal(err)
-	}
-	agency.Spec.AppraisedServices = []v1alpha1.ServiceAppraisal{{Service: "de-tai", DocumentRef: "CV 9", AppraisedAt: metav1.Now()}}
-	if err := k8s.Update(ctx, agency); err != nil {
-		t.Fatal(err)
-	}
+	update(t, agency, func(a *v1alpha1.Agency) {
+		a.Spec.AppraisedServices = []v1alpha1.ServiceAppraisal{{Service: "de-tai", DocumentRef: "CV 9", AppraisedAt: metav1.Now()}}
+	})
 
 	step(v1alpha1.ReasonBackendNotFound, "Service de-tai-api does not exist in namespace so-kh: agency so-kh must create it")
 	svc := backendService(t, "so-kh", "de-tai-api", 9090, nil)

@@ -67,7 +67,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("datashare-data-service")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the DataService controller: %w", err)
 	}
-	if err := (&SharingAgreementReconciler{Client: mgr.GetClient(), Options: opts,
+	if err := (&SharingAgreementReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts,
 		Recorder: mgr.GetEventRecorder("datashare-sharing-agreement")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the SharingAgreement controller: %w", err)
 	}

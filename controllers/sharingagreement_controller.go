@@ -39,6 +39,9 @@ const defaultRotationInterval = 90 * 24 * time.Hour
 // ends.
 type SharingAgreementReconciler struct {
 	client.Client
+	// APIReader reads from the API server, past the cache, when a key is
+	// about to be issued or retired.
+	APIReader client.Reader
 	Options
 	Recorder events.EventRecorder
 }
@@ -152,50 +155,37 @@ func (r *SharingAgreementReconciler) consentInputs(ctx context.Context, sa *v1al
 // when to look again.
 func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer string, status *v1alpha1.SharingAgreementStatus,
 	d consent.Decision, now time.Time) (conditions.Condition, time.Time, error) {
-	keys, err := r.gatewayKeys(ctx, sa)
-	if err != nil {
-		return conditions.Condition{}, time.Time{}, err
-	}
-	existing := &corev1.Secret{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, existing); err != nil {
-		if !apierrors.IsNotFound(err) {
-			return conditions.Condition{}, time.Time{}, err
-		}
-		existing = nil
-	}
-
-	state := credentials.State{}
-	cred := render.ConsumerCredential{ConsumerAgency: consumer, Endpoint: status.Endpoint, ExpiresAt: d.ExpiresAt}
-	if existing != nil {
-		issuedAt, err := time.Parse(time.RFC3339, existing.Annotations[v1alpha1.AnnotationIssuedAt])
-		if err == nil && existing.Labels[v1alpha1.LabelKeyID] != "" && len(existing.Data[render.SecretKeyAPIKey]) > 0 {
-			state.CurrentID, state.IssuedAt = existing.Labels[v1alpha1.LabelKeyID], issuedAt
-			cred.Key, cred.KeyID, cred.IssuedAt = string(existing.Data[render.SecretKeyAPIKey]), state.CurrentID, issuedAt
-		}
-	}
-	var note string
-	if v, ok := sa.Annotations[v1alpha1.AnnotationRotateKey]; ok {
-		if at, err := time.Parse(time.RFC3339, v); err == nil {
-			state.RotationRequested = at
-		} else {
-			note = fmt.Sprintf(" (annotation %s=%q is not an RFC 3339 time such as 2026-11-27T09:00:00Z, and is ignored)", v1alpha1.AnnotationRotateKey, v)
-		}
-	}
-	for _, k := range keys {
-		gk := credentials.GatewayKey{Name: k.Name, ID: k.Labels[v1alpha1.LabelKeyID]}
-		if v := k.Annotations[v1alpha1.AnnotationExpiresAt]; v != "" {
-			if gk.ExpiresAt, err = time.Parse(time.RFC3339, v); err != nil {
-				gk.ExpiresAt = now // unreadable: retire it now
-			}
-		}
-		state.Keys = append(state.Keys, gk)
-	}
-
 	interval := defaultRotationInterval
 	if ri := sa.Spec.Credentials.RotationInterval; ri != nil {
 		interval = ri.Duration
 	}
+	var rotateAt time.Time
+	var note string
+	if v, ok := sa.Annotations[v1alpha1.AnnotationRotateKey]; ok {
+		if at, err := time.Parse(time.RFC3339, v); err == nil {
+			rotateAt = at
+		} else {
+			note = fmt.Sprintf(" (annotation %s=%q is not an RFC 3339 time such as 2026-11-27T09:00:00Z, and is ignored)", v1alpha1.AnnotationRotateKey, v)
+		}
+	}
+
+	state, cred, err := r.keyState(ctx, r.Client, sa, now)
+	if err != nil {
+		return conditions.Condition{}, time.Time{}, err
+	}
+	state.RotationRequested = rotateAt
 	plan := credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
+	if plan.Issue || len(plan.Expire) > 0 {
+		// About to issue or retire a key: decide on what the API server
+		// holds, not on a cache that may not have seen the last write yet,
+		// so that a key is never issued twice nor retired by mistake.
+		if state, cred, err = r.keyState(ctx, r.APIReader, sa, now); err != nil {
+			return conditions.Condition{}, time.Time{}, err
+		}
+		state.RotationRequested = rotateAt
+		plan = credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
+	}
+	cred.ConsumerAgency, cred.Endpoint, cred.ExpiresAt = consumer, status.Endpoint, d.ExpiresAt
 
 	if plan.Issue {
 		key, id, err := credentials.NewKey()
@@ -210,8 +200,14 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 		}
 		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
 	}
+	// Rounded up to the second the annotation can hold, so that the grace
+	// period is never shorter than configured.
+	retireAt := now.Add(r.Config.KeyRotationGrace)
+	if t := retireAt.Truncate(time.Second); !t.Equal(retireAt) {
+		retireAt = t.Add(time.Second)
+	}
 	for _, name := range plan.Expire {
-		if err := r.retireAt(ctx, sa, name, now.Add(r.Config.KeyRotationGrace)); err != nil {
+		if err := r.retireAt(ctx, sa, name, retireAt); err != nil {
 			return conditions.Condition{}, time.Time{}, err
 		}
 	}
@@ -246,6 +242,39 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 	return conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note), plan.Wake, nil
 }
 
+// keyState reads an agreement's keys, from the cache or from the API
+// server: the consumer's current key, and the gateway-side keys.
+func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement, now time.Time) (credentials.State, render.ConsumerCredential, error) {
+	var state credentials.State
+	var cred render.ConsumerCredential
+	keys, err := r.gatewayKeys(ctx, reader, sa)
+	if err != nil {
+		return state, cred, err
+	}
+	existing := &corev1.Secret{}
+	switch err := reader.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, existing); {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return state, cred, err
+	default:
+		issuedAt, err := time.Parse(time.RFC3339, existing.Annotations[v1alpha1.AnnotationIssuedAt])
+		if err == nil && existing.Labels[v1alpha1.LabelKeyID] != "" && len(existing.Data[render.SecretKeyAPIKey]) > 0 {
+			state.CurrentID, state.IssuedAt = existing.Labels[v1alpha1.LabelKeyID], issuedAt
+			cred.Key, cred.KeyID, cred.IssuedAt = string(existing.Data[render.SecretKeyAPIKey]), state.CurrentID, issuedAt
+		}
+	}
+	for _, k := range keys {
+		gk := credentials.GatewayKey{Name: k.Name, ID: k.Labels[v1alpha1.LabelKeyID]}
+		if v := k.Annotations[v1alpha1.AnnotationExpiresAt]; v != "" {
+			if gk.ExpiresAt, err = time.Parse(time.RFC3339, v); err != nil {
+				gk.ExpiresAt = now // unreadable: retire it now
+			}
+		}
+		state.Keys = append(state.Keys, gk)
+	}
+	return state, cred, nil
+}
+
 // retireAt marks a gateway-side key to stop being accepted at a moment.
 func (r *SharingAgreementReconciler) retireAt(ctx context.Context, sa *v1alpha1.SharingAgreement, name string, at time.Time) error {
 	s := &corev1.Secret{}
@@ -267,7 +296,7 @@ func (r *SharingAgreementReconciler) retireAt(ctx context.Context, sa *v1alpha1.
 // gateway first, then the consumer's Secret, so that workloads that still
 // mount it get no working key.
 func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement) error {
-	keys, err := r.gatewayKeys(ctx, sa)
+	keys, err := r.gatewayKeys(ctx, r.Client, sa)
 	if err != nil {
 		return err
 	}
@@ -305,9 +334,9 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 }
 
 // gatewayKeys lists an agreement's gateway-side key Secrets.
-func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
+func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
 	list := &corev1.SecretList{}
-	if err := r.List(ctx, list, client.InNamespace(string(sa.Spec.Service.Namespace)), client.MatchingLabels{
+	if err := reader.List(ctx, list, client.InNamespace(string(sa.Spec.Service.Namespace)), client.MatchingLabels{
 		v1alpha1.LabelManagedBy:          v1alpha1.ManagedByOperator,
 		v1alpha1.LabelCredential:         v1alpha1.CredentialGateway,
 		v1alpha1.LabelAgreementNamespace: sa.Namespace,

@@ -37,7 +37,10 @@ var (
 	operatorWrites = &writeRecorder{}
 )
 
-const coordinator = "so-tttt"
+const (
+	coordinator   = "so-tttt"
+	rotationGrace = 4 * time.Second
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -72,6 +75,8 @@ func run(m *testing.M) int {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
+	// Short enough for a test to watch a rotated key retire.
+	cfg.KeyRotationGrace = rotationGrace
 	operatorConfig := operator.Config()
 	operatorConfig.WrapTransport = operatorWrites.wrap
 	mgr, err := ctrl.NewManager(operatorConfig, ctrl.Options{

@@ -94,12 +94,12 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 	if in.Provider != nil && in.Provider.Name == consumer {
 		return not(v1alpha1.ReasonSelfSharing, "DataService %s belongs to agency %s itself: sharing with oneself needs no agreement; delete this SharingAgreement", svcKey, consumer)
 	}
-	if !meta.IsStatusConditionTrue(in.Service.Status.Conditions, string(v1alpha1.ConditionReady)) {
+	if !Published(in.Service) {
 		why := "it has not been reconciled yet"
 		if c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionReady)); c != nil {
 			why = c.Message
 		}
-		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not Ready, so nothing can be shared yet: %s", svcKey, why)
+		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not published, so nothing can be shared yet: %s", svcKey, why)
 	}
 	provider := in.Service.Namespace
 	if in.Provider != nil {
@@ -154,6 +154,19 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 
 	return Decision{Live: true, Reason: v1alpha1.ReasonActive, Consent: entry,
 		Message: fmt.Sprintf("agency %s uses DataService %s of agency %s with every consent in place", consumer, svcKey, provider)}
+}
+
+// Published says whether a service can carry agreements: the operator
+// accepted it, and the gateway has not refused its route. A route the
+// gateway has not reported on yet does not hold agreements back: adding an
+// agreement's key changes the route, and the gateway reports on each change
+// a moment later.
+func Published(ds *v1alpha1.DataService) bool {
+	conds := ds.Status.Conditions
+	if !meta.IsStatusConditionTrue(conds, string(v1alpha1.ConditionAccepted)) {
+		return false
+	}
+	return !meta.IsStatusConditionFalse(conds, string(v1alpha1.ConditionRouteAccepted))
 }
 
 // outside reports, when now is outside w, the decision that says so.

@@ -35,7 +35,11 @@ func (w world) inputs() Inputs {
 	svc := &v1alpha1.DataService{
 		ObjectMeta: metav1.ObjectMeta{Name: "dat-dai", Namespace: "so-tnmt"},
 		Spec:       v1alpha1.DataServiceSpec{Access: v1alpha1.Access{Audience: w.audience}},
-		Status:     v1alpha1.DataServiceStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}},
+		Status: v1alpha1.DataServiceStatus{Conditions: []metav1.Condition{
+			{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"},
+			{Type: "Accepted", Status: metav1.ConditionTrue, Reason: "Accepted"},
+			{Type: "RouteAccepted", Status: metav1.ConditionTrue, Reason: "Accepted"},
+		}},
 	}
 	if w.listed {
 		svc.Spec.Access.Consumers = []v1alpha1.Consent{{Agency: v1alpha1.ObjectName(consumer.Name), DocumentRef: "CV 890"}}
@@ -162,9 +166,14 @@ func TestConsentRefusals(t *testing.T) {
 			"DataService so-tnmt/dat-dai does not exist: agency ubnd-tp must correct spec.service"},
 		{"service of its own agency", func(in *Inputs) { in.Provider = in.Consumer }, v1alpha1.ReasonSelfSharing,
 			"sharing with oneself needs no agreement"},
-		{"service not Ready", func(in *Inputs) {
+		{"service not accepted", func(in *Inputs) {
 			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "BackendNotFound", Message: "Service dat-dai-api does not exist"}
-		}, v1alpha1.ReasonServiceNotReady, "DataService so-tnmt/dat-dai is not Ready, so nothing can be shared yet: Service dat-dai-api does not exist"},
+			in.Service.Status.Conditions[1] = metav1.Condition{Type: "Accepted", Status: metav1.ConditionFalse, Reason: "BackendNotFound", Message: "Service dat-dai-api does not exist"}
+		}, v1alpha1.ReasonServiceNotReady, "DataService so-tnmt/dat-dai is not published, so nothing can be shared yet: Service dat-dai-api does not exist"},
+		{"route refused by the gateway", func(in *Inputs) {
+			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "RouteNotAccepted", Message: "the gateway reports NotAllowedByListeners"}
+			in.Service.Status.Conditions[2] = metav1.Condition{Type: "RouteAccepted", Status: metav1.ConditionFalse, Reason: "NotAllowedByListeners"}
+		}, v1alpha1.ReasonServiceNotReady, "is not published, so nothing can be shared yet: the gateway reports NotAllowedByListeners"},
 		{"service never reconciled", func(in *Inputs) { in.Service.Status.Conditions = nil }, v1alpha1.ReasonServiceNotReady, "not been reconciled yet"},
 		{"consumer without a focal point", func(in *Inputs) { in.ConsumerFocalPoints = nil }, v1alpha1.ReasonConsumerHasNoFocalPoint,
 			"agency ubnd-tp has no active primary focal point, so it cannot use data services (Điều 20)"},
@@ -193,5 +202,17 @@ func mustSay(t *testing.T, d Decision, words string) {
 	t.Helper()
 	if !strings.Contains(d.Message, words) {
 		t.Errorf("message %q does not say %q", d.Message, words)
+	}
+}
+
+// TestRouteWaitingForTheGatewayHoldsNothingBack: a key changes the route,
+// and the gateway reports on the new generation a moment later; agreements
+// stay live meanwhile rather than flap.
+func TestRouteWaitingForTheGatewayHoldsNothingBack(t *testing.T) {
+	in := world{v1alpha1.AudienceProvince, false, false, false}.inputs()
+	in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "WaitingForGateway"}
+	in.Service.Status.Conditions[2] = metav1.Condition{Type: "RouteAccepted", Status: metav1.ConditionUnknown, Reason: "WaitingForGateway"}
+	if d := Decide(in); !d.Live {
+		t.Fatalf("got %s: %s", d.Reason, d.Message)
 	}
 }

@@ -50,7 +50,7 @@ func FuzzDecide(f *testing.F) {
 			in.ConsumerFocalPoints[0].Spec.Role = v1alpha1.RoleDeputy
 		}
 		if !serviceReady {
-			in.Service.Status.Conditions[0].Status = metav1.ConditionFalse
+			in.Service.Status.Conditions[1].Status = metav1.ConditionFalse
 		}
 
 		d := Decide(in)
@@ -75,7 +75,7 @@ func FuzzDecide(f *testing.F) {
 		}
 		switch {
 		case !serviceReady:
-			t.Fatal("live while the service is not Ready")
+			t.Fatal("live while the service is not accepted")
 		case !hasPrimary || !inside(&a.ValidFrom, a.ValidUntil):
 			t.Fatal("live without an active primary focal point")
 		case !inside(in.Agreement.Spec.ValidFrom, in.Agreement.Spec.ValidUntil):

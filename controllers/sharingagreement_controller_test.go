@@ -1,0 +1,373 @@
+package controllers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// TestLiveAgreementIssuesCredentials checks both Secrets of a live
+// agreement, the service's SecurityPolicy, and the agreement's status.
+func TestLiveAgreementIssuesCredentials(t *testing.T) {
+	ds := publishedService(t, "so-tn", "dat-o", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-my-tu", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-my-tu", "dat-o", ds)
+	create(t, sa)
+
+	c := waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	if !strings.Contains(c.Message, "agency ubnd-my-tu uses DataService so-tn/dat-o of agency so-tn") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if c, _ := conditionOf(t, sa, v1alpha1.ConditionCredentialIssued); c == nil || c.Status != metav1.ConditionTrue {
+		t.Fatalf("CredentialIssued: %+v", c)
+	}
+	st := sa.Status
+	if st.ConsumerAgency != "ubnd-my-tu" || st.ProviderAgency != "so-tn" || st.Endpoint != "https://lgsp.soctrang.gov.vn/so-tn/dat-o/v1" ||
+		st.Credential.SecretName != "datashare-dat-o" || st.Credential.IssuedAt == nil || st.Credential.NextRotationAt == nil {
+		t.Fatalf("status %+v", st)
+	}
+	if got := st.Credential.NextRotationAt.Sub(st.Credential.IssuedAt.Time); got != 90*24*time.Hour {
+		t.Errorf("the next rotation is %s after issue, want the default 2160h", got)
+	}
+
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ubnd-my-tu", Name: "datashare-dat-o"}}
+	if !exists(t, secret) {
+		t.Fatal("no consumer Secret")
+	}
+	key := string(secret.Data[render.SecretKeyAPIKey])
+	rememberKey(key)
+	if len(key) != 43 || string(secret.Data[render.SecretKeyEndpoint]) != st.Endpoint || string(secret.Data[render.SecretKeyHeader]) != "X-API-Key" {
+		t.Fatalf("consumer Secret holds %d-character key, endpoint %q, header %q", len(key), secret.Data[render.SecretKeyEndpoint], secret.Data[render.SecretKeyHeader])
+	}
+	if refs := secret.OwnerReferences; len(refs) != 1 || refs[0].UID != sa.UID {
+		t.Errorf("the consumer Secret must be owned by the agreement: %+v", refs)
+	}
+
+	keys := gatewayKeysOf(t, sa)
+	if len(keys) != 1 {
+		t.Fatalf("want one gateway-side key, got %d", len(keys))
+	}
+	clientID := string(secret.Data[render.SecretKeyClientID])
+	if got := string(keys[0].Data[clientID]); got != key || len(keys[0].Data) != 1 || !strings.HasPrefix(clientID, "ubnd-my-tu.dat-o.") {
+		t.Fatalf("the gateway-side Secret must hold one client %q with the consumer's key", clientID)
+	}
+	_, policy, _ := generatedObjects(ds)
+	eventually(t, 10*time.Second, "the SecurityPolicy lists the key", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+			return err
+		}
+		if got := strings.Join(credentialNames(policy), ","); got != keys[0].Name {
+			return errorf("credentialRefs %q", got)
+		}
+		return nil
+	})
+	eventually(t, 10*time.Second, "an Event says the key was issued", func() error { return findEvent(sa, "KeyIssued", "Issued") })
+}
+
+// TestWithdrawingConsentRemovesTheGatewayKey withdraws each kind of consent
+// in turn and measures how long the gateway-side key outlives it.
+func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
+	ds := publishedService(t, "so-tc-ks", "so-thue", v1alpha1.AudienceListed,
+		v1alpha1.Consent{Agency: "bo-tc", DocumentRef: "CV 1"}, v1alpha1.Consent{Agency: "ubnd-ke-sach", DocumentRef: "CV 2"})
+	outsider, _ := consumerAgency(t, "bo-tc", v1alpha1.LevelCentral, v1alpha1.Endorsement{Service: "so-tc-ks/so-thue", DocumentRef: "CV DIC 5"})
+	_, insiderFP := consumerAgency(t, "ubnd-ke-sach", v1alpha1.LevelDistrict)
+	fromOutside := agreement("bo-tc", "so-thue", ds)
+	fromInside := agreement("ubnd-ke-sach", "so-thue", ds)
+	create(t, fromOutside)
+	create(t, fromInside)
+	waitForReason(t, fromOutside, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(consumerKey(t, fromOutside))
+	rememberKey(consumerKey(t, fromInside))
+
+	report := map[string]time.Duration{}
+
+	// The DIC withdraws its endorsement.
+	update(t, outsider, func(a *v1alpha1.Agency) { a.Spec.Endorsements = nil })
+	report["the DIC withdraws its endorsement"] = waitKeysGone(t, fromOutside, time.Now())
+	c := waitForReason(t, fromOutside, metav1.ConditionFalse, v1alpha1.ReasonAwaitingCoordinatorEndorsement)
+	if !strings.Contains(c.Message, "the DIC (Sở TT&TT) must endorse its use of so-tc-ks/so-thue") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if consumerKey(t, fromOutside) != "" {
+		t.Error("the consumer Secret must be removed when the agreement stops being live")
+	}
+
+	// The provider removes the consumer from its list.
+	update(t, ds, func(ds *v1alpha1.DataService) { ds.Spec.Access.Consumers = ds.Spec.Access.Consumers[:1] })
+	report["the provider removes the consumer"] = waitKeysGone(t, fromInside, time.Now())
+	waitForReason(t, fromInside, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
+
+	// Consent comes back, then the consumer loses its focal point.
+	update(t, ds, func(ds *v1alpha1.DataService) {
+		ds.Spec.Access.Consumers = append(ds.Spec.Access.Consumers, v1alpha1.Consent{Agency: "ubnd-ke-sach", DocumentRef: "CV 3"})
+	})
+	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(consumerKey(t, fromInside))
+	if err := k8s.Delete(ctx, insiderFP); err != nil {
+		t.Fatal(err)
+	}
+	report["the consumer's focal point goes"] = waitKeysGone(t, fromInside, time.Now())
+	waitForReason(t, fromInside, metav1.ConditionFalse, v1alpha1.ReasonConsumerHasNoFocalPoint)
+
+	// A new focal point, then the service stops being Ready.
+	newFocalPoint(t, "ubnd-ke-sach", "dau-moi-moi", v1alpha1.RolePrimary, appointment{}, "moi@ubnd-ke-sach")
+	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(consumerKey(t, fromInside))
+	if err := k8s.Delete(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tc-ks", Name: "so-thue"}}); err != nil {
+		t.Fatal(err)
+	}
+	report["the service stops being Ready"] = waitKeysGone(t, fromInside, time.Now())
+	c = waitForReason(t, fromInside, metav1.ConditionFalse, v1alpha1.ReasonServiceNotReady)
+	if !strings.Contains(c.Message, "Service so-thue does not exist") {
+		t.Errorf("message: %q", c.Message)
+	}
+
+	for what, took := range report {
+		t.Logf("gateway key removed %s after %s", took.Round(time.Millisecond), what)
+	}
+}
+
+// TestAgreementWindowTurnsAtItsMoments watches an agreement become live
+// when its window opens and expire when it closes.
+func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
+	ds := publishedService(t, "so-gt", "dang-kiem", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-vinh-loi", v1alpha1.LevelDistrict)
+	from := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
+	until := from.Add(3 * time.Second)
+	sa := agreement("ubnd-vinh-loi", "dang-kiem", ds)
+	sa.Spec.ValidFrom, sa.Spec.ValidUntil = &metav1.Time{Time: from}, &metav1.Time{Time: until}
+	create(t, sa)
+
+	c := waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonNotYetValid)
+	if !strings.Contains(c.Message, "the agreement starts at "+from.UTC().Format(time.RFC3339)) {
+		t.Errorf("message: %q", c.Message)
+	}
+	if len(gatewayKeysOf(t, sa)) != 0 {
+		t.Fatal("no key before the window opens")
+	}
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	opened := time.Since(from)
+	if sa.Status.ExpiresAt == nil || !sa.Status.ExpiresAt.Time.Equal(until) {
+		t.Errorf("expiresAt %v, want %v", sa.Status.ExpiresAt, until)
+	}
+	rememberKey(consumerKey(t, sa))
+	if len(gatewayKeysOf(t, sa)) != 1 {
+		t.Fatal("one key while live")
+	}
+	c = waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonExpired)
+	closed := time.Since(until)
+	if !strings.Contains(c.Message, "the agreement ended at "+until.UTC().Format(time.RFC3339)+": agency ubnd-vinh-loi must renew it") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if n := len(gatewayKeysOf(t, sa)); n != 0 {
+		t.Fatalf("%d key(s) after expiry", n)
+	}
+	t.Logf("live %s after validFrom; expired, keys removed, %s after validUntil", opened.Round(time.Millisecond), closed.Round(time.Millisecond))
+	if opened < 0 || closed < 0 {
+		t.Fatal("a window turned before its moment")
+	}
+}
+
+// TestRotationKeepsBothKeysThroughTheGrace asks for a new key and checks
+// that the gateway accepts both until the grace period ends, then only the
+// new one.
+func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
+	ds := publishedService(t, "so-ct-xk", "xuat-khau", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-tran-de", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-tran-de", "xuat-khau", ds)
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	oldKey := consumerKey(t, sa)
+	rememberKey(oldKey)
+	issued := sa.Status.Credential.IssuedAt.Time
+
+	// The request must be later than the key's issue (whole seconds).
+	time.Sleep(time.Until(issued.Add(1100 * time.Millisecond)))
+	update(t, sa, func(sa *v1alpha1.SharingAgreement) {
+		sa.Annotations = map[string]string{v1alpha1.AnnotationRotateKey: time.Now().UTC().Format(time.RFC3339)}
+	})
+	var newKey string
+	eventually(t, 10*time.Second, "a new key is issued", func() error {
+		newKey = consumerKey(t, sa)
+		if newKey == "" || newKey == oldKey {
+			return errorf("still the old key")
+		}
+		return nil
+	})
+	rotated := time.Now()
+	rememberKey(newKey)
+	_, policy, _ := generatedObjects(ds)
+	eventually(t, 5*time.Second, "both keys are at the gateway", func() error {
+		if n := len(gatewayKeysOf(t, sa)); n != 2 {
+			return errorf("%d gateway keys", n)
+		}
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+			return err
+		}
+		if n := len(policy.Spec.APIKeyAuth.CredentialRefs); n != 2 {
+			return errorf("%d credentialRefs", n)
+		}
+		return nil
+	})
+	keys := map[string]bool{}
+	for _, k := range gatewayKeysOf(t, sa) {
+		for _, v := range k.Data {
+			keys[string(v)] = true
+		}
+	}
+	if !keys[oldKey] || !keys[newKey] {
+		t.Fatal("during the grace period the gateway must accept the old and the new key")
+	}
+	eventually(t, rotationGrace+10*time.Second, "only the new key is left", func() error {
+		left := gatewayKeysOf(t, sa)
+		if len(left) != 1 {
+			var desc []string
+			for _, k := range left {
+				desc = append(desc, k.Name+" "+k.Labels[v1alpha1.LabelKeyID]+" "+k.Annotations[v1alpha1.AnnotationExpiresAt])
+			}
+			return errorf("%d gateway keys: %v", len(left), desc)
+		}
+		for _, v := range left[0].Data {
+			if string(v) != newKey {
+				return errorf("the key left is not the new one")
+			}
+		}
+		return nil
+	})
+	t.Logf("the old key was retired %s after the rotation (grace %s)", time.Since(rotated).Round(time.Millisecond), rotationGrace)
+	eventually(t, 10*time.Second, "an Event says the key was rotated", func() error { return findEvent(sa, "KeyRotated", "Issued") })
+}
+
+// TestDeletionLeavesNothingAndRecreationIssuesAFreshKey deletes a live
+// agreement, then creates it again.
+func TestDeletionLeavesNothingAndRecreationIssuesAFreshKey(t *testing.T) {
+	ds := publishedService(t, "so-yt-bh", "bao-hiem", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-long-phu", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-long-phu", "bao-hiem", ds)
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	first := consumerKey(t, sa)
+	rememberKey(first)
+
+	if err := k8s.Delete(ctx, sa); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the agreement and everything it issued are gone", func() error {
+		if exists(t, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: sa.Name}}) {
+			return errorf("the agreement is still there")
+		}
+		if n := len(gatewayKeysOf(t, sa)); n != 0 {
+			return errorf("%d gateway keys left", n)
+		}
+		if consumerKey(t, sa) != "" {
+			return errorf("the consumer Secret is left")
+		}
+		return nil
+	})
+
+	again := agreement("ubnd-long-phu", "bao-hiem", ds)
+	create(t, again)
+	waitForReason(t, again, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	second := consumerKey(t, again)
+	rememberKey(second)
+	if second == "" || second == first {
+		t.Fatal("a recreated agreement must get a fresh key")
+	}
+}
+
+// TestConsumerCannotGrantItself acts as a consumer's focal point: it may
+// ask, in its own namespace, but cannot read the provider's keys nor make
+// an agreement live when the provider has not listed it.
+func TestConsumerCannotGrantItself(t *testing.T) {
+	ds := publishedService(t, "so-yt-hs", "benh-an", v1alpha1.AudienceListed, v1alpha1.Consent{Agency: "ubnd-cu-lao-dung", DocumentRef: "CV 4"})
+	_, listedFP := consumerAgency(t, "ubnd-cu-lao-dung", v1alpha1.LevelDistrict)
+	_, fp := consumerAgency(t, "ubnd-thanh-tri", v1alpha1.LevelDistrict)
+	listed := agreement("ubnd-cu-lao-dung", "benh-an", ds)
+	create(t, listed)
+	waitForReason(t, listed, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(consumerKey(t, listed))
+	_ = listedFP
+
+	user := userClient(t, fp.Spec.Subjects[0].Name)
+	sa := agreement("ubnd-thanh-tri", "benh-an", ds)
+	if err := user.Create(ctx, sa); err != nil {
+		t.Fatalf("a focal point may ask for a service in its own namespace: %v", err)
+	}
+	waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
+
+	// Everything it might try from its own seat is refused by the API
+	// server, or changes nothing.
+	for _, k := range gatewayKeysOf(t, listed) {
+		if err := user.Get(ctx, client.ObjectKeyFromObject(&k), &corev1.Secret{}); !apierrors.IsForbidden(err) {
+			t.Errorf("a consumer's focal point must not read the provider's gateway keys; got %v", err)
+		}
+	}
+	if err := user.List(ctx, &corev1.SecretList{}, client.InNamespace("so-yt-hs")); !apierrors.IsForbidden(err) {
+		t.Errorf("a consumer's focal point must not list the provider's Secrets; got %v", err)
+	}
+	forged := &v1alpha1.DataService{}
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), forged); err != nil {
+		t.Fatal(err)
+	}
+	forged.Spec.Access.Consumers = append(forged.Spec.Access.Consumers, v1alpha1.Consent{Agency: "ubnd-thanh-tri", DocumentRef: "tự cấp"})
+	if err := user.Update(ctx, forged); !apierrors.IsForbidden(err) {
+		t.Errorf("a consumer's focal point must not edit the provider's DataService; got %v", err)
+	}
+	key := gatewayKeysOf(t, listed)[0].DeepCopy()
+	key.ObjectMeta = metav1.ObjectMeta{Name: "forged-key", Namespace: "so-yt-hs", Labels: key.Labels}
+	if err := user.Create(ctx, key); !apierrors.IsForbidden(err) {
+		t.Errorf("a consumer's focal point must not create a gateway key; got %v", err)
+	}
+	if err := user.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+		t.Fatal(err)
+	}
+	sa.Status.Conditions = []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Active", Message: "tự duyệt", LastTransitionTime: metav1.Now()}}
+	if err := user.Status().Update(ctx, sa); !apierrors.IsForbidden(err) {
+		t.Errorf("a consumer's focal point must not write an agreement's status; got %v", err)
+	}
+	// Editing its own agreement in every way it may does not make it live.
+	sa.Spec.Purpose = "Mục đích khác"
+	sa.Spec.LegalBasis = "Căn cứ khác"
+	if err := user.Update(ctx, sa); err != nil {
+		t.Fatalf("a focal point may edit its own agreement: %v", err)
+	}
+	time.Sleep(time.Second)
+	waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
+	if n := len(gatewayKeysOf(t, sa)); n != 0 || consumerKey(t, sa) != "" {
+		t.Fatalf("an agreement the provider did not consent to holds %d gateway key(s)", n)
+	}
+}
+
+// TestNoKeyMaterialInLogsOrEvents scans everything the operator logged and
+// every Event in the cluster for the keys the tests saw. It runs last in
+// this file's order; `go test -run` on it alone scans what exists.
+func TestNoKeyMaterialInLogsOrEvents(t *testing.T) {
+	if len(keysSeen) == 0 {
+		t.Skip("run with the agreement tests: they issue the keys this test looks for")
+	}
+	logs := operatorLogs.String()
+	events := &corev1.EventList{}
+	if err := k8s.List(ctx, events); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, e := range events.Items {
+		texts = append(texts, e.Message, e.Reason, e.Action)
+	}
+	all := logs + "\n" + strings.Join(texts, "\n")
+	for key := range keysSeen {
+		if strings.Contains(all, key) || strings.Contains(all, key[:16]) {
+			t.Fatal("an API key appears in the operator's logs or Events")
+		}
+	}
+	t.Logf("%d keys looked for in %d bytes of logs and %d Events: none found", len(keysSeen), len(logs), len(events.Items))
+}
