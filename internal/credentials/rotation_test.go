@@ -49,7 +49,7 @@ func TestPlanRotation(t *testing.T) {
 			state:     State{CurrentID: "a", IssuedAt: now.Add(-day)},
 			wantIssue: true, wantWhy: "the gateway no longer holds the consumer's key", wantNext: now.Add(interval), wantWake: now.Add(interval)},
 		{name: "a stray key that was never handed out keeps only the grace",
-			state: State{CurrentID: "a", IssuedAt: now.Add(-day), Keys: []GatewayKey{{Name: "ka", ID: "a"}, {Name: "kx", ID: "x"}}},
+			state:      State{CurrentID: "a", IssuedAt: now.Add(-day), Keys: []GatewayKey{{Name: "ka", ID: "a"}, {Name: "kx", ID: "x"}}},
 			wantExpire: []string{"kx"}, wantNext: now.Add(89 * day), wantWake: now.Add(grace)},
 	}
 	for _, tc := range cases {
