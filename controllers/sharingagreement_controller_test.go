@@ -371,3 +371,28 @@ func TestNoKeyMaterialInLogsOrEvents(t *testing.T) {
 	}
 	t.Logf("%d keys looked for in %d bytes of logs and %d Events: none found", len(keysSeen), len(logs), len(events.Items))
 }
+
+// TestAgreementRefusals: an agreement in a namespace no agency claims, and
+// one for a service of the consumer's own agency.
+func TestAgreementRefusals(t *testing.T) {
+	ds := publishedService(t, "so-nv-tk", "can-bo-cong-chuc", v1alpha1.AudienceProvince)
+	newNamespace(t, "chua-co-co-quan")
+	orphan := agreement("chua-co-co-quan", "can-bo", ds)
+	create(t, orphan)
+	c := waitForReason(t, orphan, metav1.ConditionFalse, v1alpha1.ReasonNoConsumerAgency)
+	if !strings.Contains(c.Message, "no Agency claims namespace chua-co-co-quan: the DIC (Sở TT&TT) must register the consumer agency") {
+		t.Errorf("message: %q", c.Message)
+	}
+
+	self := agreement("so-nv-tk", "tu-dung", ds)
+	create(t, self)
+	c = waitForReason(t, self, metav1.ConditionFalse, v1alpha1.ReasonSelfSharing)
+	if !strings.Contains(c.Message, "sharing with oneself needs no agreement") {
+		t.Errorf("message: %q", c.Message)
+	}
+	for _, sa := range []*v1alpha1.SharingAgreement{orphan, self} {
+		if n := len(gatewayKeysOf(t, sa)); n != 0 || consumerKey(t, sa) != "" {
+			t.Errorf("a refused agreement %s holds keys", sa.Name)
+		}
+	}
+}
