@@ -21,6 +21,12 @@ ETCD_MOD := hack/envtest/etcd/go.mod
 .PHONY: all
 all: build
 
+##@ See it work
+
+.PHONY: demo
+demo: envtest-bins ## Run the operator on a local API server with the Sóc Trăng sample and print the sharing status (DEMO_ONCE=1 exits after printing).
+	go run ./hack/demo
+
 ##@ Development
 
 .PHONY: generate

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// TestDemoOnce runs the demo as `DEMO_ONCE=1 make demo` does and checks the
+// table a person reads: live agreements inside and outside the province, a
+// refused one with who must act, and the open-data service.
+func TestDemoOnce(t *testing.T) {
+	var out bytes.Buffer
+	kubeconfig := filepath.Join(t.TempDir(), "demo.kubeconfig")
+	if err := run(context.Background(), &out, kubeconfig, true); err != nil {
+		t.Fatalf("demo failed: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		`(?m)^so-tnmt/dat-dai\s+Province\s+https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1\s+bo-nnmt, ubnd-tp-soc-trang\s+True$`,
+		`(?m)^so-tnmt/quan-trac-moi-truong\s+Public\s+\S+\s+anyone \(open data\)\s+True$`,
+		`(?m)^bo-nnmt\s+so-tnmt/dat-dai\s+Active\s+2027-12-31\s+bo-nnmt/datashare-dat-dai-so-tnmt$`,
+		`(?m)^ubnd-tp-soc-trang\s+so-yte/ho-so-suc-khoe\s+Active\s+`,
+		`(?m)^so-khdt\s+so-yte/ho-so-suc-khoe\s+AwaitingProviderConsent\s+-\s+-$`,
+		`agency so-yte must list agency so-khdt in spec.access.consumers of DataService so-yte/ho-so-suc-khoe`,
+		`kubectl --kubeconfig ` + regexp.QuoteMeta(kubeconfig) + ` get datashare -A`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out.String()) {
+			t.Errorf("the demo's output does not match %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out.String())
+	}
+}
