@@ -9,12 +9,14 @@ SHELL := /usr/bin/env bash -o pipefail
 
 BIN := $(CURDIR)/bin
 CONTROLLER_GEN := $(BIN)/controller-gen
+HELM := $(BIN)/helm
 KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
 
 # Each tool is rebuilt when the go.mod that pins its version changes.
 TOOLS_MOD := hack/tools/go.mod
+HELM_MOD := hack/helm/go.mod
 APISERVER_MOD := hack/envtest/kube-apiserver/go.mod
 ETCD_MOD := hack/envtest/etcd/go.mod
 
@@ -33,10 +35,15 @@ demo: envtest-bins ## Run the operator on a local API server with the Sóc Trăn
 generate: $(CONTROLLER_GEN) ## Generate the deep-copy code of the API types.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 
+CHART := charts/datashare-operator
+
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate the CRDs and the operator's RBAC from markers.
+manifests: $(CONTROLLER_GEN) ## Generate the CRDs and the operator's RBAC from markers, and copy them into the chart.
 	$(CONTROLLER_GEN) crd rbac:roleName=datashare-operator paths=./... \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	rm -f $(CHART)/files/crds/*.yaml
+	cp config/crd/bases/*.yaml $(CHART)/files/crds/
+	cp config/rbac/role.yaml config/rbac/focal_point_roles.yaml $(CHART)/files/rbac/
 
 .PHONY: fmt
 fmt: ## Format the Go code.
@@ -51,12 +58,12 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	go vet ./...
-	@if [ -n "$$(git status --porcelain -- api config)" ]; then \
+	@if [ -n "$$(git status --porcelain -- api config $(CHART))" ]; then \
 		echo "generated files are out of date; run 'make generate manifests' and commit:"; \
-		git status --porcelain -- api config; git diff --stat -- api config; exit 1; fi
+		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins ## Run every test against a real API server (builds what it needs).
+test: envtest-bins $(HELM) ## Run every test against a real API server (builds what it needs).
 	go test ./... -count=1
 
 .PHONY: build
@@ -77,6 +84,9 @@ $(KUBE_APISERVER): $(APISERVER_MOD)
 
 $(ETCD): $(ETCD_MOD) hack/envtest/etcd/main.go
 	cd hack/envtest/etcd && go build -o $@ .
+
+$(HELM): $(HELM_MOD)
+	cd hack/helm && go build -o $@ helm.sh/helm/v3/cmd/helm
 
 $(CONTROLLER_GEN): $(TOOLS_MOD)
 	cd hack/tools && go build -o $@ sigs.k8s.io/controller-tools/cmd/controller-gen

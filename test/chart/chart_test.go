@@ -1,0 +1,320 @@
+// Package chart tests the Helm chart and the kustomize install: they lint,
+// render with default and non-default values, pass a server-side dry run
+// against a real API server, and refuse bad values with a clear message.
+package chart
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+var (
+	env   *testenv.Env
+	k8s   client.Client
+	chart = filepath.Join(testenv.RepoRoot(), "charts", "datashare-operator")
+)
+
+const (
+	namespace = "datashare-system"
+	// kubeVersion is the test API server's; helm template assumes an old
+	// one unless told, and the chart requires 1.30 or later.
+	kubeVersion = "1.37.2"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	var err error
+	if env, err = testenv.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = env.Stop() }()
+	if k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+// helm runs the pinned helm that `make test` builds into bin/.
+func helm(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	bin := filepath.Join(testenv.RepoRoot(), "bin", "helm")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s is missing: run `make test`, which builds it from hack/helm", bin)
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func TestHelmLint(t *testing.T) {
+	out, err := helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt")
+	if err != nil || !strings.Contains(out, "1 chart(s) linted, 0 chart(s) failed") {
+		t.Fatalf("helm lint: %v\n%s", err, out)
+	}
+}
+
+// nonDefault sets every value away from its default.
+const nonDefault = `
+replicaCount: 3
+image: {repository: registry.soctrang.gov.vn/lgsp/datashare-operator, tag: "0.1.1", pullPolicy: Always}
+lgsp:
+  gateway: {namespace: lgsp-gw, name: lgsp-public, listener: https}
+  publicBaseURL: https://dichvucong.soctrang.gov.vn/lgsp
+  coordinatorAgency: so-khcn
+  enforcement: none
+  requireAppraisal: false
+  reviewPeriod: 4380h
+  openDataRefresh: 720h
+  keyRotationGrace: 1h
+  proxy:
+    namespace: envoy-gateway-system
+    selector: {gateway.envoyproxy.io/owning-gateway-name: lgsp-public}
+leaderElection: {enabled: false}
+crds: {install: true, keep: false}
+metrics:
+  port: 9443
+  serviceMonitor: {enabled: true, interval: 1m}
+  networkPolicy: {enabled: true, fromNamespaceLabels: {team: observability}}
+health: {port: 9081}
+logLevel: debug
+priorityClassName: system-cluster-critical
+nodeSelector: {kubernetes.io/os: linux}
+`
+
+func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		values string
+		// wantArgs must all be among the operator's arguments.
+		wantArgs []string
+		keepCRDs bool
+	}{
+		{name: "defaults", values: "lgsp: {coordinatorAgency: so-tttt}\n", keepCRDs: true,
+			wantArgs: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=lgsp-system/lgsp", "--enforcement=envoy-gateway",
+				"--leader-elect=true", "--leader-election-namespace=" + namespace,
+				"--gateway-proxy-selector=app.kubernetes.io/component=proxy,app.kubernetes.io/name=envoy"}},
+		{name: "every value changed", values: nonDefault, keepCRDs: false,
+			wantArgs: []string{"--coordinator-agency=so-khcn", "--lgsp-gateway=lgsp-gw/lgsp-public/https", "--enforcement=none",
+				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--leader-elect=false",
+				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			valuesFile := filepath.Join(t.TempDir(), "values.yaml")
+			if err := os.WriteFile(valuesFile, []byte(tc.values), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := helm(t, "template", "datashare", chart, "--namespace", namespace, "-f", valuesFile, "--kube-version", kubeVersion)
+			if err != nil {
+				t.Fatalf("helm template: %v\n%s", err, out)
+			}
+			objs := decode(t, out)
+			kinds := map[string]int{}
+			for _, obj := range objs {
+				kinds[obj.GetKind()]++
+				if obj.GetKind() == "CustomResourceDefinition" {
+					_, kept := obj.GetAnnotations()["helm.sh/resource-policy"]
+					if kept != tc.keepCRDs {
+						t.Errorf("CRD %s: kept on uninstall = %v, want %v", obj.GetName(), kept, tc.keepCRDs)
+					}
+				}
+				if obj.GetKind() == "Deployment" {
+					checkDeployment(t, obj, tc.wantArgs)
+				}
+				applied := dryRun(t, obj)
+				if !applied && !(obj.GetKind() == "ServiceMonitor") {
+					t.Errorf("%s %s was not applied", obj.GetKind(), obj.GetName())
+				}
+			}
+			for _, kind := range []string{"CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service"} {
+				if kinds[kind] == 0 {
+					t.Errorf("the chart renders no %s", kind)
+				}
+			}
+			if kinds["CustomResourceDefinition"] != 4 || kinds["ClusterRole"] != 3 {
+				t.Errorf("want 4 CRDs and 3 ClusterRoles (the operator's and the two focal-point roles), got %v", kinds)
+			}
+			t.Logf("rendered and dry-run applied: %v", kinds)
+		})
+	}
+}
+
+// checkDeployment checks the restricted Pod Security Standard, probes,
+// resources and the operator's arguments.
+func checkDeployment(t *testing.T, obj *unstructured.Unstructured, wantArgs []string) {
+	t.Helper()
+	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
+	for path, want := range map[string]any{
+		"securityContext.runAsNonRoot":                          true,
+		"securityContext.seccompProfile.type":                   "RuntimeDefault",
+		"containers.0.securityContext.allowPrivilegeEscalation": false,
+		"containers.0.securityContext.readOnlyRootFilesystem":   true,
+		"containers.0.securityContext.capabilities.drop.0":      "ALL",
+		"containers.0.livenessProbe.httpGet.path":               "/healthz",
+		"containers.0.readinessProbe.httpGet.path":              "/readyz",
+		"containers.0.resources.requests.cpu":                   "100m",
+	} {
+		if got := lookup(pod, path); got != want {
+			t.Errorf("Deployment %s = %v, want %v", path, got, want)
+		}
+	}
+	args := fmt.Sprint(lookup(pod, "containers.0.args"))
+	for _, a := range wantArgs {
+		if !strings.Contains(args, a) {
+			t.Errorf("the operator's arguments %s lack %s", args, a)
+		}
+	}
+}
+
+// lookup follows a dotted path through maps and lists.
+func lookup(v any, path string) any {
+	for _, part := range strings.Split(path, ".") {
+		switch t := v.(type) {
+		case map[string]any:
+			v = t[part]
+		case []any:
+			var i int
+			if _, err := fmt.Sscan(part, &i); err != nil || i >= len(t) {
+				return nil
+			}
+			v = t[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// dryRun applies obj with server-side apply as a dry run. It reports false
+// for a kind the test API server does not know (the Prometheus Operator's
+// ServiceMonitor), and fails the test on any other refusal.
+func dryRun(t *testing.T, obj *unstructured.Unstructured) bool {
+	t.Helper()
+	err := k8s.Apply(context.Background(), client.ApplyConfigurationFromUnstructured(obj), client.DryRunAll, client.FieldOwner("chart-test"), client.ForceOwnership)
+	switch {
+	case err == nil:
+		return true
+	case meta.IsNoMatchError(err) && obj.GetKind() == "ServiceMonitor":
+		return false
+	case apierrors.IsNotFound(err) && obj.GetKind() == "ServiceMonitor":
+		return false
+	}
+	t.Errorf("server-side dry run refused %s %s: %v", obj.GetKind(), obj.GetName(), err)
+	return false
+}
+
+func TestChartSchemaRefusesBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  []string
+		want string
+	}{
+		{"no coordinator agency", nil, "coordinatorAgency"},
+		{"an enforcement profile that does not exist", []string{"lgsp.enforcement=istio"}, "at '/lgsp/enforcement': value must be one of 'envoy-gateway', 'none'"},
+		{"a coordinator that is not an Agency name", []string{"lgsp.coordinatorAgency=Sở TTTT"}, "at '/lgsp/coordinatorAgency'"},
+		{"a base URL with a trailing slash", []string{"lgsp.publicBaseURL=https://lgsp.soctrang.gov.vn/"}, "at '/lgsp/publicBaseURL'"},
+		{"a review period in words", []string{"lgsp.reviewPeriod=1 year"}, "at '/lgsp/reviewPeriod'"},
+		{"no replicas", []string{"replicaCount=0"}, "at '/replicaCount': minimum: got 0, want 1"},
+		{"a port out of range", []string{"metrics.port=70000"}, "at '/metrics/port'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"template", "datashare", chart, "--kube-version", kubeVersion}
+			if tc.name != "no coordinator agency" {
+				args = append(args, "--set", "lgsp.coordinatorAgency=so-tttt")
+			}
+			for _, s := range tc.set {
+				args = append(args, "--set", s)
+			}
+			out, err := helm(t, args...)
+			if err == nil {
+				t.Fatalf("helm rendered a bad value:\n%s", tail(out))
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Fatalf("the refusal does not name %s:\n%s", tc.want, out)
+			}
+			t.Logf("refused: %s", strings.Join(strings.Fields(out), " "))
+		})
+	}
+}
+
+// TestKustomizeInstall renders config/default with kubectl's kustomize and
+// applies it with a server-side dry run.
+func TestKustomizeInstall(t *testing.T) {
+	kubectl, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Skip("kubectl is not installed")
+	}
+	out, err := exec.Command(kubectl, "kustomize", filepath.Join(testenv.RepoRoot(), "config", "default")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl kustomize: %v\n%s", err, out)
+	}
+	kinds := map[string]int{}
+	for _, obj := range decode(t, string(out)) {
+		kinds[obj.GetKind()]++
+		dryRun(t, obj)
+	}
+	if kinds["CustomResourceDefinition"] != 4 || kinds["Deployment"] != 1 || kinds["ClusterRole"] != 3 {
+		t.Fatalf("config/default renders %v", kinds)
+	}
+}
+
+func decode(t *testing.T, manifests string) []*unstructured.Unstructured {
+	t.Helper()
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(manifests)))
+	var objs []*unstructured.Unstructured
+	for {
+		doc, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return objs
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+			t.Fatalf("%v\n%s", err, doc)
+		}
+		if len(obj.Object) > 0 {
+			objs = append(objs, obj)
+		}
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return s[len(s)-2000:]
+	}
+	return s
+}
