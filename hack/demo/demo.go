@@ -359,4 +359,3 @@ func writeKubeconfig(env *testenv.Env, path string) error {
 	}
 	return os.WriteFile(path, raw, 0o600)
 }
-
