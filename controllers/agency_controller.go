@@ -87,6 +87,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		ready = conditions.True(v1alpha1.ConditionReady, decision.Reason, decision.Message)
 	}
 	conditions.Set(&status.Conditions, agency.Generation, ready, metav1.NewTime(now))
+	conditions.Set(&status.Conditions, agency.Generation, conditions.Stalled(ready, false), metav1.NewTime(now))
 
 	if err := r.writeStatus(ctx, agency, status); err != nil {
 		return ctrl.Result{}, err

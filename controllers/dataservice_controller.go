@@ -130,6 +130,11 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	status.URL, status.PathPrefix, status.LiveAgreements = d.URL, d.PathPrefix, int32(live)
 	for _, c := range d.Conditions {
 		conditions.Set(&status.Conditions, ds.Generation, c, metav1.NewTime(now))
+		if c.Type == v1alpha1.ConditionReady {
+			// The gateway reports on a route by itself.
+			stalled := conditions.Stalled(c, c.Reason == v1alpha1.ReasonWaitingForGateway)
+			conditions.Set(&status.Conditions, ds.Generation, stalled, metav1.NewTime(now))
+		}
 	}
 	if err := r.writeStatus(ctx, ds, status); err != nil {
 		return ctrl.Result{}, err

@@ -83,13 +83,16 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	} else {
 		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionActive, d.Activity.Reason, d.Activity.Message), t)
 	}
+	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
 	if d.Grant {
+		ready = conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
 		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(fp, d)), t)
-		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message), t)
 	} else {
 		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message), t)
-		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message), t)
 	}
+	conditions.Set(&status.Conditions, gen, ready, t)
+	// An appointment that starts later needs only time.
+	conditions.Set(&status.Conditions, gen, conditions.Stalled(ready, d.Reason == v1alpha1.ReasonAppointmentNotStarted), t)
 	if err := r.writeStatus(ctx, fp, status); err != nil {
 		return ctrl.Result{}, err
 	}

@@ -114,6 +114,8 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	t := metav1.NewTime(now)
 	conditions.Set(&status.Conditions, sa.Generation, ready, t)
+	// An agreement that starts later needs only time.
+	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready, d.Reason == v1alpha1.ReasonNotYetValid), t)
 	conditions.Set(&status.Conditions, sa.Generation, issued, t)
 	if err := r.writeStatus(ctx, sa, status); err != nil {
 		return ctrl.Result{}, err

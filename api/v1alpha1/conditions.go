@@ -13,6 +13,10 @@ const (
 	// what Argo CD, kstatus and `kubectl wait --for=condition=Ready` read.
 	// For a SharingAgreement, its reason is the agreement's state.
 	ConditionReady ConditionType = "Ready"
+	// ConditionStalled is True when the object is not Ready and will not
+	// become Ready until someone acts; its reason and message are those of
+	// Ready. kstatus, Flux and kubectl wait read it as "failed".
+	ConditionStalled ConditionType = "Stalled"
 )
 
 // Reasons used by every kind.
@@ -22,6 +26,10 @@ const (
 	ReasonReconciling ConditionReason = "Reconciling"
 	// ReasonReady means every requirement holds.
 	ReasonReady ConditionReason = "Ready"
+	// ReasonProgressing, on Stalled=False, means the object is not Ready yet
+	// and will become Ready without anyone acting: a gateway to report, a
+	// moment to come.
+	ReasonProgressing ConditionReason = "Progressing"
 )
 
 // Agency reasons, on its Ready condition.

@@ -56,3 +56,16 @@ func IsTrue(conds []metav1.Condition, t v1alpha1.ConditionType) bool {
 func Get(conds []metav1.Condition, t v1alpha1.ConditionType) *metav1.Condition {
 	return meta.FindStatusCondition(conds, string(t))
 }
+
+// Stalled is the Stalled condition that goes with ready: True, with ready's
+// reason and message, when the object is not Ready and waits on a person;
+// False when it is Ready, or not Ready only for a while (transient).
+func Stalled(ready Condition, transient bool) Condition {
+	switch {
+	case ready.Status == metav1.ConditionTrue:
+		return False(v1alpha1.ConditionStalled, v1alpha1.ReasonReady, "the object is Ready")
+	case transient || ready.Status == metav1.ConditionUnknown:
+		return False(v1alpha1.ConditionStalled, v1alpha1.ReasonProgressing, "not Ready yet, and no one needs to act: "+ready.Message)
+	}
+	return True(v1alpha1.ConditionStalled, ready.Reason, ready.Message)
+}
