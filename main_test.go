@@ -17,7 +17,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
@@ -65,16 +64,8 @@ func TestOperatorStartsWithProbesMetricsAndLeaderElection(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = env.Stop() })
 
-	user, err := env.AddUser(envtest.User{Name: "operator", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kubeconfig, err := user.KubeConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
 	kubeconfigPath := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfigPath, kubeconfig, 0o600); err != nil {
+	if err := env.WriteAdminKubeconfig("operator", kubeconfigPath); err != nil {
 		t.Fatal(err)
 	}
 	k8s, err := client.New(env.Config, client.Options{})

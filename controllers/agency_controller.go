@@ -2,11 +2,9 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -89,7 +87,9 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	conditions.Set(&status.Conditions, agency.Generation, ready, metav1.NewTime(now))
 	conditions.Set(&status.Conditions, agency.Generation, conditions.Stalled(ready, false), metav1.NewTime(now))
 
-	if err := r.writeStatus(ctx, agency, status); err != nil {
+	base := agency.DeepCopy()
+	agency.Status = *status
+	if _, err := writeStatus(ctx, r.Client, r.Recorder, agency, base); err != nil {
 		return ctrl.Result{}, err
 	}
 	return requeueAt(decision.Next, now), nil
@@ -132,22 +132,6 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	}
 	_, err := applyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
 	return err
-}
-
-// writeStatus patches the status when it changed, and tells people when the
-// agency becomes Ready or stops being Ready.
-func (r *AgencyReconciler) writeStatus(ctx context.Context, agency *v1alpha1.Agency, status *v1alpha1.AgencyStatus) error {
-	if equality.Semantic.DeepEqual(&agency.Status, status) {
-		return nil
-	}
-	before := conditions.Get(agency.Status.Conditions, v1alpha1.ConditionReady)
-	base := agency.DeepCopy()
-	agency.Status = *status
-	if err := r.Status().Patch(ctx, agency, client.MergeFrom(base)); err != nil {
-		return fmt.Errorf("write status: %w", err)
-	}
-	announceReadyChange(r.Recorder, agency, before, conditions.Get(status.Conditions, v1alpha1.ConditionReady))
-	return nil
 }
 
 // SetupWithManager registers the controller and what it watches.

@@ -1,13 +1,20 @@
 package controllers
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 )
 
 // requeueAt asks to be called again at next, the moment a decision changes
@@ -40,4 +47,26 @@ func announceReadyChange(rec events.EventRecorder, obj runtime.Object, before, a
 	default:
 		rec.Eventf(obj, nil, corev1.EventTypeWarning, after.Reason, "NotReady", "%s", after.Message)
 	}
+}
+
+// conditioned is an object of this API: it has conditions, Ready among them.
+type conditioned interface {
+	client.Object
+	GetConditions() []metav1.Condition
+}
+
+// writeStatus patches obj's status when obj differs from base, its copy
+// from before the reconcile, and records an Event when its Ready condition
+// changes. A resync of an unchanged world writes nothing. It reports whether
+// it wrote.
+func writeStatus[T conditioned](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T) (bool, error) {
+	if equality.Semantic.DeepEqual(base, obj) {
+		return false, nil
+	}
+	if err := c.Status().Patch(ctx, obj, client.MergeFrom(base)); err != nil {
+		return false, fmt.Errorf("write status: %w", err)
+	}
+	ready := string(v1alpha1.ConditionReady)
+	announceReadyChange(rec, obj, meta.FindStatusCondition(base.GetConditions(), ready), meta.FindStatusCondition(obj.GetConditions(), ready))
+	return true, nil
 }

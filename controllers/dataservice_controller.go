@@ -9,7 +9,6 @@ import (
 	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -136,8 +135,20 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 			conditions.Set(&status.Conditions, ds.Generation, stalled, metav1.NewTime(now))
 		}
 	}
-	if err := r.writeStatus(ctx, ds, status); err != nil {
+	base := ds.DeepCopy()
+	ds.Status = *status
+	wrote, err := writeStatus(ctx, r.Client, r.Recorder, ds, base)
+	if err != nil {
 		return ctrl.Result{}, err
+	}
+	if wrote {
+		// The regulation's clocks are heard of the moment they fall due.
+		for _, clockType := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
+			if !conditions.IsTrue(base.Status.Conditions, clockType) && conditions.IsTrue(ds.Status.Conditions, clockType) {
+				c := conditions.Get(ds.Status.Conditions, clockType)
+				r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, c.Reason, string(clockType), "%s", c.Message)
+			}
+		}
 	}
 	if !in.GatewayAPIInstalled {
 		// Look again: the CRDs may be installed at any time, and the API
@@ -282,28 +293,6 @@ func (r *DataServiceReconciler) gatewayExists(ctx context.Context) (bool, error)
 		return false, err
 	}
 	return gw.DeletionTimestamp == nil, nil
-}
-
-// writeStatus patches the status when it changed, with Events when the
-// service becomes or stops being Ready, and when a clock falls due.
-func (r *DataServiceReconciler) writeStatus(ctx context.Context, ds *v1alpha1.DataService, status *v1alpha1.DataServiceStatus) error {
-	if equality.Semantic.DeepEqual(&ds.Status, status) {
-		return nil
-	}
-	before := ds.Status.DeepCopy()
-	base := ds.DeepCopy()
-	ds.Status = *status
-	if err := r.Status().Patch(ctx, ds, client.MergeFrom(base)); err != nil {
-		return fmt.Errorf("write status: %w", err)
-	}
-	announceReadyChange(r.Recorder, ds, conditions.Get(before.Conditions, v1alpha1.ConditionReady), conditions.Get(status.Conditions, v1alpha1.ConditionReady))
-	for _, clockType := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
-		if !conditions.IsTrue(before.Conditions, clockType) && conditions.IsTrue(status.Conditions, clockType) {
-			c := conditions.Get(status.Conditions, clockType)
-			r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, c.Reason, string(clockType), "%s", c.Message)
-		}
-	}
-	return nil
 }
 
 // SetupWithManager registers the controller and what it watches.

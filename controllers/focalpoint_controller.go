@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -93,7 +92,9 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	conditions.Set(&status.Conditions, gen, ready, t)
 	// An appointment that starts later needs only time.
 	conditions.Set(&status.Conditions, gen, conditions.Stalled(ready, d.Reason == v1alpha1.ReasonAppointmentNotStarted), t)
-	if err := r.writeStatus(ctx, fp, status); err != nil {
+	base := fp.DeepCopy()
+	fp.Status = *status
+	if _, err := writeStatus(ctx, r.Client, r.Recorder, fp, base); err != nil {
 		return ctrl.Result{}, err
 	}
 	return requeueAt(d.Next, now), nil
@@ -162,22 +163,6 @@ func boundMessage(fp *v1alpha1.FocalPoint, d registry.FocalPointDecision) string
 		msg += fmt.Sprintf(", and cluster-wide to ClusterRole %s", v1alpha1.ProvinceFocalPointClusterRole)
 	}
 	return msg
-}
-
-// writeStatus patches the status when it changed, with an Event when the
-// focal point's readiness changes.
-func (r *FocalPointReconciler) writeStatus(ctx context.Context, fp *v1alpha1.FocalPoint, status *v1alpha1.FocalPointStatus) error {
-	if equality.Semantic.DeepEqual(&fp.Status, status) {
-		return nil
-	}
-	before := conditions.Get(fp.Status.Conditions, v1alpha1.ConditionReady)
-	base := fp.DeepCopy()
-	fp.Status = *status
-	if err := r.Status().Patch(ctx, fp, client.MergeFrom(base)); err != nil {
-		return fmt.Errorf("write status: %w", err)
-	}
-	announceReadyChange(r.Recorder, fp, before, conditions.Get(status.Conditions, v1alpha1.ConditionReady))
-	return nil
 }
 
 // SetupWithManager registers the controller and what it watches.

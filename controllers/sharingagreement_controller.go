@@ -6,7 +6,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -117,7 +116,9 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	// An agreement that starts later needs only time.
 	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready, d.Reason == v1alpha1.ReasonNotYetValid), t)
 	conditions.Set(&status.Conditions, sa.Generation, issued, t)
-	if err := r.writeStatus(ctx, sa, status); err != nil {
+	base := sa.DeepCopy()
+	sa.Status = *status
+	if _, err := writeStatus(ctx, r.Client, r.Recorder, sa, base); err != nil {
 		return ctrl.Result{}, err
 	}
 	return requeueAt(clock.Earliest(d.Next, wake), now), nil
@@ -347,22 +348,6 @@ func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader cli
 		return nil, err
 	}
 	return list.Items, nil
-}
-
-// writeStatus patches the status when it changed, with an Event when the
-// agreement's state changes: granted, refused, expired, revoked.
-func (r *SharingAgreementReconciler) writeStatus(ctx context.Context, sa *v1alpha1.SharingAgreement, status *v1alpha1.SharingAgreementStatus) error {
-	if equality.Semantic.DeepEqual(&sa.Status, status) {
-		return nil
-	}
-	before := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionReady)
-	base := sa.DeepCopy()
-	sa.Status = *status
-	if err := r.Status().Patch(ctx, sa, client.MergeFrom(base)); err != nil {
-		return fmt.Errorf("write status: %w", err)
-	}
-	announceReadyChange(r.Recorder, sa, before, conditions.Get(status.Conditions, v1alpha1.ConditionReady))
-	return nil
 }
 
 // SetupWithManager registers the controller and what it watches.

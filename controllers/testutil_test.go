@@ -37,17 +37,6 @@ func (b *syncBuffer) tail(n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// splitYAML splits a multi-document YAML file.
-func splitYAML(raw []byte) [][]byte {
-	var docs [][]byte
-	for _, doc := range bytes.Split(raw, []byte("\n---")) {
-		if len(bytes.TrimSpace(doc)) > 0 {
-			docs = append(docs, doc)
-		}
-	}
-	return docs
-}
-
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 // writeRecorder counts the writes the operator sends to the API server, by

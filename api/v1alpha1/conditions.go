@@ -1,5 +1,7 @@
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // ConditionType is the type of a condition on any kind of this API.
 type ConditionType string
 
@@ -185,3 +187,15 @@ const (
 	// ReasonNotIssued: no key is issued, because the agreement is not live.
 	ReasonNotIssued ConditionReason = "NotIssued"
 )
+
+// GetConditions returns the agency's conditions.
+func (a *Agency) GetConditions() []metav1.Condition { return a.Status.Conditions }
+
+// GetConditions returns the focal point's conditions.
+func (f *FocalPoint) GetConditions() []metav1.Condition { return f.Status.Conditions }
+
+// GetConditions returns the data service's conditions.
+func (d *DataService) GetConditions() []metav1.Condition { return d.Status.Conditions }
+
+// GetConditions returns the agreement's conditions.
+func (s *SharingAgreement) GetConditions() []metav1.Condition { return s.Status.Conditions }

@@ -2,7 +2,6 @@ package v1alpha1_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
 // TestEveryFieldIsDocumented reads this API's CRDs back from the API server,
@@ -69,16 +67,8 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 	if err != nil {
 		t.Skip("kubectl is not installed")
 	}
-	user, err := env.AddUser(envtest.User{Name: "explainer", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kubeconfig, err := user.KubeConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
 	kubeconfigPath := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfigPath, kubeconfig, 0o600); err != nil {
+	if err := env.WriteAdminKubeconfig("explainer", kubeconfigPath); err != nil {
 		t.Fatal(err)
 	}
 	for field, want := range map[string]string{

@@ -7,11 +7,8 @@
 package testenv
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,10 +16,11 @@ import (
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	"sigs.k8s.io/yaml"
+
+	"github.com/lgsp-vn/datashare-operator/internal/manifests"
 )
 
 // Modules whose CRD files are installed beside the operator's own. Their
@@ -132,34 +130,44 @@ func readCRDs(path string) ([]*apiextensionsv1.CustomResourceDefinition, error) 
 	}
 	var kept []string
 	for _, line := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "{{") {
-			continue
+		if !strings.HasPrefix(strings.TrimSpace(line), "{{") {
+			kept = append(kept, line)
 		}
-		kept = append(kept, line)
 	}
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(strings.NewReader(strings.Join(kept, "\n"))))
+	objs, err := manifests.Decode([]byte(strings.Join(kept, "\n")))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
 	var crds []*apiextensionsv1.CustomResourceDefinition
-	for {
-		doc, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			return crds, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		var meta struct{ Kind string }
-		if err := yaml.Unmarshal(doc, &meta); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", path, err)
-		}
-		if meta.Kind != "CustomResourceDefinition" {
+	for _, obj := range objs {
+		if obj.GetKind() != "CustomResourceDefinition" {
 			continue
 		}
 		crd := &apiextensionsv1.CustomResourceDefinition{}
-		if err := yaml.UnmarshalStrict(doc, crd); err != nil {
-			return nil, fmt.Errorf("decode CRD in %s: %w", path, err)
+		if err := k8sruntime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(obj.Object, crd, true); err != nil {
+			return nil, fmt.Errorf("decode CRD %s in %s: %w", obj.GetName(), path, err)
 		}
 		crds = append(crds, crd)
 	}
+	return crds, nil
+}
+
+// WriteAdminKubeconfig writes, at path, a kubeconfig for a new user of the
+// API server in the system:masters group, for kubectl and for a separate
+// operator process.
+func (e *Env) WriteAdminKubeconfig(name, path string) error {
+	user, err := e.AddUser(envtest.User{Name: name, Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return err
+	}
+	raw, err := user.KubeConfig()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, raw, 0o600)
 }
 
 // moduleDir is the folder of a required module in the module cache.
