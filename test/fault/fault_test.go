@@ -1,0 +1,430 @@
+// Package fault stops the operator abruptly, again and again, while it
+// converges a few hundred agreements, and checks that nothing is lost and
+// nothing is left over; and runs two operators with leader election.
+package fault
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+var (
+	env *testenv.Env
+	k8s client.Client
+	ctx = context.Background()
+)
+
+func TestMain(m *testing.M) {
+	ctrl.SetLogger(zap.New(zap.WriteTo(discard{})))
+	var err error
+	if env, err = testenv.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if k8s, err = client.New(env.Config, client.Options{Scheme: scheme.New()}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = env.Stop()
+	os.Exit(code)
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// operator starts an operator in this process; stop cancels it at once.
+// wrap, when set, wraps its connection to the API server.
+func operator(t *testing.T, opts manager.Options, wrap func(http.RoundTripper) http.RoundTripper) (mgr manager.Manager, stop func()) {
+	t.Helper()
+	cfg := config.Default()
+	cfg.CoordinatorAgency = "so-tttt"
+	opts.Scheme = scheme.New()
+	opts.Metrics = metricsserver.Options{BindAddress: "0"}
+	opts.HealthProbeBindAddress = "0"
+	opts.Cache = controllers.CacheOptions()
+	// Several managers in one process, one after another.
+	opts.Controller = ctrlconfig.Controller{SkipNameValidation: ptr.To(true)}
+	restConfig := rest.CopyConfig(env.Config)
+	restConfig.WrapTransport = wrap
+	restConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client
+	m, err := ctrl.NewManager(restConfig, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := controllers.SetupWithManager(m, controllers.Options{Config: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = m.Start(mctx)
+	}()
+	return m, func() { cancel(); <-done }
+}
+
+func create(t *testing.T, obj client.Object) {
+	t.Helper()
+	if err := k8s.Create(ctx, obj); err != nil {
+		t.Fatalf("create %T %s: %v", obj, obj.GetName(), err)
+	}
+}
+
+// province makes providers with published services and consumers with
+// agreements: most live, some refused, some expired.
+func province(t *testing.T, prefix string, consumers, perConsumer int) []string {
+	t.Helper()
+	for _, obj := range []client.Object{
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lgsp-system"}},
+		&gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"}, Spec: gatewayv1.GatewaySpec{
+			GatewayClassName: "envoy-gateway", Listeners: []gatewayv1.Listener{{Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType}}}},
+	} {
+		if err := k8s.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatal(err)
+		}
+	}
+	agency := func(name string, appraised ...string) {
+		create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+		a := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.AgencySpec{
+			DisplayName: "Cơ quan " + name, Level: v1alpha1.LevelDepartment, Namespace: v1alpha1.ObjectName(name)}}
+		for _, s := range appraised {
+			a.Spec.AppraisedServices = append(a.Spec.AppraisedServices, v1alpha1.ServiceAppraisal{Service: v1alpha1.ObjectName(s), DocumentRef: "CV", AppraisedAt: metav1.Now()})
+		}
+		create(t, a)
+		create(t, &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Name: "dau-moi", Namespace: name}, Spec: v1alpha1.FocalPointSpec{
+			Person: v1alpha1.Contact{Name: "Cán bộ", Email: "cb@" + name + ".gov.vn"}, Role: v1alpha1.RolePrimary,
+			Appointment: v1alpha1.Appointment{DocumentRef: "QĐ", ValidFrom: metav1.NewTime(time.Now().Add(-time.Hour))}}})
+	}
+	provider := prefix + "-cung-cap"
+	services := []string{"dv-tinh", "dv-danh-sach"}
+	agency(provider, services...)
+	for i, name := range services {
+		create(t, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: provider}, Spec: corev1.ServiceSpec{
+			Selector: map[string]string{"app": name}, Ports: []corev1.ServicePort{{Port: 8080}}}})
+		audience := v1alpha1.AudienceProvince
+		var consents []v1alpha1.Consent
+		if i == 1 {
+			audience = v1alpha1.AudienceListed
+			for c := 0; c < consumers; c += 2 { // every other consumer is listed
+				consents = append(consents, v1alpha1.Consent{Agency: v1alpha1.ObjectName(fmt.Sprintf("%s-dung-%d", prefix, c)), DocumentRef: "CV"})
+			}
+		}
+		create(t, &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: provider}, Spec: v1alpha1.DataServiceSpec{
+			Title: name, Description: name, Version: "v1", Classification: v1alpha1.ClassificationShared,
+			Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(name), Port: 8080},
+			Access:  v1alpha1.Access{Audience: audience, Consumers: consents}}})
+	}
+	var agreements []string
+	for c := 0; c < consumers; c++ {
+		ns := fmt.Sprintf("%s-dung-%d", prefix, c)
+		agency(ns)
+		for j := 0; j < perConsumer; j++ {
+			sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("thoa-thuan-%d", j), Namespace: ns}, Spec: v1alpha1.SharingAgreementSpec{
+				Service: v1alpha1.ServiceReference{Namespace: v1alpha1.ObjectName(provider), Name: v1alpha1.ObjectName(services[j%2])},
+				Purpose: "Khai thác", LegalBasis: "NĐ 47/2020"}}
+			if j%7 == 6 {
+				sa.Spec.ValidFrom = &metav1.Time{Time: time.Now().Add(-48 * time.Hour)}
+				sa.Spec.ValidUntil = &metav1.Time{Time: time.Now().Add(-24 * time.Hour)}
+			}
+			create(t, sa)
+			agreements = append(agreements, ns+"/"+sa.Name)
+		}
+	}
+	return agreements
+}
+
+// converged waits until every agreement in the given namespaces has a Ready
+// condition for its generation that matches the consent decision for the
+// world as it is, and nothing changed for a second.
+func converged(t *testing.T, prefix string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	last, stable := "", 0
+	for {
+		state, err := checkInvariants(prefix)
+		if err == nil && state == last {
+			stable++
+		} else {
+			stable = 0
+		}
+		last = state
+		if stable >= 4 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not converged after %s: %v", timeout, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// checkInvariants checks the world and returns a digest of it:
+//   - every agreement's Ready reason is the consent decision for the world
+//     as it is now, for its current generation;
+//   - a live agreement has exactly one key at the consumer and one at the
+//     gateway, and they are the same key;
+//   - no gateway key exists for an agreement that is not live;
+//   - every issued Secret belongs to an existing agreement;
+//   - each service's SecurityPolicy lists exactly its gateway keys.
+func checkInvariants(prefix string) (string, error) {
+	agreements := &v1alpha1.SharingAgreementList{}
+	if err := k8s.List(ctx, agreements); err != nil {
+		return "", err
+	}
+	secrets := &corev1.SecretList{}
+	if err := k8s.List(ctx, secrets, client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator}); err != nil {
+		return "", err
+	}
+	agencies := &v1alpha1.AgencyList{}
+	if err := k8s.List(ctx, agencies); err != nil {
+		return "", err
+	}
+	byKey := map[string]*v1alpha1.SharingAgreement{}
+	var digest []string
+	now := time.Now()
+	for i := range agreements.Items {
+		sa := &agreements.Items[i]
+		if !strings.HasPrefix(sa.Namespace, prefix) {
+			continue
+		}
+		byKey[sa.Namespace+"/"+sa.Name] = sa
+		in := consent.Inputs{Agreement: sa, Now: now}
+		in.Consumer = registry.NamespaceHolder(claimantsOf(agencies, sa.Namespace))
+		in.Provider = registry.NamespaceHolder(claimantsOf(agencies, string(sa.Spec.Service.Namespace)))
+		svc := &v1alpha1.DataService{}
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: string(sa.Spec.Service.Name)}, svc); err == nil {
+			in.Service = svc
+		}
+		fps := &v1alpha1.FocalPointList{}
+		if err := k8s.List(ctx, fps, client.InNamespace(sa.Namespace)); err != nil {
+			return "", err
+		}
+		in.ConsumerFocalPoints = fps.Items
+		want := consent.Decide(in)
+		ready := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionReady)
+		if ready == nil || ready.ObservedGeneration != sa.Generation || ready.Reason != string(want.Reason) {
+			return "", fmt.Errorf("%s/%s: status %v, the world says %s", sa.Namespace, sa.Name, ready, want.Reason)
+		}
+		digest = append(digest, sa.Namespace+"/"+sa.Name+"="+ready.Reason)
+
+		var gateway, consumer []corev1.Secret
+		for _, s := range secrets.Items {
+			if s.Labels[v1alpha1.LabelAgreementNamespace] == sa.Namespace && s.Labels[v1alpha1.LabelAgreement] == sa.Name {
+				if s.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialGateway {
+					gateway = append(gateway, s)
+				} else {
+					consumer = append(consumer, s)
+				}
+			}
+		}
+		if !want.Live {
+			if len(gateway)+len(consumer) != 0 {
+				return "", fmt.Errorf("%s/%s is %s but holds %d gateway and %d consumer Secret(s)", sa.Namespace, sa.Name, want.Reason, len(gateway), len(consumer))
+			}
+			continue
+		}
+		if len(gateway) != 1 || len(consumer) != 1 {
+			return "", fmt.Errorf("%s/%s is live with %d gateway and %d consumer Secret(s)", sa.Namespace, sa.Name, len(gateway), len(consumer))
+		}
+		key := string(consumer[0].Data[render.SecretKeyAPIKey])
+		if key == "" || string(gateway[0].Data[string(consumer[0].Data[render.SecretKeyClientID])]) != key {
+			return "", fmt.Errorf("%s/%s: the consumer's key is not the gateway's", sa.Namespace, sa.Name)
+		}
+	}
+	for _, s := range secrets.Items {
+		owner := s.Labels[v1alpha1.LabelAgreementNamespace] + "/" + s.Labels[v1alpha1.LabelAgreement]
+		if strings.HasPrefix(owner, prefix) && byKey[owner] == nil {
+			return "", fmt.Errorf("Secret %s/%s is left over from agreement %s", s.Namespace, s.Name, owner)
+		}
+	}
+	policies := &egv1a1.SecurityPolicyList{}
+	if err := k8s.List(ctx, policies); err != nil {
+		return "", err
+	}
+	for _, p := range policies.Items {
+		if !strings.HasPrefix(p.Namespace, prefix) {
+			continue
+		}
+		var refs, keys []string
+		for _, r := range p.Spec.APIKeyAuth.CredentialRefs {
+			refs = append(refs, string(r.Name))
+		}
+		for _, s := range secrets.Items {
+			if s.Namespace == p.Namespace && s.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialGateway &&
+				"datashare-"+s.Labels[v1alpha1.LabelDataService] == p.Name {
+				keys = append(keys, s.Name)
+			}
+		}
+		sort.Strings(refs)
+		sort.Strings(keys)
+		if strings.Join(refs, ",") != strings.Join(keys, ",") {
+			return "", fmt.Errorf("SecurityPolicy %s/%s lists %d keys, the gateway holds %d", p.Namespace, p.Name, len(refs), len(keys))
+		}
+	}
+	sort.Strings(digest)
+	return strings.Join(digest, ","), nil
+}
+
+func claimantsOf(all *v1alpha1.AgencyList, ns string) []v1alpha1.Agency {
+	var out []v1alpha1.Agency
+	for _, a := range all.Items {
+		if string(a.Spec.Namespace) == ns {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// TestStopsAtRandomLoseNothing stops the operator at random moments while
+// it converges, five times, then lets it finish and checks the invariants.
+func TestStopsAtRandomLoseNothing(t *testing.T) {
+	agreements := province(t, "f1", 10, 20)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	for i := range 5 {
+		_, stop := operator(t, manager.Options{}, nil)
+		after := time.Duration(100+rng.IntN(1500)) * time.Millisecond
+		time.Sleep(after)
+		stop()
+		t.Logf("stop %d after %s", i+1, after)
+		if i == 2 {
+			// Change the world while the operator is down: withdraw a
+			// consent and delete an agreement.
+			ds := &v1alpha1.DataService{}
+			if err := k8s.Get(ctx, client.ObjectKey{Namespace: "f1-cung-cap", Name: "dv-danh-sach"}, ds); err != nil {
+				t.Fatal(err)
+			}
+			ds.Spec.Access.Consumers = ds.Spec.Access.Consumers[1:]
+			if err := k8s.Update(ctx, ds); err != nil {
+				t.Fatal(err)
+			}
+			if err := k8s.Delete(ctx, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: "f1-dung-1", Name: "thoa-thuan-0"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, stop := operator(t, manager.Options{}, nil)
+	defer stop()
+	start := time.Now()
+	converged(t, "f1", 3*time.Minute)
+	digest, err := checkInvariants("f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := strings.Count(digest, "=Active")
+	t.Logf("%d agreements; after 5 abrupt stops every invariant held within %s (the checker's own reads included), %d live",
+		len(agreements)-1, time.Since(start).Round(time.Millisecond), live)
+	if live == 0 || live == len(agreements)-1 {
+		t.Fatalf("the test world must hold live and refused agreements, got %d live", live)
+	}
+}
+
+// writeCounter counts the writes of one operator, other than to its
+// leader-election lease.
+type writeCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (w *writeCounter) wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		if req.Method != http.MethodGet && !strings.Contains(req.URL.Path, "/leases") {
+			w.mu.Lock()
+			w.n++
+			w.mu.Unlock()
+		}
+		return next.RoundTrip(req)
+	})
+}
+
+func (w *writeCounter) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// TestLeaderElectionOneWriterAndTakeover runs two operators: only the
+// leader writes; when it dies without releasing its lease, the other takes
+// over and the world converges.
+func TestLeaderElectionOneWriterAndTakeover(t *testing.T) {
+	province(t, "f2", 4, 5)
+	le := manager.Options{
+		LeaderElection: true, LeaderElectionID: "datashare-fault-test", LeaderElectionNamespace: "default",
+		LeaseDuration: ptr.To(3 * time.Second), RenewDeadline: ptr.To(2 * time.Second), RetryPeriod: ptr.To(500 * time.Millisecond),
+		// A killed leader releases nothing: the other waits for the lease
+		// to run out.
+		LeaderElectionReleaseOnCancel: false,
+	}
+	var writesA, writesB writeCounter
+	a, stopA := operator(t, le, writesA.wrap)
+	select {
+	case <-a.Elected():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first operator was not elected")
+	}
+	b, stopB := operator(t, le, writesB.wrap)
+	defer stopB()
+	converged(t, "f2", 2*time.Minute)
+	if writesA.count() == 0 || writesB.count() != 0 {
+		t.Fatalf("only the leader may write: leader %d writes, standby %d", writesA.count(), writesB.count())
+	}
+	select {
+	case <-b.Elected():
+		t.Fatal("two leaders at once")
+	default:
+	}
+
+	stopA()
+	killed := time.Now()
+	select {
+	case <-b.Elected():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the standby did not take over")
+	}
+	tookOver := time.Since(killed)
+	create(t, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "sau-khi-doi", Namespace: "f2-dung-0"}, Spec: v1alpha1.SharingAgreementSpec{
+		Service: v1alpha1.ServiceReference{Namespace: "f2-cung-cap", Name: "dv-tinh"}, Purpose: "Khai thác", LegalBasis: "NĐ 47/2020"}})
+	converged(t, "f2", 2*time.Minute)
+	if writesB.count() == 0 {
+		t.Fatal("the new leader wrote nothing")
+	}
+	t.Logf("leader writes %d, standby 0 while it led; the standby took over %s after the leader was killed (lease 3s)",
+		writesA.count(), tookOver.Round(time.Millisecond))
+}
