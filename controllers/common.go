@@ -64,7 +64,8 @@ func writeStatus[T conditioned](ctx context.Context, c client.Client, rec events
 		return false, nil
 	}
 	if err := c.Status().Patch(ctx, obj, client.MergeFrom(base)); err != nil {
-		return false, fmt.Errorf("write status: %w", err)
+		// Deleted since it was read: there is nobody left to tell.
+		return false, client.IgnoreNotFound(fmt.Errorf("write status: %w", err))
 	}
 	ready := string(v1alpha1.ConditionReady)
 	announceReadyChange(rec, obj, meta.FindStatusCondition(base.GetConditions(), ready), meta.FindStatusCondition(obj.GetConditions(), ready))

@@ -141,7 +141,7 @@ func (r *FocalPointReconciler) removeProvinceBinding(ctx context.Context, fp *v1
 	}
 	if controllerutil.RemoveFinalizer(fp, provinceBindingFinalizer) {
 		if err := r.Update(ctx, fp); err != nil {
-			return fmt.Errorf("remove finalizer: %w", err)
+			return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 		}
 	}
 	return nil

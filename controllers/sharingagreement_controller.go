@@ -331,7 +331,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 	}
 	controllerutil.RemoveFinalizer(sa, gatewayKeysFinalizer)
 	if err := r.Update(ctx, sa); err != nil {
-		return fmt.Errorf("remove finalizer: %w", err)
+		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	return nil
 }

@@ -100,6 +100,9 @@ func run(m *testing.M) int {
 	if err := <-done; err != nil {
 		fmt.Fprintln(os.Stderr, "manager:", err)
 	}
+	if path := os.Getenv("OPERATOR_LOG"); path != "" {
+		_ = os.WriteFile(path, []byte(operatorLogs.String()), 0o600)
+	}
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "operator log (last 200 lines):\n%s\n", operatorLogs.tail(200))
 	}
