@@ -100,6 +100,8 @@ func run(m *testing.M) int {
 	if err := <-done; err != nil {
 		fmt.Fprintln(os.Stderr, "manager:", err)
 	}
+	// OPERATOR_LOG=file keeps the operator's whole log of the run, to read
+	// for errors that did not fail a test.
 	if path := os.Getenv("OPERATOR_LOG"); path != "" {
 		_ = os.WriteFile(path, []byte(operatorLogs.String()), 0o600)
 	}
