@@ -66,6 +66,10 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 test: envtest-bins $(HELM) ## Run every test against a real API server (builds what it needs).
 	go test ./... -count=1
 
+.PHONY: bench-scale
+bench-scale: envtest-bins ## Measure convergence, latency, requests, resync writes and memory at scale (SCALE_ARGS="-agreements 1000" for a smaller run).
+	go run ./test/scale $(SCALE_ARGS)
+
 .PHONY: build
 build: ## Build the operator binary into bin/.
 	go build -o $(BIN)/manager .

@@ -106,6 +106,9 @@ type Config struct {
 	// ProxySelector selects the gateway's proxy pods in ProxyNamespace.
 	ProxySelector map[string]string
 
+	// Concurrency is how many objects of one kind are reconciled at once.
+	Concurrency int
+
 	// MetricsAddr is where metrics are served; "0" disables them.
 	MetricsAddr string
 	// SecureMetrics serves metrics over HTTPS with Kubernetes authn/authz.
@@ -131,6 +134,7 @@ func Default() Config {
 		KeyRotationGrace: DefaultKeyRotationGrace,
 		// Envoy Gateway's labels on the Envoy proxy pods it runs.
 		ProxySelector: map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
+		Concurrency:   4,
 		MetricsAddr:   ":8443",
 		SecureMetrics: true,
 		ProbeAddr:     ":8081",
@@ -151,6 +155,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
 	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
 	fs.Var(selectorFlag{&c.ProxySelector}, "gateway-proxy-selector", "labels of the gateway's proxy pods, as key=value,key=value")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "how many objects of one kind are reconciled at once")
 	fs.StringVar(&c.MetricsAddr, "metrics-bind-address", c.MetricsAddr, "address of the metrics endpoint; 0 disables it")
 	fs.BoolVar(&c.SecureMetrics, "metrics-secure", c.SecureMetrics, "serve metrics over HTTPS, allowed only to callers that Kubernetes RBAC lets read /metrics")
 	fs.StringVar(&c.ProbeAddr, "health-probe-bind-address", c.ProbeAddr, "address of the /healthz and /readyz endpoints")
@@ -203,6 +208,9 @@ func (c Config) Validate() error {
 	}
 	if len(c.ProxySelector) == 0 {
 		bad("gateway-proxy-selector", "is empty: an empty selector would admit every pod of the proxy namespace; give the proxy pods' labels, for example app.kubernetes.io/component=proxy")
+	}
+	if c.Concurrency < 1 || c.Concurrency > 64 {
+		bad("concurrency", "%d is out of range: give 1 to 64", c.Concurrency)
 	}
 	if c.ProbeAddr == "" {
 		bad("health-probe-bind-address", "is required: the kubelet's probes need it")

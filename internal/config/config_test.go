@@ -75,6 +75,8 @@ func TestParseAndValidate(t *testing.T) {
 			wantErr: []string{"--gateway-proxy-selector: is empty: an empty selector would admit every pod"}},
 		{name: "malformed proxy selector", args: []string{"--coordinator-agency=so-tttt", "--gateway-proxy-selector=app=envoy,=x"},
 			wantErr: []string{"-gateway-proxy-selector"}},
+		{name: "concurrency out of range", args: []string{"--coordinator-agency=so-tttt", "--concurrency=0"},
+			wantErr: []string{"--concurrency: 0 is out of range: give 1 to 64"}},
 		{name: "empty probe address", args: []string{"--coordinator-agency=so-tttt", "--health-probe-bind-address="},
 			wantErr: []string{"--health-probe-bind-address: is required"}},
 	}

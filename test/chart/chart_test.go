@@ -98,6 +98,7 @@ lgsp:
   proxy:
     namespace: envoy-gateway-system
     selector: {gateway.envoyproxy.io/owning-gateway-name: lgsp-public}
+concurrency: 8
 leaderElection: {enabled: false}
 crds: {install: true, keep: false}
 metrics:
@@ -125,7 +126,7 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 		{name: "every value changed", values: nonDefault, keepCRDs: false,
 			wantArgs: []string{"--coordinator-agency=so-khcn", "--lgsp-gateway=lgsp-gw/lgsp-public/https", "--enforcement=none",
 				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--leader-elect=false",
-				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug"}},
+				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--concurrency=8"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			valuesFile := filepath.Join(t.TempDir(), "values.yaml")

@@ -1,0 +1,518 @@
+// Command scale measures the operator against a real API server: how long
+// a province of A agencies, S data services and G agreements takes to
+// converge, against the floor (a plain client writing the same output
+// objects with the same parallelism), the apply → Active latency of single
+// changes under that load, API requests per object, writes on an unchanged
+// resync, and memory. It prints a Markdown table and writes it to -out.
+//
+//	go run ./test/scale -agencies 100 -services 1000 -agreements 10000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+type options struct {
+	agencies, services, agreements int
+	workers                        int
+	latencySamples                 int
+	resync                         time.Duration
+	out                            string
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.agencies, "agencies", 100, "agencies, each with a namespace and a primary focal point")
+	flag.IntVar(&o.services, "services", 1000, "data services, spread over the agencies")
+	flag.IntVar(&o.agreements, "agreements", 10000, "sharing agreements, spread over the agencies and services")
+	flag.IntVar(&o.workers, "workers", 8, "parallel writers when creating the world")
+	flag.IntVar(&o.latencySamples, "latency-samples", 50, "single agreements created one at a time under load, for the apply → Active latency")
+	flag.DurationVar(&o.resync, "resync", 20*time.Second, "the operator's resync period, to count the writes of an unchanged resync")
+	flag.StringVar(&o.out, "out", "bin/scale-results.md", "where to write the Markdown table")
+	logPath := flag.String("log", "bin/scale-operator.log", "where the operator's log goes")
+	flag.Parse()
+	logFile, err := os.Create(*logPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(1)
+	}
+	defer logFile.Close()
+	ctrl.SetLogger(zap.New(zap.WriteTo(logFile)))
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		logFile.Close()
+		os.Exit(1) //nolint:gocritic // the log is closed above
+	}
+}
+
+// requests counts API requests by verb and resource.
+type requests struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (r *requests) wrap(next http.RoundTripper) http.RoundTripper {
+	return rtFunc(func(req *http.Request) (*http.Response, error) {
+		key := req.Method + " " + resourceOf(req.URL.Path)
+		if req.URL.Query().Get("watch") == "true" {
+			key = "WATCH " + resourceOf(req.URL.Path)
+		}
+		r.mu.Lock()
+		r.counts[key]++
+		r.mu.Unlock()
+		return next.RoundTrip(req)
+	})
+}
+
+func (r *requests) snapshot() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range r.counts {
+		out[k] = v
+	}
+	return out
+}
+
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// resourceOf reduces a URL path to its resource (and subresource).
+func resourceOf(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i := 0; i < len(parts); i++ {
+		if parts[i] == "namespaces" && i+2 < len(parts) {
+			parts = append(parts[:i], parts[i+2:]...)
+			break
+		}
+	}
+	// api/v1/<res>[/name[/sub]] or apis/<g>/<v>/<res>[/name[/sub]]
+	start := 2
+	if parts[0] == "apis" {
+		start = 3
+	}
+	if len(parts) <= start {
+		return path
+	}
+	res := parts[start]
+	if len(parts) > start+2 {
+		res += "/" + parts[start+2]
+	}
+	return res
+}
+
+func run(ctx context.Context, o options) error {
+	fmt.Printf("Starting a local API server… world: %d agencies, %d services, %d agreements\n", o.agencies, o.services, o.agreements)
+	env, err := testenv.Start()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = env.Stop() }()
+	admin := rest.CopyConfig(env.Config)
+	admin.QPS, admin.Burst = -1, 0
+	c, err := client.New(admin, client.Options{Scheme: scheme.New()})
+	if err != nil {
+		return err
+	}
+
+	start := time.Now()
+	if err := buildWorld(ctx, c, o); err != nil {
+		return err
+	}
+	fmt.Printf("World created in %s\n", time.Since(start).Round(time.Millisecond))
+
+	// The operator, counted.
+	reqs := &requests{counts: map[string]int{}}
+	opConfig := rest.CopyConfig(env.Config)
+	opConfig.QPS = -1 // as main.go: the API server's fairness limits, not the client's
+	opConfig.WrapTransport = reqs.wrap
+	cfg := config.Default()
+	cfg.CoordinatorAgency = "ag-0"
+	cacheOpts := controllers.CacheOptions()
+	cacheOpts.SyncPeriod = &o.resync
+	mgr, err := ctrl.NewManager(opConfig, ctrl.Options{Scheme: scheme.New(), Cache: cacheOpts,
+		Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0"})
+	if err != nil {
+		return err
+	}
+	if err := controllers.SetupWithManager(mgr, controllers.Options{Config: cfg}); err != nil {
+		return err
+	}
+	var peakHeap atomic.Uint64
+	stopSampling := sampleHeap(&peakHeap)
+	mctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	opStart := time.Now()
+	go func() { done <- mgr.Start(mctx) }()
+
+	if err := waitConverged(ctx, c, o.agreements, 30*time.Minute); err != nil {
+		cancel()
+		return err
+	}
+	converge := time.Since(opStart)
+	atConvergence := reqs.snapshot()
+	fmt.Printf("Converged in %s\n", converge.Round(time.Millisecond))
+
+	// Single changes under that load.
+	latencies, err := measureLatency(ctx, c, o)
+	if err != nil {
+		cancel()
+		return err
+	}
+
+	// An unchanged resync: wait a resync period and a half, count writes.
+	before := reqs.snapshot()
+	time.Sleep(o.resync * 3 / 2)
+	resyncWrites := writesBetween(before, reqs.snapshot())
+
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	stopSampling()
+	cached := cachedObjects(o)
+	cancel()
+	if err := <-done; err != nil {
+		return err
+	}
+
+	// The floor: a plain client writes the same output objects.
+	floor, err := measureFloor(ctx, c, o)
+	if err != nil {
+		return err
+	}
+
+	table := report(o, converge, floor, latencies, atConvergence, resyncWrites, peakHeap.Load(), ms.HeapInuse, cached)
+	fmt.Print(table)
+	return os.WriteFile(o.out, []byte(table), 0o644)
+}
+
+// buildWorld creates the agencies, focal points, services (with backend
+// Services, appraised) and agreements, in parallel.
+func buildWorld(ctx context.Context, c client.Client, o options) error {
+	var objs []client.Object
+	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lgsp-system"}},
+		&gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"}, Spec: gatewayv1.GatewaySpec{
+			GatewayClassName: "envoy-gateway", Listeners: []gatewayv1.Listener{{Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType}}}})
+	if err := createAll(ctx, c, objs, o.workers); err != nil {
+		return err
+	}
+	objs = nil
+	servicesOf := make([][]string, o.agencies)
+	for s := 0; s < o.services; s++ {
+		a := s % o.agencies
+		servicesOf[a] = append(servicesOf[a], fmt.Sprintf("dv-%d", s))
+	}
+	for a := 0; a < o.agencies; a++ {
+		ns := fmt.Sprintf("ag-%d", a)
+		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
+	}
+	if err := createAll(ctx, c, objs, o.workers); err != nil {
+		return err
+	}
+	objs = nil
+	for a := 0; a < o.agencies; a++ {
+		ns := fmt.Sprintf("ag-%d", a)
+		agency := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: ns}, Spec: v1alpha1.AgencySpec{
+			DisplayName: "Cơ quan " + ns, Level: v1alpha1.LevelDepartment, Namespace: v1alpha1.ObjectName(ns)}}
+		for _, s := range servicesOf[a] {
+			agency.Spec.AppraisedServices = append(agency.Spec.AppraisedServices, v1alpha1.ServiceAppraisal{
+				Service: v1alpha1.ObjectName(s), DocumentRef: "CV", AppraisedAt: metav1.Now()})
+		}
+		objs = append(objs, agency, &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Name: "dau-moi", Namespace: ns}, Spec: v1alpha1.FocalPointSpec{
+			Person: v1alpha1.Contact{Name: "Cán bộ", Email: "cb@" + ns + ".gov.vn"}, Role: v1alpha1.RolePrimary,
+			Appointment: v1alpha1.Appointment{DocumentRef: "QĐ", ValidFrom: metav1.NewTime(time.Now().Add(-time.Hour))},
+			Subjects:    []v1alpha1.Subject{{Kind: v1alpha1.SubjectUser, Name: "cb@" + ns}}}})
+		for _, s := range servicesOf[a] {
+			objs = append(objs,
+				&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: s, Namespace: ns}, Spec: corev1.ServiceSpec{
+					Selector: map[string]string{"app": s}, Ports: []corev1.ServicePort{{Port: 8080}}}},
+				&v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: s, Namespace: ns}, Spec: v1alpha1.DataServiceSpec{
+					Title: s, Description: s, Version: "v1", Classification: v1alpha1.ClassificationShared,
+					Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(s), Port: 8080},
+					Access:  v1alpha1.Access{Audience: v1alpha1.AudienceProvince}}})
+		}
+	}
+	for g := 0; g < o.agreements; g++ {
+		consumer := g % o.agencies
+		s := (g*7 + 1) % o.services
+		provider := s % o.agencies
+		if provider == consumer { // sharing with oneself needs no agreement
+			s = (s + 1) % o.services
+			provider = s % o.agencies
+		}
+		objs = append(objs, agreementObject(fmt.Sprintf("ag-%d", consumer), fmt.Sprintf("tt-%d", g), fmt.Sprintf("ag-%d", provider), fmt.Sprintf("dv-%d", s)))
+	}
+	return createAll(ctx, c, objs, o.workers)
+}
+
+func agreementObject(ns, name, providerNS, service string) *v1alpha1.SharingAgreement {
+	return &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1alpha1.SharingAgreementSpec{
+		Service: v1alpha1.ServiceReference{Namespace: v1alpha1.ObjectName(providerNS), Name: v1alpha1.ObjectName(service)},
+		Purpose: "Khai thác", LegalBasis: "NĐ 47/2020"}}
+}
+
+func createAll(ctx context.Context, c client.Client, objs []client.Object, workers int) error {
+	return parallel(len(objs), workers, func(i int) error { return c.Create(ctx, objs[i]) })
+}
+
+// parallel runs fn(0..n-1) on workers goroutines and returns the first error.
+func parallel(n, workers int, fn func(i int) error) error {
+	var next atomic.Int64
+	var first error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := fn(i); err != nil {
+					once.Do(func() { first = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// waitConverged waits until every agreement is Active for its generation.
+func waitConverged(ctx context.Context, c client.Client, want int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		list := &v1alpha1.SharingAgreementList{}
+		if err := c.List(ctx, list); err != nil {
+			return err
+		}
+		active := 0
+		for i := range list.Items {
+			if r := conditions.Get(list.Items[i].Status.Conditions, v1alpha1.ConditionReady); r != nil &&
+				r.ObservedGeneration == list.Items[i].Generation && r.Reason == string(v1alpha1.ReasonActive) {
+				active++
+			}
+		}
+		if active >= want {
+			return nil
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("not converged within %s", timeout)
+}
+
+// measureLatency creates agreements one at a time and times each from the
+// create call to Active.
+func measureLatency(ctx context.Context, c client.Client, o options) ([]time.Duration, error) {
+	var out []time.Duration
+	for i := 0; i < o.latencySamples; i++ {
+		sa := agreementObject("ag-0", fmt.Sprintf("do-tre-%d", i), fmt.Sprintf("ag-%d", 1%o.agencies), fmt.Sprintf("dv-%d", 1%o.services))
+		start := time.Now()
+		if err := c.Create(ctx, sa); err != nil {
+			return nil, err
+		}
+		for {
+			if err := c.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+				return nil, err
+			}
+			if conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionReady) {
+				break
+			}
+			if time.Since(start) > time.Minute {
+				return nil, fmt.Errorf("agreement %s not Active after a minute", sa.Name)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		out = append(out, time.Since(start))
+		time.Sleep(50 * time.Millisecond)
+	}
+	return out, nil
+}
+
+// measureFloor writes, with a plain client and the operator's parallelism
+// (one worker per controller), what the operator wrote for the world: per
+// agreement two Secrets and a status; per service a route, a policy, a
+// NetworkPolicy and a status; per focal point two RoleBindings and a
+// status; per agency a Role and a status.
+func measureFloor(ctx context.Context, c client.Client, o options) (time.Duration, error) {
+	const workers = 4
+	cfg := config.Default()
+	var writes []func() error
+	for g := 0; g < o.agreements; g++ {
+		ns, name := fmt.Sprintf("ag-%d", g%o.agencies), fmt.Sprintf("tt-%d", g)
+		sa := agreementObject(ns, name, "ag-0", "dv-0")
+		writes = append(writes,
+			func() error {
+				return c.Create(ctx, render.ConsumerSecret(renamed(sa, "floor-"+name), render.ConsumerCredential{ConsumerAgency: ns, Key: strings.Repeat("k", 43), KeyID: "00000000", IssuedAt: time.Now()}))
+			},
+			func() error { return c.Create(ctx, render.GatewayKeySecret(renamed(sa, "floor-"+name), ns, strings.Repeat("k", 43), "00000000")) },
+			func() error { return touchStatus(ctx, c, &v1alpha1.SharingAgreement{}, ns, name) })
+	}
+	for s := 0; s < o.services; s++ {
+		ns, name := fmt.Sprintf("ag-%d", s%o.agencies), fmt.Sprintf("dv-%d", s)
+		ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: "floor-" + name, Namespace: ns, UID: floorUID}, Spec: v1alpha1.DataServiceSpec{
+			Version: "v1", Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(name), Port: 8080}, Access: v1alpha1.Access{Audience: v1alpha1.AudienceProvince}}}
+		backend := &corev1.Service{Spec: corev1.ServiceSpec{Selector: map[string]string{"app": name}, Ports: []corev1.ServicePort{{Port: 8080}}}}
+		objs := render.Service(render.ServiceInputs{Service: ds, Agency: ns, Config: cfg, Backend: backend, GatewayKeys: []string{"k1", "k2"}})
+		writes = append(writes,
+			func() error { return c.Create(ctx, objs.Route) },
+			func() error { return c.Create(ctx, objs.SecurityPolicy) },
+			func() error { return c.Create(ctx, objs.NetworkPolicy) },
+			func() error { return touchStatus(ctx, c, &v1alpha1.DataService{}, ns, name) })
+	}
+	for a := 0; a < o.agencies; a++ {
+		ns := fmt.Sprintf("ag-%d", a)
+		fp := &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Name: "floor", Namespace: ns, UID: floorUID}}
+		bindings := render.FocalPointBindings(fp, ns)
+		writes = append(writes,
+			func() error { return c.Create(ctx, bindings[0]) },
+			func() error { return c.Create(ctx, bindings[1]) },
+			func() error {
+				r := render.IssuedCredentialsRole(&v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: ns, UID: floorUID}, Spec: v1alpha1.AgencySpec{Namespace: v1alpha1.ObjectName(ns)}}, nil)
+				r.Name = "floor-role"
+				return c.Create(ctx, r)
+			},
+			func() error { return touchStatus(ctx, c, &v1alpha1.FocalPoint{}, ns, "dau-moi") },
+			func() error { return touchStatus(ctx, c, &v1alpha1.Agency{}, "", ns) })
+	}
+	start := time.Now()
+	err := parallel(len(writes), workers, func(i int) error { return writes[i]() })
+	return time.Since(start), err
+}
+
+// floorUID owns the floor's objects: owner references need a UID, and
+// nothing collects them in a test API server.
+const floorUID = "00000000-0000-0000-0000-000000000000"
+
+func renamed(sa *v1alpha1.SharingAgreement, name string) *v1alpha1.SharingAgreement {
+	out := sa.DeepCopy()
+	out.Name, out.UID = name, floorUID
+	return out
+}
+
+// touchStatus writes a status as the operator does: a merge patch of the
+// status subresource.
+func touchStatus(ctx context.Context, c client.Client, obj client.Object, ns, name string) error {
+	patch := client.RawPatch("application/merge-patch+json", []byte(fmt.Sprintf(`{"status":{"observedGeneration":%d}}`, time.Now().UnixNano()%1000+1)))
+	obj.SetNamespace(ns)
+	obj.SetName(name)
+	return c.Status().Patch(ctx, obj, patch)
+}
+
+// cachedObjects estimates the objects in the operator's cache: the world,
+// and what the operator wrote for it.
+func cachedObjects(o options) int {
+	return o.agencies*(1+1+1+2) + // namespace, agency, focal point, role + its 2 bindings are below
+		o.agencies*2 + // focal point bindings
+		o.services*(1+1+3) + // Service, DataService, route + policy + NetworkPolicy
+		o.agreements*(1+2) // agreement, 2 Secrets
+}
+
+func sampleHeap(peak *atomic.Uint64) func() {
+	stop := make(chan struct{})
+	go func() {
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&ms)
+			for {
+				p := peak.Load()
+				if ms.HeapInuse <= p || peak.CompareAndSwap(p, ms.HeapInuse) {
+					break
+				}
+			}
+		}
+	}()
+	return func() { close(stop) }
+}
+
+func writesBetween(before, after map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range after {
+		verb := strings.SplitN(k, " ", 2)[0]
+		if verb == "GET" || verb == "WATCH" || strings.Contains(k, "leases") || strings.Contains(k, "events") {
+			continue
+		}
+		if d := v - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(math.Ceil(p*float64(len(s)))) - 1
+	return s[max(i, 0)]
+}
+
+func report(o options, converge, floor time.Duration, lat []time.Duration, reqs map[string]int, resync map[string]int, peak, heapAfterGC uint64, cached int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## Scale run: %d agencies, %d services, %d agreements (%s, GOMAXPROCS=%d)\n\n", o.agencies, o.services, o.agreements, time.Now().UTC().Format("2006-01-02"), runtime.GOMAXPROCS(0))
+	fmt.Fprintln(&b, "| measure | figure | target |")
+	fmt.Fprintln(&b, "|---|---|---|")
+	fmt.Fprintf(&b, "| convergence (operator start → every agreement Active) | %s | |\n", converge.Round(time.Millisecond))
+	fmt.Fprintf(&b, "| floor (plain client, same output writes, 4 workers) | %s | |\n", floor.Round(time.Millisecond))
+	fmt.Fprintf(&b, "| ratio operator / floor | %.2f | ≤ 1.3 |\n", converge.Seconds()/floor.Seconds())
+	fmt.Fprintf(&b, "| apply → Active, single agreement under load, p50 / p99 (%d samples) | %s / %s | p99 ≤ 1 s |\n",
+		len(lat), percentile(lat, 0.5).Round(time.Millisecond), percentile(lat, 0.99).Round(time.Millisecond))
+	total := 0
+	for _, v := range resync {
+		total += v
+	}
+	fmt.Fprintf(&b, "| writes during an unchanged resync (%s period) | %d %v | 0 |\n", o.resync, total, resync)
+	fmt.Fprintf(&b, "| peak heap in use | %.1f MiB | |\n", float64(peak)/(1<<20))
+	fmt.Fprintf(&b, "| heap in use after GC, per 1,000 cached objects (~%d objects) | %.1f KiB | ≤ 10 KiB per object |\n", cached, float64(heapAfterGC)/1024/float64(cached)*1000)
+	objects := o.agencies*2 + o.services + o.agreements
+	fmt.Fprintf(&b, "\nAPI requests until convergence (%d input objects):\n\n| request | count | per input object |\n|---|---|---|\n", objects)
+	keys := make([]string, 0, len(reqs))
+	for k := range reqs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return reqs[keys[i]] > reqs[keys[j]] })
+	for _, k := range keys {
+		fmt.Fprintf(&b, "| %s | %d | %.2f |\n", k, reqs[k], float64(reqs[k])/float64(objects))
+	}
+	return b.String()
+}
+
