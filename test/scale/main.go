@@ -377,7 +377,9 @@ func measureFloor(ctx context.Context, c client.Client, o options) (time.Duratio
 			func() error {
 				return c.Create(ctx, render.ConsumerSecret(renamed(sa, "floor-"+name), render.ConsumerCredential{ConsumerAgency: ns, Key: strings.Repeat("k", 43), KeyID: "00000000", IssuedAt: time.Now()}))
 			},
-			func() error { return c.Create(ctx, render.GatewayKeySecret(renamed(sa, "floor-"+name), ns, strings.Repeat("k", 43), "00000000")) },
+			func() error {
+				return c.Create(ctx, render.GatewayKeySecret(renamed(sa, "floor-"+name), ns, strings.Repeat("k", 43), "00000000"))
+			},
 			func() error { return touchStatus(ctx, c, &v1alpha1.SharingAgreement{}, ns, name) })
 	}
 	for s := 0; s < o.services; s++ {
@@ -515,4 +517,3 @@ func report(o options, converge, floor time.Duration, lat []time.Duration, reqs 
 	}
 	return b.String()
 }
-
