@@ -100,6 +100,10 @@ func PlanRotation(s State, now time.Time, interval, grace time.Duration) Plan {
 			p.Delete = append(p.Delete, k.Name)
 		case !k.ExpiresAt.IsZero():
 			wake = append(wake, k.ExpiresAt)
+		case s.CurrentID == "":
+			// No consumer Secret holds a key: this one was issued by a run
+			// that stopped before handing it over. Nobody has it.
+			p.Delete = append(p.Delete, k.Name)
 		case i != current || p.Issue:
 			// A key leaving use keeps working for the grace period, so that
 			// workloads can pick up the new one.

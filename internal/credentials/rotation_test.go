@@ -48,7 +48,10 @@ func TestPlanRotation(t *testing.T) {
 		{name: "the gateway lost the consumer's key: issue again",
 			state:     State{CurrentID: "a", IssuedAt: now.Add(-day)},
 			wantIssue: true, wantWhy: "the gateway no longer holds the consumer's key", wantNext: now.Add(interval), wantWake: now.Add(interval)},
-		{name: "a stray key that was never handed out keeps only the grace",
+		{name: "a key issued by a run that stopped before the consumer got it goes at once",
+			state:     State{Keys: []GatewayKey{{Name: "kx", ID: "x"}}},
+			wantIssue: true, wantWhy: "first key", wantDelete: []string{"kx"}, wantNext: now.Add(interval), wantWake: now.Add(interval)},
+		{name: "a stray key beside the consumer's keeps only the grace",
 			state:      State{CurrentID: "a", IssuedAt: now.Add(-day), Keys: []GatewayKey{{Name: "ka", ID: "a"}, {Name: "kx", ID: "x"}}},
 			wantExpire: []string{"kx"}, wantNext: now.Add(89 * day), wantWake: now.Add(grace)},
 	}

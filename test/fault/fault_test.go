@@ -257,12 +257,21 @@ func checkInvariants(prefix string) (string, error) {
 			}
 			continue
 		}
-		if len(gateway) != 1 || len(consumer) != 1 {
-			return "", fmt.Errorf("%s/%s is live with %d gateway and %d consumer Secret(s)", sa.Namespace, sa.Name, len(gateway), len(consumer))
+		// One current key at the consumer and at the gateway, and at most
+		// one more at the gateway while a rotation's grace runs.
+		var current []corev1.Secret
+		for _, g := range gateway {
+			if g.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
+				current = append(current, g)
+			}
+		}
+		if len(current) != 1 || len(consumer) != 1 || len(gateway) > 2 {
+			return "", fmt.Errorf("%s/%s is live with %d gateway key(s) (%d current) and %d consumer Secret(s)",
+				sa.Namespace, sa.Name, len(gateway), len(current), len(consumer))
 		}
 		key := string(consumer[0].Data[render.SecretKeyAPIKey])
-		if key == "" || string(gateway[0].Data[string(consumer[0].Data[render.SecretKeyClientID])]) != key {
-			return "", fmt.Errorf("%s/%s: the consumer's key is not the gateway's", sa.Namespace, sa.Name)
+		if key == "" || string(current[0].Data[string(consumer[0].Data[render.SecretKeyClientID])]) != key {
+			return "", fmt.Errorf("%s/%s: the consumer's key is not the gateway's current key", sa.Namespace, sa.Name)
 		}
 	}
 	for _, s := range secrets.Items {
