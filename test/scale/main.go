@@ -253,8 +253,9 @@ func buildWorld(ctx context.Context, c client.Client, o options) error {
 			Subjects:    []v1alpha1.Subject{{Kind: v1alpha1.SubjectUser, Name: "cb@" + ns}}}})
 		for _, s := range servicesOf[a] {
 			objs = append(objs,
+				// Headless: a test API server has a few hundred service IPs.
 				&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: s, Namespace: ns}, Spec: corev1.ServiceSpec{
-					Selector: map[string]string{"app": s}, Ports: []corev1.ServicePort{{Port: 8080}}}},
+					ClusterIP: corev1.ClusterIPNone, Selector: map[string]string{"app": s}, Ports: []corev1.ServicePort{{Port: 8080}}}},
 				&v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: s, Namespace: ns}, Spec: v1alpha1.DataServiceSpec{
 					Title: s, Description: s, Version: "v1", Classification: v1alpha1.ClassificationShared,
 					Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(s), Port: 8080},
