@@ -96,18 +96,20 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	return requeueAt(decision.Next, now), nil
 }
 
-// count fills the counts of the agency's services and agreements.
+// count fills the counts of the agency's services and agreements. It only
+// reads what it lists, so it reads the cache's objects without copying them:
+// an agency may have thousands of agreements.
 func (r *AgencyReconciler) count(ctx context.Context, ns string, status *v1alpha1.AgencyStatus) error {
 	services := &v1alpha1.DataServiceList{}
-	if err := r.List(ctx, services, client.InNamespace(ns)); err != nil {
+	if err := r.List(ctx, services, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	consumed := &v1alpha1.SharingAgreementList{}
-	if err := r.List(ctx, consumed, client.InNamespace(ns)); err != nil {
+	if err := r.List(ctx, consumed, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	provided := &v1alpha1.SharingAgreementList{}
-	if err := r.List(ctx, provided, client.MatchingFields{indexAgreementProvider: ns}); err != nil {
+	if err := r.List(ctx, provided, client.MatchingFields{indexAgreementProvider: ns}, client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	status.ServicesProvided = int32(len(services.Items))
@@ -122,9 +124,10 @@ func (r *AgencyReconciler) count(ctx context.Context, ns string, status *v1alpha
 func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1alpha1.Agency) error {
 	ns := string(agency.Spec.Namespace)
 	secrets := &corev1.SecretList{}
+	// Names only: no copy of every key.
 	if err := r.List(ctx, secrets, client.InNamespace(ns), client.MatchingLabels{
 		v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator, v1alpha1.LabelCredential: v1alpha1.CredentialConsumer,
-	}); err != nil {
+	}, client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(secrets.Items))
@@ -142,6 +145,12 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			return agencyRequests(ctx, r.Client, namespaces(o)...)
 		})
 	}
+	// What only changes the counts, or the names in the credentials Role.
+	summaryOf := func(namespaces func(client.Object) []string) handler.EventHandler {
+		return enqueueAfter(summaryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
+			return agencyRequests(ctx, r.Client, namespaces(o)...)
+		})
+	}
 	ownNamespace := func(o client.Object) []string { return []string{o.GetNamespace()} }
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("agency").
@@ -150,15 +159,15 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// Another agency claiming or releasing the same namespace.
 		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {
 			return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
-		})).
+		}), onChangeOf(specView)).
 		Watches(&corev1.Namespace{}, byNamespace(func(o client.Object) []string { return []string{o.GetName()} }),
 			builder.OnlyMetadata).
-		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace)).
-		Watches(&v1alpha1.DataService{}, byNamespace(ownNamespace)).
-		Watches(&v1alpha1.SharingAgreement{}, byNamespace(func(o client.Object) []string {
+		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), onChangeOf(specView)).
+		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), onChangeOf(serviceForAgency)).
+		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
-		})).
-		Watches(&corev1.Secret{}, byNamespace(ownNamespace)).
+		}), onChangeOf(agreementForAgency)).
+		Watches(&corev1.Secret{}, summaryOf(ownNamespace), onChangeOf(secretByName)).
 		Owns(&rbacv1.Role{}).
 		Complete(r)
 }

@@ -196,11 +196,12 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 // agreements, and counts the agreements (a rotation holds two keys for one).
 func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) ([]string, int, error) {
 	secrets := &corev1.SecretList{}
+	// Names and labels only: no copy of every key.
 	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingLabels{
 		v1alpha1.LabelManagedBy:   v1alpha1.ManagedByOperator,
 		v1alpha1.LabelCredential:  v1alpha1.CredentialGateway,
 		v1alpha1.LabelDataService: ds.Name,
-	}); err != nil {
+	}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, 0, err
 	}
 	names := make([]string, 0, len(secrets.Items))
@@ -300,7 +301,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.cache, r.mapper = mgr.GetCache(), mgr.GetRESTMapper()
 	servicesIn := func(ctx context.Context, ns string, opts ...client.ListOption) []reconcile.Request {
 		list := &v1alpha1.DataServiceList{}
-		if err := r.List(ctx, list, append(opts, client.InNamespace(ns))...); err != nil {
+		if err := r.List(ctx, list, append(opts, client.InNamespace(ns), client.UnsafeDisableDeepCopy)...); err != nil {
 			ctrl.LoggerFrom(ctx).Error(err, "list data services", "namespace", ns)
 			return nil
 		}
@@ -319,7 +320,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 					continue
 				}
 				list := &v1alpha1.DataServiceList{}
-				if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}); err == nil {
+				if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}, client.UnsafeDisableDeepCopy); err == nil {
 					reqs = append(reqs, requestsFor(list.Items)...)
 				}
 			}
@@ -331,7 +332,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		})).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
-		})).
+		}), onChangeOf(agencyForServices)).
 		// A gateway-side key issued or removed changes who may call.
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 			l := o.GetLabels()
@@ -339,7 +340,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}
-		})).
+		}), onChangeOf(secretByName)).
 		Build(r)
 	if err != nil {
 		return err
@@ -351,7 +352,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 // allServices enqueues every DataService.
 func (r *DataServiceReconciler) allServices(ctx context.Context, _ client.Object) []reconcile.Request {
 	list := &v1alpha1.DataServiceList{}
-	if err := r.List(ctx, list); err != nil {
+	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "list data services")
 		return nil
 	}

@@ -187,10 +187,10 @@ func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// A peer's appointment decides who is the primary.
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, o.GetNamespace())
-		})).
+		}), onChangeOf(specView)).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
-		})).
+		}), onChangeOf(specView)).
 		Owns(&rbacv1.RoleBinding{}).
 		// A province-level binding has no owner reference; its labels name
 		// the focal point.

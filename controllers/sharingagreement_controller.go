@@ -40,10 +40,12 @@ const defaultRotationInterval = 90 * 24 * time.Hour
 type SharingAgreementReconciler struct {
 	client.Client
 	// APIReader reads from the API server, past the cache, when a key is
-	// about to be issued or retired.
+	// about to be retired, or issued while the cache is behind.
 	APIReader client.Reader
 	Options
 	Recorder events.EventRecorder
+
+	issued issuedKeys
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements,verbs=get;list;watch;update;patch
@@ -179,10 +181,12 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 	}
 	state.RotationRequested = rotateAt
 	plan := credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
-	if plan.Issue || len(plan.Expire) > 0 {
-		// About to issue or retire a key: decide on what the API server
-		// holds, not on a cache that may not have seen the last write yet,
-		// so that a key is never issued twice nor retired by mistake.
+	agreement := client.ObjectKeyFromObject(sa)
+	if len(plan.Expire) > 0 || (plan.Issue && r.issued.cacheBehind(agreement, state.CurrentID)) {
+		// About to retire a key, or to issue one while the cache has not
+		// shown the last key this process issued: decide on what the API
+		// server holds, so that a key is never issued twice nor retired by
+		// mistake.
 		if state, cred, err = r.keyState(ctx, r.APIReader, sa, now); err != nil {
 			return conditions.Condition{}, time.Time{}, err
 		}
@@ -196,6 +200,7 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 		if err != nil {
 			return conditions.Condition{}, time.Time{}, err
 		}
+		r.issued.issued(agreement, id)
 		// The gateway learns the new key before the consumer gets it, and
 		// old keys are marked for retirement before the consumer moves on,
 		// so that a stop between any two steps loses nothing.
@@ -224,7 +229,10 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 			return conditions.Condition{}, time.Time{}, fmt.Errorf("retire gateway key %s: %w", name, err)
 		}
 	}
-	if plan.Issue {
+	// A first key issued as the agreement becomes live is told by the
+	// BecameReady Event; one Event per agreement is enough for that news.
+	wasLive := conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionReady)
+	if plan.Issue && (state.CurrentID != "" || wasLive) {
 		action := "KeyRotated"
 		if state.CurrentID == "" {
 			action = "KeyIssued"
@@ -334,6 +342,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 	if err := r.Update(ctx, sa); err != nil {
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
+	r.issued.forget(client.ObjectKeyFromObject(sa))
 	return nil
 }
 
@@ -355,7 +364,8 @@ func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader cli
 func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	list := func(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
 		l := &v1alpha1.SharingAgreementList{}
-		if err := r.List(ctx, l, opts...); err != nil {
+		// Only names are read: no copy of every agreement.
+		if err := r.List(ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
 			ctrl.LoggerFrom(ctx).Error(err, "list sharing agreements")
 			return nil
 		}
@@ -371,16 +381,16 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&v1alpha1.SharingAgreement{}).
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.MatchingFields{indexAgreementService: o.GetNamespace() + "/" + o.GetName()})
-		})).
+		}), onChangeOf(serviceForAgreements)).
 		// Consumer agencies (focal points, endorsements) and provider
 		// agencies.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ns := string(o.(*v1alpha1.Agency).Spec.Namespace)
 			return append(list(ctx, client.InNamespace(ns)), list(ctx, client.MatchingFields{indexAgreementProvider: ns})...)
-		})).
+		}), onChangeOf(specView)).
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.InNamespace(o.GetNamespace()))
-		})).
+		}), onChangeOf(specView)).
 		Owns(&corev1.Secret{}).
 		// Gateway-side keys, in the provider's namespace: repaired when a
 		// person deletes one.

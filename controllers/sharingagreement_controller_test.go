@@ -69,7 +69,11 @@ func TestLiveAgreementIssuesCredentials(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, 10*time.Second, "an Event says the key was issued", func() error { return findEvent(sa, "KeyIssued", "Issued") })
+	// One Event tells the news: the agreement became live with its key.
+	eventually(t, 10*time.Second, "an Event says the agreement is live", func() error { return findEvent(sa, "BecameReady", "Active") })
+	if findEvent(sa, "KeyIssued", "Issued") == nil {
+		t.Fatal("the first key, issued as the agreement became live, has an Event of its own besides BecameReady")
+	}
 }
 
 // TestWithdrawingConsentRemovesTheGatewayKey withdraws each kind of consent

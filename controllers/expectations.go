@@ -1,0 +1,53 @@
+package controllers
+
+import (
+	"sync"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// issuedKeys remembers, per agreement, the id of the last key this process
+// issued until the cache shows it. A cache filled by this process's first
+// list is at least as new as every write of a process before it; what it
+// can miss is this process's own latest writes. So a reconcile that finds
+// no key to keep needs to read past the cache only when this process issued
+// one the cache has not shown yet — the expectations of Kubernetes' own
+// ReplicaSet controller, for keys.
+type issuedKeys struct {
+	mu      sync.Mutex
+	pending map[types.NamespacedName]string
+}
+
+// issued records that key id was just issued for an agreement.
+func (k *issuedKeys) issued(agreement types.NamespacedName, id string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.pending == nil {
+		k.pending = map[types.NamespacedName]string{}
+	}
+	k.pending[agreement] = id
+}
+
+// cacheBehind reports whether the cache, which shows cachedID as the
+// agreement's current key, has not yet caught up with the last key this
+// process issued for it. Once it has, the agreement is forgotten.
+func (k *issuedKeys) cacheBehind(agreement types.NamespacedName, cachedID string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	id, ok := k.pending[agreement]
+	if !ok {
+		return false
+	}
+	if id == cachedID {
+		delete(k.pending, agreement)
+		return false
+	}
+	return true
+}
+
+// forget drops an agreement, once deleted.
+func (k *issuedKeys) forget(agreement types.NamespacedName) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.pending, agreement)
+}

@@ -1,0 +1,37 @@
+package controllers
+
+import (
+	"testing"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+func TestIssuedKeysSayWhenTheCacheIsBehind(t *testing.T) {
+	tt1 := types.NamespacedName{Namespace: "so-tc", Name: "tt-1"}
+	tt2 := types.NamespacedName{Namespace: "so-tc", Name: "tt-2"}
+	var k issuedKeys
+	steps := []struct {
+		what   string
+		do     func()
+		ask    types.NamespacedName
+		cached string
+		behind bool
+	}{
+		{"nothing issued by this process: the first list is new enough", nil, tt1, "", false},
+		{"a key just issued, the cache shows none yet", func() { k.issued(tt1, "k1") }, tt1, "", true},
+		{"the cache shows an older key", nil, tt1, "k0", true},
+		{"another agreement is not concerned", nil, tt2, "", false},
+		{"the cache caught up", nil, tt1, "k1", false},
+		{"once caught up, the agreement is forgotten", nil, tt1, "", false},
+		{"a rotation: k2 issued, cache still on k1", func() { k.issued(tt1, "k2") }, tt1, "k1", true},
+		{"the agreement deleted", func() { k.forget(tt1) }, tt1, "k1", false},
+	}
+	for _, s := range steps {
+		if s.do != nil {
+			s.do()
+		}
+		if got := k.cacheBehind(s.ask, s.cached); got != s.behind {
+			t.Errorf("%s: cacheBehind = %v, want %v", s.what, got, s.behind)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+)
+
+// A controller that watches another kind reads only part of it: the
+// agreements read an Agency's spec, not the counts in its status. Each
+// watch below passes an update only when the part its controller reads
+// changed. Without them every status write fanned out: an agreement turning
+// Active re-counted its Agency, whose new counts re-queued every agreement
+// of both agencies — quadratic in the agreements per agency.
+
+// onChangeOf is a watch's predicate option: see viewChanged.
+func onChangeOf[T client.Object](view func(T) any) builder.Predicates {
+	return builder.WithPredicates(viewChanged(view))
+}
+
+// viewChanged passes creations and deletions, and the updates that change
+// view(object).
+func viewChanged[T client.Object](view func(T) any) predicate.Funcs {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		before, ok := e.ObjectOld.(T)
+		after, ok2 := e.ObjectNew.(T)
+		if !ok || !ok2 {
+			return true
+		}
+		return !equality.Semantic.DeepEqual(view(before), view(after))
+	}}
+}
+
+// lifecycle is what every view holds: a new spec (generation) and the start
+// of a deletion.
+type lifecycle struct {
+	Generation int64
+	Deleting   bool
+}
+
+func lifecycleOf(o client.Object) lifecycle {
+	return lifecycle{Generation: o.GetGeneration(), Deleting: o.GetDeletionTimestamp() != nil}
+}
+
+// specView is what a watcher reads of an object whose status it ignores:
+// an Agency for the agreements and focal points, a FocalPoint for its
+// agency and the agreements.
+func specView(o client.Object) any { return lifecycleOf(o) }
+
+// readyView is the Ready condition's status, and its message while not
+// True (other controllers quote it to say why they wait).
+type readyView struct {
+	Status  metav1.ConditionStatus
+	Reason  string
+	Message string
+}
+
+func readyOf(conds []metav1.Condition) readyView {
+	c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady))
+	if c == nil {
+		return readyView{}
+	}
+	v := readyView{Status: c.Status, Reason: c.Reason}
+	if c.Status != metav1.ConditionTrue {
+		v.Message = c.Message
+	}
+	return v
+}
+
+// agencyForServices is what publishing reads of an Agency: its spec
+// (appraisals) and whether it is Ready.
+func agencyForServices(a *v1alpha1.Agency) any {
+	return struct {
+		lifecycle
+		Ready readyView
+	}{lifecycleOf(a), readyOf(a.Status.Conditions)}
+}
+
+// serviceForAgreements is what the consent decision reads of a
+// DataService: its spec, its URL, whether it is published and, while it is
+// not, why.
+func serviceForAgreements(ds *v1alpha1.DataService) any {
+	v := struct {
+		lifecycle
+		URL       string
+		Published bool
+		Why       string
+	}{lifecycle: lifecycleOf(ds), URL: ds.Status.URL, Published: consent.Published(ds)}
+	if !v.Published {
+		v.Why = readyOf(ds.Status.Conditions).Message
+	}
+	return v
+}
+
+// serviceForAgency is what an Agency counts of a DataService: whether it is
+// Ready.
+func serviceForAgency(ds *v1alpha1.DataService) any {
+	return struct {
+		lifecycle
+		Ready metav1.ConditionStatus
+	}{lifecycleOf(ds), readyOf(ds.Status.Conditions).Status}
+}
+
+// agreementForAgency is what an Agency counts of a SharingAgreement: its
+// state.
+func agreementForAgency(sa *v1alpha1.SharingAgreement) any {
+	return struct {
+		lifecycle
+		State string
+	}{lifecycleOf(sa), registry.StateOf(sa)}
+}
+
+// secretByName is what the Agency (the issued-credentials Role) and the
+// DataService (the keys its policy lists) read of a Secret the operator
+// issued: that it exists, under which labels. Its data and annotations are
+// the agreement's business.
+func secretByName(o client.Object) any {
+	return struct {
+		Deleting bool
+		Labels   map[string]string
+	}{o.GetDeletionTimestamp() != nil, o.GetLabels()}
+}
+
+// summaryDelay is how long the events that only change an Agency's counts,
+// or the list of credentials its focal points may read, wait before they
+// are counted: every change in that time is counted by one reconcile. An
+// agency with hundreds of agreements otherwise re-counts, and re-writes its
+// status, for each of them as they are issued. Readiness is not delayed.
+const summaryDelay = 5 * time.Second
+
+// enqueueAfter maps an event to requests as EnqueueRequestsFromMapFunc
+// does, and has them wait delay in the queue, where requests for the same
+// object merge.
+func enqueueAfter(delay time.Duration, mapFn handler.MapFunc) handler.EventHandler {
+	add := func(ctx context.Context, o client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		for _, req := range mapFn(ctx, o) {
+			q.AddAfter(req, delay)
+		}
+	}
+	return handler.Funcs{
+		CreateFunc: func(ctx context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(ctx, e.Object, q)
+		},
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(ctx, e.ObjectOld, q)
+			add(ctx, e.ObjectNew, q)
+		},
+		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(ctx, e.Object, q)
+		},
+		GenericFunc: func(ctx context.Context, e event.GenericEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(ctx, e.Object, q)
+		},
+	}
+}
