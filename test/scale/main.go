@@ -17,6 +17,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -24,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -75,7 +77,10 @@ func main() {
 	}
 	defer logFile.Close()
 	ctrl.SetLogger(zap.New(zap.WriteTo(logFile)))
-	if err := run(context.Background(), o); err != nil {
+	// Interrupted, it still stops the API server and etcd it started.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		logFile.Close()
 		os.Exit(1) //nolint:gocritic // the log is closed above
@@ -207,6 +212,11 @@ func run(ctx context.Context, o options) error {
 
 	// Single changes in the converged world.
 	latencies, err := measureLatency(ctx, c, o)
+	if err == nil {
+		// Delayed work (an Agency's counts) done before the stop, so that
+		// the restart below finds nothing left to write.
+		err = waitQuiet(ctx, 8*time.Second)
+	}
 	stopSampling()
 	if err := errors.Join(err, stop()); err != nil {
 		return err
@@ -223,7 +233,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	resyncTime, err := waitEveryObjectReconciled(reconcilesBefore, map[string]int{
+	resyncTime, err := waitEveryObjectReconciled(ctx, reconcilesBefore, map[string]int{
 		"agency": o.agencies, "focalpoint": o.agencies, "dataservice": o.services, "sharingagreement": o.agreements + o.latencySamples})
 	if err != nil {
 		_ = stop()
@@ -355,7 +365,7 @@ func parallel(n, workers int, fn func(i int) error) error {
 func waitConverged(ctx context.Context, c client.Reader, want int, timeout time.Duration) error {
 	start, lastReport := time.Now(), time.Now()
 	deadline := start.Add(timeout)
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && ctx.Err() == nil {
 		list := &v1alpha1.SharingAgreementList{}
 		if err := c.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 			return err
@@ -375,6 +385,9 @@ func waitConverged(ctx context.Context, c client.Reader, want int, timeout time.
 			lastReport = time.Now()
 		}
 		time.Sleep(250 * time.Millisecond)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	return fmt.Errorf("not converged within %s", timeout)
 }
@@ -669,11 +682,11 @@ func startOperator(ctx context.Context, cfg *rest.Config) (stop func() error, er
 // waitEveryObjectReconciled waits until each controller has reconciled at
 // least as many times as it has objects since before, and then until its
 // queue is quiet for 3 s.
-func waitEveryObjectReconciled(before, objects map[string]int) (time.Duration, error) {
+func waitEveryObjectReconciled(ctx context.Context, before, objects map[string]int) (time.Duration, error) {
 	start := time.Now()
 	var last map[string]int
 	quietSince := time.Now()
-	for time.Since(start) < 30*time.Minute {
+	for time.Since(start) < 30*time.Minute && ctx.Err() == nil {
 		now, err := reconcilesByController()
 		if err != nil {
 			return 0, err
@@ -693,4 +706,24 @@ func waitEveryObjectReconciled(before, objects map[string]int) (time.Duration, e
 		time.Sleep(250 * time.Millisecond)
 	}
 	return 0, fmt.Errorf("a restarted operator did not reconcile every object within 30 minutes")
+}
+
+// waitQuiet waits until no controller has reconciled anything for quiet.
+func waitQuiet(ctx context.Context, quiet time.Duration) error {
+	var last map[string]int
+	since := time.Now()
+	for ctx.Err() == nil {
+		now, err := reconcilesByController()
+		if err != nil {
+			return err
+		}
+		if !maps.Equal(now, last) {
+			last, since = now, time.Now()
+		}
+		if time.Since(since) >= quiet {
+			return nil
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return ctx.Err()
 }
