@@ -18,6 +18,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // gatewayObject is the LGSP Gateway of the operator's default
@@ -279,7 +280,7 @@ func TestDataServiceResyncWritesNothing(t *testing.T) {
 	// all arrive before counting.
 	waitQuiet(t, "so-vhttdl")
 
-	mark := operatorWrites.mark()
+	mark := operatorRequests.Counts()
 	marked := time.Now()
 	before := reconcileCount(t, "dataservice")
 	// An annotation changes nothing the operator reads, but every watch
@@ -294,12 +295,9 @@ func TestDataServiceResyncWritesNothing(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	// Events are sent in the background and may carry an earlier
 	// transition; what counts is that the resync recorded none.
-	var writes []string
-	for _, w := range operatorWrites.since(mark, "/namespaces/so-vhttdl/") {
-		if !strings.Contains(w, "/apis/events.k8s.io/") {
-			writes = append(writes, w)
-		}
-	}
+	writes := operatorRequests.Since(mark, func(r testenv.Request) bool {
+		return r.Write() && r.Namespace == "so-vhttdl" && r.Resource != "events"
+	})
 	if len(writes) != 0 {
 		t.Fatalf("a resync of an unchanged DataService wrote %d time(s): %v", len(writes), writes)
 	}

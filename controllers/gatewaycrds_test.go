@@ -7,12 +7,8 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
@@ -38,22 +34,12 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
-	mgr, err := ctrl.NewManager(bare.Config, ctrl.Options{
-		Scheme: scheme.New(), Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0", Cache: CacheOptions(),
-		// A second manager in this process: its controllers' names would
-		// clash with the suite's in the metrics registry.
-		Controller: ctrlconfig.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	mgr, err := NewEmbeddedManager(bare.Config, Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := SetupWithManager(mgr, Options{Config: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	mctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(mctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	stop := StartInBackground(context.Background(), mgr)
+	t.Cleanup(func() { _ = stop() })
 
 	for _, obj := range []client.Object{
 		namespaceObject("so-cn"),

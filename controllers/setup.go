@@ -5,18 +5,24 @@
 package controllers
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
 // Options is what every reconciler shares.
@@ -75,4 +81,43 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return fmt.Errorf("add the coordinator check: %w", err)
 	}
 	return nil
+}
+
+// NewEmbeddedManager builds a manager with every reconciler, for running the
+// operator inside another program: the demo, the tests and the scale
+// benchmark. It listens on no port (no metrics, no probes), and a later
+// manager in the same process may register the same controllers again.
+// adjust, when given, changes the manager's options last (leader election,
+// say).
+func NewEmbeddedManager(restConfig *rest.Config, opts Options, adjust ...func(*ctrl.Options)) (ctrl.Manager, error) {
+	mopts := ctrl.Options{
+		Scheme:                 scheme.New(),
+		Cache:                  CacheOptions(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Controller:             ctrlconfig.Controller{SkipNameValidation: ptr.To(true)},
+	}
+	for _, f := range adjust {
+		f(&mopts)
+	}
+	mgr, err := ctrl.NewManager(restConfig, mopts)
+	if err != nil {
+		return nil, err
+	}
+	if err := SetupWithManager(mgr, opts); err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// StartInBackground starts mgr and returns stop, which cancels it, waits for
+// it to end and returns its error.
+func StartInBackground(ctx context.Context, mgr ctrl.Manager) (stop func() error) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	return func() error {
+		cancel()
+		return <-done
+	}
 }

@@ -15,7 +15,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
@@ -32,8 +31,8 @@ var (
 	// operatorLogs holds everything the operator logged, for the tests that
 	// scan it.
 	operatorLogs = &syncBuffer{}
-	// operatorWrites records every write the operator sends.
-	operatorWrites = &writeRecorder{}
+	// operatorRequests counts every request the operator sends.
+	operatorRequests = &testenv.RequestCounter{}
 )
 
 const (
@@ -77,27 +76,15 @@ func run(m *testing.M) int {
 	// Short enough for a test to watch a rotated key retire.
 	cfg.KeyRotationGrace = rotationGrace
 	operatorConfig := operator.Config()
-	operatorConfig.WrapTransport = operatorWrites.wrap
-	mgr, err := ctrl.NewManager(operatorConfig, ctrl.Options{
-		Scheme:                 scheme.New(),
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Cache:                  CacheOptions(),
-	})
+	operatorConfig.WrapTransport = operatorRequests.Wrap
+	mgr, err := NewEmbeddedManager(operatorConfig, Options{Config: cfg})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if err := SetupWithManager(mgr, Options{Config: cfg}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
+	stop := StartInBackground(context.Background(), mgr)
 	code := m.Run()
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "manager:", err)
 	}
 	// OPERATOR_LOG=file keeps the operator's whole log of the run, to read

@@ -3,7 +3,6 @@ package controllers
 import (
 	"bytes"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -38,50 +37,6 @@ func (b *syncBuffer) tail(n int) string {
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
-
-// writeRecorder counts the writes the operator sends to the API server, by
-// URL path, so that a test can check that a resync writes nothing.
-type writeRecorder struct {
-	mu  sync.Mutex
-	log []string
-}
-
-// wrap is a rest.Config WrapTransport: every client the manager builds
-// records into the same log.
-func (w *writeRecorder) wrap(next http.RoundTripper) http.RoundTripper {
-	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		switch req.Method {
-		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
-			w.mu.Lock()
-			w.log = append(w.log, req.Method+" "+req.URL.Path)
-			w.mu.Unlock()
-		}
-		return next.RoundTrip(req)
-	})
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
-
-// since returns the writes recorded after mark whose path contains part.
-func (w *writeRecorder) since(mark int, part string) []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []string
-	for _, entry := range w.log[mark:] {
-		if strings.Contains(entry, part) {
-			out = append(out, entry)
-		}
-	}
-	return out
-}
-
-func (w *writeRecorder) mark() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.log)
-}
 
 // reconcileCount reads controller-runtime's reconcile counter for one
 // controller from the process's metrics registry.

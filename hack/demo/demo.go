@@ -27,7 +27,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -86,20 +85,13 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool) e
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme: scheme.New(), Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0",
-		Cache: controllers.CacheOptions(),
-	})
+	mgr, err := controllers.NewEmbeddedManager(env.Config, controllers.Options{Config: cfg})
 	if err != nil {
-		return err
-	}
-	if err := controllers.SetupWithManager(mgr, controllers.Options{Config: cfg}); err != nil {
 		return err
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(mctx) }()
+	stop := controllers.StartInBackground(mctx, mgr)
 	fmt.Fprintf(out, "Operator started from source (log: %s).\n", logPath)
 
 	for _, f := range files {
@@ -124,8 +116,7 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool) e
 		go keepAcceptingRoutes(mctx, c)
 		<-ctx.Done()
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		return fmt.Errorf("operator: %w", err)
 	}
 	return nil

@@ -11,7 +11,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,10 +22,8 @@ import (
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -67,34 +64,25 @@ type discard struct{}
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // operator starts an operator in this process; stop cancels it at once.
-// wrap, when set, wraps its connection to the API server.
-func operator(t *testing.T, opts manager.Options, wrap func(http.RoundTripper) http.RoundTripper) (mgr manager.Manager, stop func()) {
+// leaderElection, when set, adjusts its manager's options; wrap, when set,
+// wraps its connection to the API server.
+func operator(t *testing.T, leaderElection func(*manager.Options), wrap func(http.RoundTripper) http.RoundTripper) (mgr manager.Manager, stop func()) {
 	t.Helper()
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
-	opts.Scheme = scheme.New()
-	opts.Metrics = metricsserver.Options{BindAddress: "0"}
-	opts.HealthProbeBindAddress = "0"
-	opts.Cache = controllers.CacheOptions()
-	// Several managers in one process, one after another.
-	opts.Controller = ctrlconfig.Controller{SkipNameValidation: ptr.To(true)}
 	restConfig := rest.CopyConfig(env.Config)
 	restConfig.WrapTransport = wrap
 	restConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client
-	m, err := ctrl.NewManager(restConfig, opts)
+	var adjust []func(*manager.Options)
+	if leaderElection != nil {
+		adjust = append(adjust, leaderElection)
+	}
+	m, err := controllers.NewEmbeddedManager(restConfig, controllers.Options{Config: cfg}, adjust...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := controllers.SetupWithManager(m, controllers.Options{Config: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	mctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = m.Start(mctx)
-	}()
-	return m, func() { cancel(); <-done }
+	stopManager := controllers.StartInBackground(ctx, m)
+	return m, func() { _ = stopManager() }
 }
 
 func create(t *testing.T, obj client.Object) {
@@ -324,7 +312,7 @@ func TestStopsAtRandomLoseNothing(t *testing.T) {
 	agreements := province(t, "f1", 10, 20)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	for i := range 5 {
-		_, stop := operator(t, manager.Options{}, nil)
+		_, stop := operator(t, nil, nil)
 		after := time.Duration(100+rng.IntN(1500)) * time.Millisecond
 		time.Sleep(after)
 		stop()
@@ -345,7 +333,7 @@ func TestStopsAtRandomLoseNothing(t *testing.T) {
 			}
 		}
 	}
-	_, stop := operator(t, manager.Options{}, nil)
+	_, stop := operator(t, nil, nil)
 	defer stop()
 	start := time.Now()
 	converged(t, "f1", 3*time.Minute)
@@ -361,58 +349,36 @@ func TestStopsAtRandomLoseNothing(t *testing.T) {
 	}
 }
 
-// writeCounter counts the writes of one operator, other than to its
-// leader-election lease.
-type writeCounter struct {
-	mu sync.Mutex
-	n  int
+// writesOf counts an operator's writes, other than to its leader-election
+// lease.
+func writesOf(c *testenv.RequestCounter) int {
+	return testenv.Total(c.Counts(), func(r testenv.Request) bool { return r.Write() && r.Resource != "leases" })
 }
-
-func (w *writeCounter) wrap(next http.RoundTripper) http.RoundTripper {
-	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		if req.Method != http.MethodGet && !strings.Contains(req.URL.Path, "/leases") {
-			w.mu.Lock()
-			w.n++
-			w.mu.Unlock()
-		}
-		return next.RoundTrip(req)
-	})
-}
-
-func (w *writeCounter) count() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.n
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 // TestLeaderElectionOneWriterAndTakeover runs two operators: only the
 // leader writes; when it dies without releasing its lease, the other takes
 // over and the world converges.
 func TestLeaderElectionOneWriterAndTakeover(t *testing.T) {
 	province(t, "f2", 4, 5)
-	le := manager.Options{
-		LeaderElection: true, LeaderElectionID: "datashare-fault-test", LeaderElectionNamespace: "default",
-		LeaseDuration: ptr.To(3 * time.Second), RenewDeadline: ptr.To(2 * time.Second), RetryPeriod: ptr.To(500 * time.Millisecond),
+	le := func(o *manager.Options) {
+		o.LeaderElection, o.LeaderElectionID, o.LeaderElectionNamespace = true, "datashare-fault-test", "default"
+		o.LeaseDuration, o.RenewDeadline, o.RetryPeriod = ptr.To(3*time.Second), ptr.To(2*time.Second), ptr.To(500*time.Millisecond)
 		// A killed leader releases nothing: the other waits for the lease
 		// to run out.
-		LeaderElectionReleaseOnCancel: false,
+		o.LeaderElectionReleaseOnCancel = false
 	}
-	var writesA, writesB writeCounter
-	a, stopA := operator(t, le, writesA.wrap)
+	var writesA, writesB testenv.RequestCounter
+	a, stopA := operator(t, le, writesA.Wrap)
 	select {
 	case <-a.Elected():
 	case <-time.After(30 * time.Second):
 		t.Fatal("the first operator was not elected")
 	}
-	b, stopB := operator(t, le, writesB.wrap)
+	b, stopB := operator(t, le, writesB.Wrap)
 	defer stopB()
 	converged(t, "f2", 2*time.Minute)
-	if writesA.count() == 0 || writesB.count() != 0 {
-		t.Fatalf("only the leader may write: leader %d writes, standby %d", writesA.count(), writesB.count())
+	if writesOf(&writesA) == 0 || writesOf(&writesB) != 0 {
+		t.Fatalf("only the leader may write: leader %d writes, standby %d", writesOf(&writesA), writesOf(&writesB))
 	}
 	select {
 	case <-b.Elected():
@@ -431,9 +397,9 @@ func TestLeaderElectionOneWriterAndTakeover(t *testing.T) {
 	create(t, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "sau-khi-doi", Namespace: "f2-dung-0"}, Spec: v1alpha1.SharingAgreementSpec{
 		Service: v1alpha1.ServiceReference{Namespace: "f2-cung-cap", Name: "dv-tinh"}, Purpose: "Khai thác", LegalBasis: "NĐ 47/2020"}})
 	converged(t, "f2", 2*time.Minute)
-	if writesB.count() == 0 {
+	if writesOf(&writesB) == 0 {
 		t.Fatal("the new leader wrote nothing")
 	}
 	t.Logf("leader writes %d, standby 0 while it led; the standby took over %s after the leader was killed (lease 3s)",
-		writesA.count(), tookOver.Round(time.Millisecond))
+		writesOf(&writesA), tookOver.Round(time.Millisecond))
 }
