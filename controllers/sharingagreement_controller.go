@@ -204,8 +204,12 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 		// The gateway learns the new key before the consumer gets it, and
 		// old keys are marked for retirement before the consumer moves on,
 		// so that a stop between any two steps loses nothing.
-		if _, err := applyIfChanged(ctx, r.Client, render.GatewayKeySecret(sa, consumer, key, id)); err != nil {
-			return conditions.Condition{}, time.Time{}, err
+		// A gateway key is never changed once written, only annotated
+		// when it retires: it is created rather than applied, which costs
+		// the API server about two thirds as much (docs/performance.md).
+		gk := render.GatewayKeySecret(sa, consumer, key, id)
+		if err := r.Create(ctx, gk, client.FieldOwner(FieldManager)); err != nil {
+			return conditions.Condition{}, time.Time{}, fmt.Errorf("issue gateway key %s/%s: %w", gk.Namespace, gk.Name, err)
 		}
 		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
 	}
