@@ -400,3 +400,39 @@ func TestAgreementRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestTheCacheHoldsOnlyIssuedSecrets: the operator caches the Secrets it
+// issued, never the others of a namespace (database passwords, say).
+func TestTheCacheHoldsOnlyIssuedSecrets(t *testing.T) {
+	ds := publishedService(t, "so-khcn", "gia-nong-san", v1alpha1.AudienceProvince)
+	foreign := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "so-khcn", Name: "db-password"}, StringData: map[string]string{"password": "x"}}
+	create(t, foreign)
+	consumer, _ := consumerAgency(t, "ubnd-nga-nam", v1alpha1.LevelDistrict)
+	consumerNS := consumer.Name
+	sa := agreement(consumerNS, "gia-lua", ds)
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+
+	eventually(t, 10*time.Second, "the issued keys are in the cache", func() error {
+		list := &corev1.SecretList{}
+		if err := operatorCache.List(ctx, list); err != nil {
+			return err
+		}
+		issued := 0
+		for _, s := range list.Items {
+			if s.Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByOperator {
+				t.Fatalf("the operator's cache holds Secret %s/%s, which it did not issue", s.Namespace, s.Name)
+			}
+			if s.Namespace == "so-khcn" || s.Namespace == consumerNS {
+				issued++
+			}
+		}
+		if issued < 2 {
+			return errorf("%d of the agreement's 2 Secrets cached", issued)
+		}
+		return nil
+	})
+	if err := operatorCache.Get(ctx, client.ObjectKeyFromObject(foreign), &corev1.Secret{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("reading a foreign Secret through the operator's cache: want NotFound, got %v", err)
+	}
+}

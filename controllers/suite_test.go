@@ -12,6 +12,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -33,6 +34,8 @@ var (
 	operatorLogs = &syncBuffer{}
 	// operatorRequests counts every request the operator sends.
 	operatorRequests = &testenv.RequestCounter{}
+	// operatorCache is the operator's cache, for the tests of what it holds.
+	operatorCache cache.Cache
 )
 
 const (
@@ -82,6 +85,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	operatorCache = mgr.GetCache()
 	stop := StartInBackground(context.Background(), mgr)
 	code := m.Run()
 	if err := stop(); err != nil {

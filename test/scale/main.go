@@ -150,7 +150,7 @@ func run(ctx context.Context, o options) error {
 	var peakHeap atomic.Uint64
 	stopSampling := sampleHeap(&peakHeap)
 	opStart := time.Now()
-	stop, err := startOperator(ctx, opConfig)
+	_, stop, err := startOperator(ctx, opConfig)
 	if err != nil {
 		return err
 	}
@@ -176,6 +176,7 @@ func run(ctx context.Context, o options) error {
 	var latencies [2][]time.Duration
 	var settle time.Duration
 	latencies[0], err = measureLatency(ctx, c, o, "do-tre-a")
+	fmt.Printf("apply → Active at convergence, in order: %v\n", roundAll(latencies[0]))
 	if err == nil {
 		settleStart := time.Now()
 		err = waitQuiet(ctx, 3*time.Second)
@@ -201,7 +202,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	stop, err = startOperator(ctx, opConfig)
+	mgr, stop, err := startOperator(ctx, opConfig)
 	if err != nil {
 		return err
 	}
@@ -221,6 +222,11 @@ func run(ctx context.Context, o options) error {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	cached := cachedObjects(o)
+	var secrets secretsCached
+	if secrets, err = countCachedSecrets(ctx, mgr.GetCache()); err != nil {
+		_ = stop()
+		return err
+	}
 	if err := stop(); err != nil {
 		return err
 	}
@@ -233,7 +239,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 
-	table := report(o, converge, floor, latencies, settle, atConvergence, reconciles, resyncWrites, peakHeap.Load(), ms.HeapInuse, cached)
+	table := report(o, converge, floor, latencies, settle, atConvergence, reconciles, resyncWrites, peakHeap.Load(), ms.HeapInuse, cached, secrets)
 	fmt.Print(table)
 	return os.WriteFile(o.out, []byte(table), 0o644)
 }
@@ -270,6 +276,8 @@ func buildWorld(ctx context.Context, c client.Client, o options) error {
 			agency.Spec.AppraisedServices = append(agency.Spec.AppraisedServices, v1alpha1.ServiceAppraisal{
 				Service: v1alpha1.ObjectName(s), DocumentRef: "CV", AppraisedAt: metav1.Now()})
 		}
+		// A Secret of the agency's own, which the operator must not cache.
+		objs = append(objs, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db-password", Namespace: ns}, StringData: map[string]string{"password": ns}})
 		objs = append(objs, agency, &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Name: "dau-moi", Namespace: ns}, Spec: v1alpha1.FocalPointSpec{
 			Person: v1alpha1.Contact{Name: "Cán bộ", Email: "cb@" + ns + ".gov.vn"}, Role: v1alpha1.RolePrimary,
 			Appointment: v1alpha1.Appointment{DocumentRef: "QĐ", ValidFrom: metav1.NewTime(time.Now().Add(-time.Hour))},
@@ -511,7 +519,7 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 	return s[max(i, 0)]
 }
 
-func report(o options, converge, floor time.Duration, lat [2][]time.Duration, settle time.Duration, reqs, reconciles, resync map[string]int, peak, heapAfterGC uint64, cached int) string {
+func report(o options, converge, floor time.Duration, lat [2][]time.Duration, settle time.Duration, reqs, reconciles, resync map[string]int, peak, heapAfterGC uint64, cached int, secrets secretsCached) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## Scale run: %d agencies, %d services, %d agreements (%s, GOMAXPROCS=%d)\n\n", o.agencies, o.services, o.agreements, time.Now().UTC().Format("2006-01-02"), runtime.GOMAXPROCS(0))
 	fmt.Fprintln(&b, "| measure | figure | target |")
@@ -535,6 +543,8 @@ func report(o options, converge, floor time.Duration, lat [2][]time.Duration, se
 	fmt.Fprintf(&b, "| peak heap in use | %.1f MiB | |\n", float64(peak)/(1<<20))
 	fmt.Fprintf(&b, "| heap in use after GC | %.1f MiB | |\n", float64(heapAfterGC)/(1<<20))
 	fmt.Fprintf(&b, "| heap in use after GC per cached object (~%d objects; fixed cost included) | %.2f KiB | ≤ 10 KiB |\n", cached, float64(heapAfterGC)/1024/float64(cached))
+	fmt.Fprintf(&b, "| Secrets in the operator's cache / of those, not issued by it (the world holds %d others) | %d / %d | none not issued |\n",
+		o.agencies, secrets.all, secrets.foreign)
 	objects := o.agencies*2 + o.services + o.agreements
 	fmt.Fprintf(&b, "\nReconciles until convergence:\n\n| controller | reconciles | per object of its kind |\n|---|---|---|\n")
 	for _, c := range []struct {
@@ -630,14 +640,13 @@ func withCodec(c *rest.Config) *rest.Config {
 
 // startOperator runs the operator in this process, as main.go does, until
 // the returned stop is called.
-func startOperator(ctx context.Context, cfg *rest.Config) (stop func() error, err error) {
+func startOperator(ctx context.Context, cfg *rest.Config) (mgr ctrl.Manager, stop func() error, err error) {
 	opts := config.Default()
 	opts.CoordinatorAgency = "ag-0"
-	mgr, err := controllers.NewEmbeddedManager(cfg, controllers.Options{Config: opts})
-	if err != nil {
-		return nil, err
+	if mgr, err = controllers.NewEmbeddedManager(cfg, controllers.Options{Config: opts}); err != nil {
+		return nil, nil, err
 	}
-	return controllers.StartInBackground(ctx, mgr), nil
+	return mgr, controllers.StartInBackground(ctx, mgr), nil
 }
 
 // waitEveryObjectReconciled waits until each controller has reconciled at
@@ -687,4 +696,30 @@ func waitQuiet(ctx context.Context, quiet time.Duration) error {
 		time.Sleep(250 * time.Millisecond)
 	}
 	return ctx.Err()
+}
+
+type secretsCached struct{ all, foreign int }
+
+// countCachedSecrets counts the Secrets in the operator's cache, and those
+// among them it did not issue.
+func countCachedSecrets(ctx context.Context, c client.Reader) (secretsCached, error) {
+	list := &corev1.SecretList{}
+	if err := c.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
+		return secretsCached{}, err
+	}
+	n := secretsCached{all: len(list.Items)}
+	for i := range list.Items {
+		if list.Items[i].Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByOperator {
+			n.foreign++
+		}
+	}
+	return n, nil
+}
+
+func roundAll(ds []time.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.Round(time.Millisecond)
+	}
+	return out
 }
