@@ -155,7 +155,7 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("agency").
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Config.Concurrency}).
-		For(&v1alpha1.Agency{}).
+		For(&v1alpha1.Agency{}, ownChanges()).
 		// Another agency claiming or releasing the same namespace.
 		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {
 			return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}

@@ -18,8 +18,8 @@ type issuedKeys struct {
 	pending map[types.NamespacedName]string
 }
 
-// issued records that key id was just issued for an agreement.
-func (k *issuedKeys) issued(agreement types.NamespacedName, id string) {
+// remember records that key id is being issued for an agreement.
+func (k *issuedKeys) remember(agreement types.NamespacedName, id string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.pending == nil {

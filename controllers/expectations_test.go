@@ -18,12 +18,12 @@ func TestIssuedKeysSayWhenTheCacheIsBehind(t *testing.T) {
 		behind bool
 	}{
 		{"nothing issued by this process: the first list is new enough", nil, tt1, "", false},
-		{"a key just issued, the cache shows none yet", func() { k.issued(tt1, "k1") }, tt1, "", true},
+		{"a key just issued, the cache shows none yet", func() { k.remember(tt1, "k1") }, tt1, "", true},
 		{"the cache shows an older key", nil, tt1, "k0", true},
 		{"another agreement is not concerned", nil, tt2, "", false},
 		{"the cache caught up", nil, tt1, "k1", false},
 		{"once caught up, the agreement is forgotten", nil, tt1, "", false},
-		{"a rotation: k2 issued, cache still on k1", func() { k.issued(tt1, "k2") }, tt1, "k1", true},
+		{"a rotation: k2 issued, cache still on k1", func() { k.remember(tt1, "k2") }, tt1, "k1", true},
 		{"the agreement deleted", func() { k.forget(tt1) }, tt1, "k1", false},
 	}
 	for _, s := range steps {

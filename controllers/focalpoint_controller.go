@@ -183,7 +183,7 @@ func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("focalpoint").
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Config.Concurrency}).
-		For(&v1alpha1.FocalPoint{}).
+		For(&v1alpha1.FocalPoint{}, ownChanges()).
 		// A peer's appointment decides who is the primary.
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, o.GetNamespace())

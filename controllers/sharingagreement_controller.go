@@ -200,7 +200,9 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 		if err != nil {
 			return conditions.Condition{}, time.Time{}, err
 		}
-		r.issued.issued(agreement, id)
+		// Remembered before the write: should the write fail, or the cache
+		// not show it yet, the next decision reads past the cache.
+		r.issued.remember(agreement, id)
 		// The gateway learns the new key before the consumer gets it, and
 		// old keys are marked for retirement before the consumer moves on,
 		// so that a stop between any two steps loses nothing.
@@ -382,7 +384,7 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("sharingagreement").
 		WithOptions(controller.Options{MaxConcurrentReconciles: r.Config.Concurrency}).
-		For(&v1alpha1.SharingAgreement{}).
+		For(&v1alpha1.SharingAgreement{}, ownChanges()).
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.MatchingFields{indexAgreementService: o.GetNamespace() + "/" + o.GetName()})
 		}), onChangeOf(serviceForAgreements)).

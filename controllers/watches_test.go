@@ -104,3 +104,41 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 		}
 	}
 }
+
+func TestOwnKindPassesEverythingButTheStatusEcho(t *testing.T) {
+	sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "tt-1", Namespace: "so-tc", Generation: 1, ResourceVersion: "10"}}
+	cases := []struct {
+		name   string
+		edit   func(*v1alpha1.SharingAgreement)
+		passes bool
+	}{
+		{"the status it wrote", func(o *v1alpha1.SharingAgreement) {
+			o.ResourceVersion = "11"
+			o.Status.Conditions = []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Active"}}
+		}, false},
+		{"its finalizer, added by the operator", func(o *v1alpha1.SharingAgreement) {
+			o.ResourceVersion = "11"
+			o.Finalizers = []string{gatewayKeysFinalizer}
+		}, false},
+		{"the spec", func(o *v1alpha1.SharingAgreement) { o.ResourceVersion, o.Generation = "11", 2 }, true},
+		{"the start of its deletion (the generation moves)", func(o *v1alpha1.SharingAgreement) {
+			o.ResourceVersion, o.Generation, o.DeletionTimestamp = "11", 2, &metav1.Time{}
+		}, true},
+		{"a rotation asked by annotation", func(o *v1alpha1.SharingAgreement) {
+			o.ResourceVersion = "11"
+			o.Annotations = map[string]string{v1alpha1.AnnotationRotateKey: "2026-11-27T09:00:00Z"}
+		}, true},
+		{"its labels", func(o *v1alpha1.SharingAgreement) { o.ResourceVersion, o.Labels = "11", map[string]string{"team": "a"} }, true},
+		{"a resync (the same object again)", func(*v1alpha1.SharingAgreement) {}, true},
+	}
+	for _, tc := range cases {
+		after := sa.DeepCopy()
+		tc.edit(after)
+		if got := ownChangesPredicate.Update(event.UpdateEvent{ObjectOld: sa, ObjectNew: after}); got != tc.passes {
+			t.Errorf("a change of %s passes = %v, want %v", tc.name, got, tc.passes)
+		}
+	}
+	if !ownChangesPredicate.Create(event.CreateEvent{Object: sa}) || !ownChangesPredicate.Delete(event.DeleteEvent{Object: sa}) {
+		t.Error("creations and deletions must pass")
+	}
+}
