@@ -10,6 +10,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/rest"
@@ -39,18 +41,26 @@ func (o Options) now() time.Time {
 	return time.Now()
 }
 
-// CacheOptions restricts the cache to what the operator needs: Secrets only
-// when the operator issued them (never every Secret in the cluster), and no
-// managed fields on anything.
+// CacheOptions restricts the cache to what the operator needs: Secrets,
+// RBAC objects and NetworkPolicies only when the operator made them (never
+// every Secret or RoleBinding in the cluster), and no managed fields on
+// anything. Routes and SecurityPolicies are cached whole: their CRDs may be
+// installed after the operator starts, and a cache cannot be restricted by
+// label for a kind the API server does not serve yet.
 func CacheOptions() cache.Options {
 	managed, err := labels.NewRequirement(v1alpha1.LabelManagedBy, selection.Equals, []string{v1alpha1.ManagedByOperator})
 	if err != nil {
 		panic(err) // constant input
 	}
+	ours := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
 	return cache.Options{
 		DefaultTransform: cache.TransformStripManagedFields(),
 		ByObject: map[client.Object]cache.ByObject{
-			&corev1.Secret{}: {Label: labels.NewSelector().Add(*managed)},
+			&corev1.Secret{}:              ours,
+			&rbacv1.Role{}:                ours,
+			&rbacv1.RoleBinding{}:         ours,
+			&rbacv1.ClusterRoleBinding{}:  ours,
+			&networkingv1.NetworkPolicy{}: ours,
 		},
 	}
 }

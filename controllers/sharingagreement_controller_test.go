@@ -6,6 +6,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -401,12 +402,17 @@ func TestAgreementRefusals(t *testing.T) {
 	}
 }
 
-// TestTheCacheHoldsOnlyIssuedSecrets: the operator caches the Secrets it
-// issued, never the others of a namespace (database passwords, say).
-func TestTheCacheHoldsOnlyIssuedSecrets(t *testing.T) {
+// TestTheCacheHoldsOnlyWhatTheOperatorMade: the operator caches the Secrets
+// it issued, never the others of a namespace (database passwords, say), and
+// likewise only its own RoleBindings.
+func TestTheCacheHoldsOnlyWhatTheOperatorMade(t *testing.T) {
 	ds := publishedService(t, "so-khcn", "gia-nong-san", v1alpha1.AudienceProvince)
 	foreign := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "so-khcn", Name: "db-password"}, StringData: map[string]string{"password": "x"}}
 	create(t, foreign)
+	foreignBinding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "so-khcn", Name: "db-admins"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "view"},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "dba@skhcn"}}}
+	create(t, foreignBinding)
 	consumer, _ := consumerAgency(t, "ubnd-nga-nam", v1alpha1.LevelDistrict)
 	consumerNS := consumer.Name
 	sa := agreement(consumerNS, "gia-lua", ds)
@@ -434,5 +440,17 @@ func TestTheCacheHoldsOnlyIssuedSecrets(t *testing.T) {
 	})
 	if err := operatorCache.Get(ctx, client.ObjectKeyFromObject(foreign), &corev1.Secret{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("reading a foreign Secret through the operator's cache: want NotFound, got %v", err)
+	}
+	bindings := &rbacv1.RoleBindingList{}
+	if err := operatorCache.List(ctx, bindings, client.InNamespace("so-khcn")); err != nil {
+		t.Fatal(err)
+	}
+	if len(bindings.Items) == 0 {
+		t.Fatal("the focal point's RoleBindings are not in the operator's cache")
+	}
+	for _, b := range bindings.Items {
+		if b.Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByOperator {
+			t.Fatalf("the operator's cache holds RoleBinding %s, which it did not make", b.Name)
+		}
 	}
 }
