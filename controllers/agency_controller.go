@@ -125,9 +125,8 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	ns := string(agency.Spec.Namespace)
 	secrets := &corev1.SecretList{}
 	// Names only: no copy of every key.
-	if err := r.List(ctx, secrets, client.InNamespace(ns), client.MatchingLabels{
-		v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator, v1alpha1.LabelCredential: v1alpha1.CredentialConsumer,
-	}, client.UnsafeDisableDeepCopy); err != nil {
+	if err := r.List(ctx, secrets, client.InNamespace(ns), client.MatchingFields{indexCredential: v1alpha1.CredentialConsumer},
+		client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	names := make([]string, 0, len(secrets.Items))

@@ -197,11 +197,8 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) ([]string, int, error) {
 	secrets := &corev1.SecretList{}
 	// Names and labels only: no copy of every key.
-	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingLabels{
-		v1alpha1.LabelManagedBy:   v1alpha1.ManagedByOperator,
-		v1alpha1.LabelCredential:  v1alpha1.CredentialGateway,
-		v1alpha1.LabelDataService: ds.Name,
-	}, client.UnsafeDisableDeepCopy); err != nil {
+	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingFields{indexCredential: serviceKeysIndexValue(ds.Name)},
+		client.UnsafeDisableDeepCopy); err != nil {
 		return nil, 0, err
 	}
 	names := make([]string, 0, len(secrets.Items))

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 
+	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -25,7 +26,39 @@ const (
 	// indexServicePath finds the DataServices published at a path prefix:
 	// the one they ask for, or the default the operator computed for them.
 	indexServicePath = "effectivePathPrefix"
+	// indexCredential finds the Secrets the operator issued, by what they
+	// hold: "consumer" for the consumers' copies, and
+	// "gateway-for:<agreement namespace>/<agreement>" and
+	// "gateway-of:<data service>" for one agreement's or one service's
+	// gateway-side keys.
+	// A label selector would scan every Secret of the namespace on each
+	// reconcile: a provider's namespace holds a key per agreement.
+	indexCredential = "credential"
 )
+
+// credentialKeys are the indexCredential values of an issued Secret.
+func credentialKeys(o client.Object) []string {
+	l := o.GetLabels()
+	switch l[v1alpha1.LabelCredential] {
+	case v1alpha1.CredentialConsumer:
+		return []string{v1alpha1.CredentialConsumer}
+	case v1alpha1.CredentialGateway:
+		return []string{
+			agreementKeysIndexValue(l[v1alpha1.LabelAgreementNamespace], l[v1alpha1.LabelAgreement]),
+			serviceKeysIndexValue(l[v1alpha1.LabelDataService])}
+	}
+	return nil
+}
+
+// agreementKeysIndexValue is the indexCredential value of an agreement's
+// gateway keys.
+func agreementKeysIndexValue(agreementNamespace, agreement string) string {
+	return "gateway-for:" + agreementNamespace + "/" + agreement
+}
+
+// serviceKeysIndexValue is the indexCredential value of a data service's
+// gateway keys.
+func serviceKeysIndexValue(service string) string { return "gateway-of:" + service }
 
 func addIndexes(mgr ctrl.Manager) error {
 	idx := mgr.GetFieldIndexer()
@@ -49,6 +82,9 @@ func addIndexes(mgr ctrl.Manager) error {
 	if err := idx.IndexField(ctx, &v1alpha1.DataService{}, indexServiceBackend, func(o client.Object) []string {
 		return []string{string(o.(*v1alpha1.DataService).Spec.Backend.ServiceName)}
 	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &corev1.Secret{}, indexCredential, credentialKeys); err != nil {
 		return err
 	}
 	return idx.IndexField(ctx, &v1alpha1.DataService{}, indexServicePath, func(o client.Object) []string {

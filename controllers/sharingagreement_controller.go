@@ -352,15 +352,20 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 	return nil
 }
 
-// gatewayKeys lists an agreement's gateway-side key Secrets.
+// gatewayKeys lists an agreement's gateway-side key Secrets: through the
+// cache's index, or by labels when reader is the API server.
 func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
+	var selector client.ListOption = client.MatchingFields{indexCredential: agreementKeysIndexValue(sa.Namespace, sa.Name)}
+	if reader == r.APIReader {
+		selector = client.MatchingLabels{
+			v1alpha1.LabelManagedBy:          v1alpha1.ManagedByOperator,
+			v1alpha1.LabelCredential:         v1alpha1.CredentialGateway,
+			v1alpha1.LabelAgreementNamespace: sa.Namespace,
+			v1alpha1.LabelAgreement:          sa.Name,
+		}
+	}
 	list := &corev1.SecretList{}
-	if err := reader.List(ctx, list, client.InNamespace(string(sa.Spec.Service.Namespace)), client.MatchingLabels{
-		v1alpha1.LabelManagedBy:          v1alpha1.ManagedByOperator,
-		v1alpha1.LabelCredential:         v1alpha1.CredentialGateway,
-		v1alpha1.LabelAgreementNamespace: sa.Namespace,
-		v1alpha1.LabelAgreement:          sa.Name,
-	}); err != nil {
+	if err := reader.List(ctx, list, client.InNamespace(string(sa.Spec.Service.Namespace)), selector); err != nil {
 		return nil, err
 	}
 	return list.Items, nil
