@@ -54,6 +54,7 @@ type options struct {
 	out                            string
 	profile                        string
 	floor                          bool
+	timeout                        time.Duration
 }
 
 func main() {
@@ -64,6 +65,7 @@ func main() {
 	flag.IntVar(&o.workers, "workers", 8, "parallel writers when creating the world")
 	flag.IntVar(&o.latencySamples, "latency-samples", 50, "single agreements created one at a time, at convergence and again once the operator is quiet, for the apply → Active latency")
 	flag.StringVar(&o.out, "out", "bin/scale-results.md", "where to write the Markdown table")
+	flag.DurationVar(&o.timeout, "timeout", 2*time.Hour, "how long to wait for convergence before giving up")
 	flag.BoolVar(&o.floor, "floor", true, "measure the floor after the operator (false: only the operator, for the runs of the slope)")
 	logPath := flag.String("log", "bin/scale-operator.log", "where the operator's log goes")
 	flag.StringVar(&o.profile, "profile", "", "if set, a directory for 30 s CPU profiles of the operator and the API server, taken 10 s after the operator starts")
@@ -158,7 +160,7 @@ func run(ctx context.Context, o options) error {
 		go profile(ctx, admin, o.profile)
 	}
 
-	if err := waitConverged(ctx, agreements, o.agreements, 30*time.Minute); err != nil {
+	if err := waitConverged(ctx, agreements, o.agreements, o.timeout); err != nil {
 		_ = stop()
 		return err
 	}
