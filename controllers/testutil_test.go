@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger's goroutines.
@@ -38,26 +38,12 @@ func (b *syncBuffer) tail(n int) string {
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
-// reconcileCount reads controller-runtime's reconcile counter for one
-// controller from the process's metrics registry.
+// reconcileCount is how many times one controller has reconciled so far.
 func reconcileCount(t *testing.T, controller string) float64 {
 	t.Helper()
-	families, err := metrics.Registry.Gather()
+	counts, err := testenv.ReconcileCounts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var total float64
-	for _, f := range families {
-		if f.GetName() != "controller_runtime_reconcile_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "controller" && l.GetValue() == controller {
-					total += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return total
+	return float64(counts[controller])
 }

@@ -35,7 +35,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -166,7 +165,7 @@ func run(ctx context.Context, o options) error {
 	}
 	converge := time.Since(opStart)
 	atConvergence := byVerbAndResource(reqs.Counts())
-	reconciles, err := reconcilesByController()
+	reconciles, err := testenv.ReconcileCounts()
 	if err != nil {
 		_ = stop()
 		return err
@@ -200,7 +199,7 @@ func run(ctx context.Context, o options) error {
 	// An unchanged resync: a restarted operator reconciles every object
 	// from its first list, as a resync does; it should write nothing.
 	before := reqs.Counts()
-	reconcilesBefore, err := reconcilesByController()
+	reconcilesBefore, err := testenv.ReconcileCounts()
 	if err != nil {
 		return err
 	}
@@ -567,29 +566,6 @@ func report(o options, converge, floor time.Duration, lat [2][]time.Duration, se
 	return b.String()
 }
 
-// reconcilesByController reads controller-runtime's reconcile counter from
-// its metrics registry: every reconcile, whatever its result.
-func reconcilesByController() (map[string]int, error) {
-	families, err := ctrlmetrics.Registry.Gather()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int{}
-	for _, f := range families {
-		if f.GetName() != "controller_runtime_reconcile_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "controller" {
-					out[l.GetValue()] += int(m.GetCounter().GetValue())
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
 // profile takes 30 s CPU profiles of this process (the operator) and of the
 // API server, at the same time, 10 s into convergence: where the time goes
 // on both sides of the wire. `go tool pprof` reads them.
@@ -659,7 +635,7 @@ func waitEveryObjectReconciled(ctx context.Context, before, objects map[string]i
 	var last map[string]int
 	quietSince := time.Now()
 	for time.Since(start) < 30*time.Minute && ctx.Err() == nil {
-		now, err := reconcilesByController()
+		now, err := testenv.ReconcileCounts()
 		if err != nil {
 			return 0, err
 		}
@@ -685,7 +661,7 @@ func waitQuiet(ctx context.Context, quiet time.Duration) error {
 	var last map[string]int
 	since := time.Now()
 	for ctx.Err() == nil {
-		now, err := reconcilesByController()
+		now, err := testenv.ReconcileCounts()
 		if err != nil {
 			return err
 		}
