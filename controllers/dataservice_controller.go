@@ -38,7 +38,8 @@ const gatewayAPIRecheck = 5 * time.Second
 
 // DataServiceReconciler publishes each DataService through the LGSP
 // gateway: an HTTPRoute, an Envoy Gateway SecurityPolicy that accepts the
-// keys of live agreements, and a NetworkPolicy that keeps the backend
+// keys of live agreements, a BackendTrafficPolicy for the rate limits the
+// provider set on its consents, and a NetworkPolicy that keeps the backend
 // reachable only through the gateway.
 type DataServiceReconciler struct {
 	client.Client
@@ -63,6 +64,7 @@ type DataServiceReconciler struct {
 // +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=httproutes,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=gateways,verbs=get;list;watch
 // +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=securitypolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=backendtrafficpolicies,verbs=get;list;watch;create;update;patch;delete
 
 // Reconcile publishes one DataService, or withdraws it.
 func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -164,6 +166,7 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 	if gatewayAPI {
 		route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
 		policy := &egv1a1.SecurityPolicy{ObjectMeta: route.ObjectMeta}
+		limits := &egv1a1.BackendTrafficPolicy{ObjectMeta: route.ObjectMeta}
 		if publish {
 			if _, err := applyIfChanged(ctx, r.Client, objs.Route); err != nil {
 				return err
@@ -178,6 +181,13 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 				}
 			} else if _, err := deleteIfExists(ctx, r.Client, policy); err != nil {
 				return fmt.Errorf("withdraw SecurityPolicy %s: %w", policy.Name, err)
+			}
+			if publish && objs.TrafficPolicy != nil {
+				if _, err := applyIfChanged(ctx, r.Client, objs.TrafficPolicy); err != nil {
+					return err
+				}
+			} else if _, err := deleteIfExists(ctx, r.Client, limits); err != nil {
+				return fmt.Errorf("withdraw BackendTrafficPolicy %s: %w", limits.Name, err)
 			}
 		}
 	}
@@ -243,7 +253,7 @@ func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
 	}
 	needed := []schema.GroupVersionKind{gatewayv1.SchemeGroupVersion.WithKind("HTTPRoute"), gatewayv1.SchemeGroupVersion.WithKind("Gateway")}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy))
+		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy))
 	}
 	for _, gvk := range needed {
 		// No version: controller-runtime's lazy mapper looks a group up
@@ -274,8 +284,10 @@ func (r *DataServiceReconciler) watchGatewayObjects() error {
 		return err
 	}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-		if err := r.controller.Watch(owner(&egv1a1.SecurityPolicy{})); err != nil {
-			return err
+		for _, policy := range []client.Object{&egv1a1.SecurityPolicy{}, &egv1a1.BackendTrafficPolicy{}} {
+			if err := r.controller.Watch(owner(policy)); err != nil {
+				return err
+			}
 		}
 	}
 	return r.controller.Watch(source.Kind(r.cache, client.Object(&gatewayv1.Gateway{}), handler.EnqueueRequestsFromMapFunc(r.allServices)))

@@ -264,6 +264,80 @@ func TestDataServiceDriftIsRepaired(t *testing.T) {
 	}
 }
 
+// TestDataServiceEnforcesRateLimits follows a consent's rateLimit into the
+// BackendTrafficPolicy, through the real Envoy Gateway schema: created with
+// the cap, repaired when deleted, changed with the consent, and withdrawn
+// when no consent caps anyone.
+func TestDataServiceEnforcesRateLimits(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-ct", "thue")
+	backendService(t, "so-ct", "thue", 8080, map[string]string{"app": "thue"})
+	ds := dataService("so-ct", "thue")
+	ds.Spec.Access.Consumers = []v1alpha1.Consent{
+		{Agency: "ubnd-h-my-tu", DocumentRef: "CV 14", RateLimit: &v1alpha1.RateLimit{Requests: 100, Unit: "Minute"}},
+		{Agency: "ubnd-h-ke-sach", DocumentRef: "CV 15"},
+	}
+	create(t, ds)
+	limits := &egv1a1.BackendTrafficPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
+	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
+
+	capOf := func() (string, error) {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(limits), limits); err != nil {
+			return "", err
+		}
+		if limits.DeletionTimestamp != nil {
+			return "", errorf("being deleted")
+		}
+		var caps []string
+		for _, r := range limits.Spec.RateLimit.Local.Rules {
+			caps = append(caps, fmt.Sprintf("%s %d/%s", *r.ClientSelectors[0].Headers[0].Value, r.Limit.Requests, r.Limit.Unit))
+		}
+		return strings.Join(caps, ", "), nil
+	}
+	wantCap := func(what, want string) {
+		t.Helper()
+		eventually(t, 10*time.Second, what, func() error {
+			got, err := capOf()
+			if err != nil {
+				return err
+			}
+			if got != want {
+				return errorf("rules %q, want %q", got, want)
+			}
+			return nil
+		})
+	}
+	wantCap("the cap is in the BackendTrafficPolicy", `^ubnd-h-my-tu\..+$ 100/Minute`)
+	if got := limits.Spec.TargetRefs; len(got) != 1 || got[0].Kind != "HTTPRoute" || string(got[0].Name) != render.ServiceObjectName(ds) {
+		t.Errorf("the policy must target the service's route: %+v", got)
+	}
+	if limits.Labels[v1alpha1.LabelDataService] != "thue" || len(limits.OwnerReferences) != 1 || limits.OwnerReferences[0].Name != "thue" {
+		t.Errorf("the policy must carry the service's labels and owner: %v %+v", limits.Labels, limits.OwnerReferences)
+	}
+
+	if err := k8s.Delete(ctx, limits); err != nil {
+		t.Fatal(err)
+	}
+	wantCap("a deleted policy is recreated", `^ubnd-h-my-tu\..+$ 100/Minute`)
+
+	update(t, ds, func(ds *v1alpha1.DataService) {
+		ds.Spec.Access.Consumers[1].RateLimit = &v1alpha1.RateLimit{Requests: 5, Unit: "Second"}
+	})
+	wantCap("a second cap is added", `^ubnd-h-ke-sach\..+$ 5/Second, ^ubnd-h-my-tu\..+$ 100/Minute`)
+
+	update(t, ds, func(ds *v1alpha1.DataService) {
+		for i := range ds.Spec.Access.Consumers {
+			ds.Spec.Access.Consumers[i].RateLimit = nil
+		}
+	})
+	eventually(t, 10*time.Second, "the policy is withdrawn with the last cap", func() error {
+		if _, err := capOf(); !apierrors.IsNotFound(err) {
+			return errorf("still there (%v)", err)
+		}
+		return nil
+	})
+}
+
 // TestDataServiceResyncWritesNothing triggers a reconcile of an unchanged
 // DataService and counts the operator's writes in its namespace.
 func TestDataServiceResyncWritesNothing(t *testing.T) {

@@ -32,7 +32,7 @@ func TestGoldenObjectsPassTheRealSchemas(t *testing.T) {
 		if err := yaml.Unmarshal(raw, &out); err != nil {
 			t.Fatal(err)
 		}
-		for _, key := range []string{"httpRoute", "securityPolicy", "networkPolicy"} {
+		for _, key := range []string{"httpRoute", "securityPolicy", "backendTrafficPolicy", "networkPolicy"} {
 			m, ok := out[key].(map[string]any)
 			if !ok {
 				continue

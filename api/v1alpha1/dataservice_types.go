@@ -129,8 +129,12 @@ type Consent struct {
 	// +optional
 	ValidUntil *metav1.Time `json:"validUntil,omitempty"`
 
-	// rateLimit caps this consumer's requests; absent means no cap beyond
-	// the gateway's own.
+	// rateLimit caps this consumer's requests, over all its agreements and
+	// keys for this service; absent means no cap beyond the gateway's own.
+	// Under the envoy-gateway profile the operator writes it into a
+	// BackendTrafficPolicy; a request over the cap gets HTTP 429. The count
+	// is kept by each gateway replica on its own (Envoy's local rate limit).
+	// Not allowed on open data, and on at most 16 consumers of a service.
 	// +optional
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 }
@@ -138,6 +142,8 @@ type Consent struct {
 // Access is who may use the service.
 //
 // +kubebuilder:validation:XValidation:rule="self.audience != 'Listed' || (has(self.consumers) && size(self.consumers) > 0)",message="audience Listed needs at least one entry in consumers: name the agencies that may use this service"
+// +kubebuilder:validation:XValidation:rule="self.audience != 'Public' || !has(self.consumers) || self.consumers.all(c, !has(c.rateLimit))",message="rateLimit needs an API key to tell consumers apart, and open data (audience Public) is served without one: remove rateLimit, or choose audience Province or Listed"
+// +kubebuilder:validation:XValidation:rule="!has(self.consumers) || self.consumers.filter(c, has(c.rateLimit)).size() <= 16",message="at most 16 consumers of one service may have a rateLimit: the LGSP gateway (Envoy Gateway) keeps 16 rate-limit rules per route"
 type Access struct {
 	// audience is who may use the service: Public (open data, no
 	// credential), Province (every agency inside the province that holds an

@@ -243,6 +243,14 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 		{name: "rate limit of zero requests", base: goodDataService,
 			edits: []edit{{"spec.access.consumers[0].rateLimit", map[string]any{"requests": int64(0), "unit": "Minute"}}},
 			want:  "spec.access.consumers[0].rateLimit.requests in body should be greater than or equal to 1"},
+		{name: "rate limit on open data", base: goodPublicService,
+			edits: []edit{{"spec.access.consumers", []any{map[string]any{"agency": "bo-nnmt", "documentRef": "CV 2", "rateLimit": map[string]any{"requests": int64(10), "unit": "Second"}}}}},
+			want:  "rateLimit needs an API key to tell consumers apart, and open data (audience Public) is served without one"},
+		{name: "rate limits on 17 consumers", base: goodDataService,
+			edits: []edit{{"spec.access.consumers", repeat(17, func(i int) any {
+				return map[string]any{"agency": "ubnd-" + strconv.Itoa(i), "documentRef": "CV 2", "rateLimit": map[string]any{"requests": int64(10), "unit": "Second"}}
+			})}},
+			want: "at most 16 consumers of one service may have a rateLimit"},
 		{name: "more than 20 tags", base: goodDataService,
 			edits: []edit{{"spec.tags", repeat(21, func(i int) any { return "tag-" + strconv.Itoa(i) })}},
 			want:  "spec.tags: Too many: 21: must have at most 20 items"},
@@ -333,6 +341,19 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSixteenRateLimitsAreAccepted is the edge of the limit refused above
+// at 17: as many capped consumers as the gateway takes rules for.
+func TestSixteenRateLimitsAreAccepted(t *testing.T) {
+	obj := manifest(t, goodDataService, "sixteen-rate-limits")
+	apply(t, obj.Object, edit{"spec.access.consumers", repeat(16, func(i int) any {
+		return map[string]any{"agency": "ubnd-" + strconv.Itoa(i), "documentRef": "CV 2", "rateLimit": map[string]any{"requests": int64(10), "unit": "Second"}}
+	})}, obj.GetName())
+	if err := k8s.Create(t.Context(), obj); err != nil {
+		t.Fatalf("16 capped consumers must be accepted: %v", err)
+	}
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), obj) })
 }
 
 // assertRefused checks that the API server refused the request as invalid,

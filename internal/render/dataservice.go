@@ -36,11 +36,14 @@ type ServiceInputs struct {
 type ServiceObjects struct {
 	Route          *gatewayv1.HTTPRoute
 	SecurityPolicy *egv1a1.SecurityPolicy
-	NetworkPolicy  *networkingv1.NetworkPolicy
+	// TrafficPolicy holds the rate limits of the provider's consents.
+	TrafficPolicy *egv1a1.BackendTrafficPolicy
+	NetworkPolicy *networkingv1.NetworkPolicy
 }
 
 // ServiceObjectName is the name of every object generated for a
-// DataService: its HTTPRoute, SecurityPolicy and NetworkPolicy.
+// DataService: its HTTPRoute, SecurityPolicy, BackendTrafficPolicy and
+// NetworkPolicy.
 func ServiceObjectName(ds *v1alpha1.DataService) string {
 	return "datashare-" + ds.Name
 }
@@ -72,12 +75,14 @@ func ServiceURL(baseURL, pathPrefix string) string {
 
 // Service renders the objects that publish a DataService. The route always
 // exists; the SecurityPolicy exists for non-public services under the
-// envoy-gateway profile; the NetworkPolicy exists when the backend Service
-// selects pods.
+// envoy-gateway profile, and with it the BackendTrafficPolicy when a
+// consent caps a consumer's rate; the NetworkPolicy exists when the backend
+// Service selects pods.
 func Service(in ServiceInputs) ServiceObjects {
 	return ServiceObjects{
 		Route:          route(in),
 		SecurityPolicy: securityPolicy(in),
+		TrafficPolicy:  trafficPolicy(in),
 		NetworkPolicy:  networkPolicy(in),
 	}
 }
@@ -180,15 +185,7 @@ func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 		TypeMeta:   metav1.TypeMeta{APIVersion: egv1a1.GroupVersion.String(), Kind: egv1a1.KindSecurityPolicy},
 		ObjectMeta: objectMeta(in),
 		Spec: egv1a1.SecurityPolicySpec{
-			PolicyTargetReferences: egv1a1.PolicyTargetReferences{
-				TargetRefs: []gatewayv1.LocalPolicyTargetReferenceWithSectionName{{
-					LocalPolicyTargetReference: gatewayv1.LocalPolicyTargetReference{
-						Group: gatewayv1.GroupName,
-						Kind:  "HTTPRoute",
-						Name:  gatewayv1.ObjectName(ServiceObjectName(ds)),
-					},
-				}},
-			},
+			PolicyTargetReferences: routeTarget(ds),
 			APIKeyAuth: &egv1a1.APIKeyAuth{
 				CredentialRefs:        refs,
 				ExtractFrom:           []*egv1a1.ExtractFrom{{Headers: []string{v1alpha1.HeaderAPIKey}}},
@@ -196,6 +193,77 @@ func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 				Sanitize:              ptr.To(true),
 			},
 		},
+	}
+}
+
+// trafficPolicy caps the requests of each consumer whose consent carries a
+// rateLimit. The gateway knows a request's consumer only from its key: the
+// SecurityPolicy puts the key's client id, "<consumer agency>.<agreement>.
+// <key id>", in X-LGSP-Consumer before the rate limit is counted (Envoy
+// Gateway runs API key authentication before rate limiting), and a rule
+// matches every client id of one agency, so that all the agency's
+// agreements and keys for this service share its one budget. Agency names
+// are DNS labels, without dots or regular-expression syntax.
+//
+// The limit is Envoy Gateway's local rate limit: each proxy replica counts
+// on its own, so N replicas admit up to N times the limit. A global limit
+// needs Envoy Gateway's rate-limit service, which a province may not run.
+// The policy merges into one the platform team may have on the Gateway
+// (timeouts, retries), instead of replacing it for this route.
+func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
+	ds := in.Service
+	if in.Config.Enforcement != config.EnforcementEnvoyGateway || ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
+		return nil
+	}
+	var rules []egv1a1.RateLimitRule
+	for _, c := range ds.Spec.Access.Consumers {
+		if c.RateLimit == nil {
+			continue
+		}
+		rules = append(rules, egv1a1.RateLimitRule{
+			ClientSelectors: []egv1a1.RateLimitSelectCondition{{Headers: []egv1a1.HeaderMatch{{
+				Type:  ptr.To(egv1a1.HeaderMatchRegularExpression),
+				Name:  v1alpha1.HeaderConsumer,
+				Value: ptr.To(ConsumerPattern(string(c.Agency))),
+			}}}},
+			Limit: egv1a1.RateLimitValue{Requests: uint32(c.RateLimit.Requests), Unit: egv1a1.RateLimitUnit(c.RateLimit.Unit)},
+		})
+	}
+	if len(rules) == 0 {
+		return nil
+	}
+	// The order of consumers in the spec is the provider's; the policy
+	// does not depend on it.
+	slices.SortFunc(rules, func(a, b egv1a1.RateLimitRule) int {
+		return strings.Compare(*a.ClientSelectors[0].Headers[0].Value, *b.ClientSelectors[0].Headers[0].Value)
+	})
+	return &egv1a1.BackendTrafficPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: egv1a1.GroupVersion.String(), Kind: egv1a1.KindBackendTrafficPolicy},
+		ObjectMeta: objectMeta(in),
+		Spec: egv1a1.BackendTrafficPolicySpec{
+			PolicyTargetReferences: routeTarget(ds),
+			MergeType:              ptr.To(egv1a1.StrategicMerge),
+			RateLimit:              &egv1a1.RateLimitSpec{Local: &egv1a1.LocalRateLimit{Rules: rules}},
+		},
+	}
+}
+
+// ConsumerPattern is the regular expression that matches, in
+// X-LGSP-Consumer, the client id of every key issued to an agency.
+func ConsumerPattern(agency string) string {
+	return "^" + agency + `\..+$`
+}
+
+// routeTarget points a policy at the service's HTTPRoute.
+func routeTarget(ds *v1alpha1.DataService) egv1a1.PolicyTargetReferences {
+	return egv1a1.PolicyTargetReferences{
+		TargetRefs: []gatewayv1.LocalPolicyTargetReferenceWithSectionName{{
+			LocalPolicyTargetReference: gatewayv1.LocalPolicyTargetReference{
+				Group: gatewayv1.GroupName,
+				Kind:  "HTTPRoute",
+				Name:  gatewayv1.ObjectName(ServiceObjectName(ds)),
+			},
+		}},
 	}
 }
 

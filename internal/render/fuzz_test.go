@@ -2,8 +2,10 @@ package render
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -15,14 +17,15 @@ import (
 // always hold: open data has no auth policy and always reaches its backend;
 // a protected service lists exactly its distinct keys and reaches no backend
 // without one; a NetworkPolicy exists exactly when there are pods to select
-// on the named port; rendering the same input twice gives the same objects.
+// on the named port; a rate limit counts the requests of exactly the keys of
+// its agency; rendering the same input twice gives the same objects.
 func FuzzService(f *testing.F) {
-	f.Add(uint8(1), true, true, false, int32(8080), int32(8080), uint8(1), "", "v1")
-	f.Add(uint8(0), true, true, false, int32(80), int32(80), uint8(0), "/du-lieu-mo/x", "v1")
-	f.Add(uint8(2), true, true, true, int32(9000), int32(9000), uint8(3), "", "2.0")
-	f.Add(uint8(1), false, false, false, int32(8080), int32(8443), uint8(2), "/a/b", "v3")
+	f.Add(uint8(1), true, true, false, int32(8080), int32(8080), uint8(1), uint8(0), "", "v1")
+	f.Add(uint8(0), true, true, false, int32(80), int32(80), uint8(0), uint8(7), "/du-lieu-mo/x", "v1")
+	f.Add(uint8(2), true, true, true, int32(9000), int32(9000), uint8(3), uint8(5), "", "2.0")
+	f.Add(uint8(1), false, false, false, int32(8080), int32(8443), uint8(2), uint8(2), "/a/b", "v3")
 
-	f.Fuzz(func(t *testing.T, audience uint8, envoy, hasBackend, selectorless bool, port, svcPort int32, keys uint8, prefix, version string) {
+	f.Fuzz(func(t *testing.T, audience uint8, envoy, hasBackend, selectorless bool, port, svcPort int32, keys, limited uint8, prefix, version string) {
 		cfg := config.Default()
 		cfg.CoordinatorAgency = "so-tttt"
 		if !envoy {
@@ -36,6 +39,15 @@ func FuzzService(f *testing.F) {
 				Route:   v1alpha1.Route{PathPrefix: prefix},
 				Access:  v1alpha1.Access{Audience: []v1alpha1.Audience{v1alpha1.AudiencePublic, v1alpha1.AudienceProvince, v1alpha1.AudienceListed}[audience%3]},
 			},
+		}
+		// One name is the prefix of another: a limit must not spill over.
+		consumers := []string{"so-y", "so-yte", "ubnd-tp"}
+		for i, agency := range consumers {
+			c := v1alpha1.Consent{Agency: v1alpha1.ObjectName(agency), DocumentRef: "CV 1"}
+			if limited&(1<<i) != 0 {
+				c.RateLimit = &v1alpha1.RateLimit{Requests: int32(i + 1), Unit: v1alpha1.RateUnit("Minute")}
+			}
+			ds.Spec.Access.Consumers = append(ds.Spec.Access.Consumers, c)
 		}
 		in := ServiceInputs{Service: ds, Agency: "so-x", Config: cfg}
 		if hasBackend {
@@ -84,11 +96,52 @@ func FuzzService(f *testing.F) {
 				t.Fatalf("%d credentialRefs for %d distinct keys", len(refs), len(distinctNames(in.GatewayKeys)))
 			}
 		}
+		checkRateLimits(t, objs.TrafficPolicy, ds, envoy && !public)
 		wantNP := hasBackend && !selectorless && port == svcPort
 		if (objs.NetworkPolicy != nil) != wantNP {
 			t.Fatalf("NetworkPolicy present=%v, want %v", objs.NetworkPolicy != nil, wantNP)
 		}
 	})
+}
+
+// checkRateLimits checks that a traffic policy exists exactly when an
+// enforced service caps a consumer, and that each capped agency's client
+// ids, and no other agency's, meet one rule carrying its limit.
+func checkRateLimits(t *testing.T, policy *egv1a1.BackendTrafficPolicy, ds *v1alpha1.DataService, enforced bool) {
+	t.Helper()
+	capped := 0
+	for _, c := range ds.Spec.Access.Consumers {
+		if c.RateLimit != nil {
+			capped++
+		}
+	}
+	if want := enforced && capped > 0; (policy != nil) != want {
+		t.Fatalf("BackendTrafficPolicy present=%v, want %v", policy != nil, want)
+	}
+	if policy == nil {
+		return
+	}
+	rules := policy.Spec.RateLimit.Local.Rules
+	if len(rules) != capped {
+		t.Fatalf("%d rate-limit rules for %d capped consumers", len(rules), capped)
+	}
+	for _, c := range ds.Spec.Access.Consumers {
+		id := ClientID(string(c.Agency), &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "agreement.v2"}}, "k1")
+		var met []egv1a1.RateLimitRule
+		for _, r := range rules {
+			if regexp.MustCompile(*r.ClientSelectors[0].Headers[0].Value).MatchString(id) {
+				met = append(met, r)
+			}
+		}
+		switch {
+		case c.RateLimit == nil && len(met) > 0:
+			t.Fatalf("client id %q of an uncapped consumer meets a limit", id)
+		case c.RateLimit != nil && len(met) != 1:
+			t.Fatalf("client id %q meets %d rules, want 1", id, len(met))
+		case c.RateLimit != nil && int64(met[0].Limit.Requests) != int64(c.RateLimit.Requests):
+			t.Fatalf("client id %q meets a limit of %d, want %d", id, met[0].Limit.Requests, c.RateLimit.Requests)
+		}
+	}
 }
 
 func distinctNames(names []string) map[string]bool {

@@ -34,10 +34,11 @@ type goldenInput struct {
 // goldenOutput is the content of a testdata/*.out.yaml file: what the
 // operator applies, and null for an object that must not exist.
 type goldenOutput struct {
-	URL            string `json:"url"`
-	HTTPRoute      any    `json:"httpRoute"`
-	SecurityPolicy any    `json:"securityPolicy"`
-	NetworkPolicy  any    `json:"networkPolicy"`
+	URL                  string `json:"url"`
+	HTTPRoute            any    `json:"httpRoute"`
+	SecurityPolicy       any    `json:"securityPolicy"`
+	BackendTrafficPolicy any    `json:"backendTrafficPolicy"`
+	NetworkPolicy        any    `json:"networkPolicy"`
 }
 
 // TestServiceGolden renders every testdata/*.in.yaml and compares the result
@@ -89,6 +90,9 @@ func TestServiceGolden(t *testing.T) {
 			}
 			if objs.SecurityPolicy != nil {
 				out.SecurityPolicy = content(t, objs.SecurityPolicy)
+			}
+			if objs.TrafficPolicy != nil {
+				out.BackendTrafficPolicy = content(t, objs.TrafficPolicy)
 			}
 			if objs.NetworkPolicy != nil {
 				out.NetworkPolicy = content(t, objs.NetworkPolicy)
