@@ -148,7 +148,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.Var(&c.Gateway, "lgsp-gateway", "the LGSP Gateway that routes attach to, as namespace/name or namespace/name/listener")
 	fs.StringVar(&c.PublicBaseURL, "public-base-url", c.PublicBaseURL, "the LGSP's public base URL; a service's URL is this plus its path")
 	fs.StringVar(&c.CoordinatorAgency, "coordinator-agency", c.CoordinatorAgency, "the name of the Agency of the Department of Information and Communications (required)")
-	fs.Var(enforcementFlag{&c.Enforcement}, "enforcement", "enforcement profile: envoy-gateway (SecurityPolicies with API keys) or none (routes only)")
+	fs.Var(enforcementFlag{&c.Enforcement}, "enforcement", "enforcement profile: envoy-gateway (SecurityPolicies with API keys, BackendTrafficPolicies for rate limits) or none (routes only)")
 	fs.BoolVar(&c.RequireAppraisal, "require-appraisal", c.RequireAppraisal, "publish only services that the DIC has appraised (Điều 14.1)")
 	fs.DurationVar(&c.ReviewPeriod, "review-period", c.ReviewPeriod, "how often each service must be reviewed (Điều 3.3)")
 	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
