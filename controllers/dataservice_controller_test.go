@@ -270,9 +270,9 @@ func TestDataServiceDriftIsRepaired(t *testing.T) {
 // when no consent caps anyone.
 func TestDataServiceEnforcesRateLimits(t *testing.T) {
 	lgspGateway(t)
-	readyProvider(t, "so-ct", "thue")
-	backendService(t, "so-ct", "thue", 8080, map[string]string{"app": "thue"})
-	ds := dataService("so-ct", "thue")
+	readyProvider(t, "cuc-thue", "thue")
+	backendService(t, "cuc-thue", "thue", 8080, map[string]string{"app": "thue"})
+	ds := dataService("cuc-thue", "thue")
 	ds.Spec.Access.Consumers = []v1alpha1.Consent{
 		{Agency: "ubnd-h-my-tu", DocumentRef: "CV 14", RateLimit: &v1alpha1.RateLimit{Requests: 100, Unit: "Minute"}},
 		{Agency: "ubnd-h-ke-sach", DocumentRef: "CV 15"},
