@@ -45,6 +45,15 @@ func (k *issuedKeys) cacheBehind(agreement types.NamespacedName, cachedID string
 	return true
 }
 
+// issuedHere reports whether key id is the last this process issued for
+// an agreement and the cache has not yet been seen to show.
+func (k *issuedKeys) issuedHere(agreement types.NamespacedName, id string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	pending, ok := k.pending[agreement]
+	return ok && id != "" && pending == id
+}
+
 // forget drops an agreement, once deleted.
 func (k *issuedKeys) forget(agreement types.NamespacedName) {
 	k.mu.Lock()

