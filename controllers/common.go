@@ -71,3 +71,18 @@ func writeStatus[T conditioned](ctx context.Context, c client.Client, rec events
 	announceReadyChange(rec, obj, meta.FindStatusCondition(base.GetConditions(), ready), meta.FindStatusCondition(obj.GetConditions(), ready))
 	return true, nil
 }
+
+// changeFinalizers applies change to obj's finalizers and, if it changed
+// them, writes only them: a merge patch guarded by the resourceVersion, so
+// that another writer's finalizer is never lost. An Update would send the
+// whole object back, and the Go types add the empty structs a manifest left
+// out (an agreement's spec.credentials: {}), which the API server counts as
+// a new generation: every agreement was queued again by its own finalizer,
+// and Argo CD would see a field nobody wrote.
+func changeFinalizers(ctx context.Context, c client.Client, obj client.Object, change func(client.Object, string) bool, finalizer string) error {
+	base := obj.DeepCopyObject().(client.Object)
+	if !change(obj, finalizer) {
+		return nil
+	}
+	return c.Patch(ctx, obj, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
+}

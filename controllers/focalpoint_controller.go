@@ -35,7 +35,7 @@ type FocalPointReconciler struct {
 
 // The operator binds only the roles the project ships, through the bind
 // verb, and never escalates.
-// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints/finalizers,verbs=update
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=rolebindings;clusterrolebindings,verbs=get;list;watch;create;update;patch;delete
@@ -104,10 +104,10 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 // grant makes the bindings match the decision: present while the focal
 // point is granted its rights, absent otherwise.
 func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoint, agency *v1alpha1.Agency, d registry.FocalPointDecision) error {
-	if d.Grant && d.ProvinceLevel && controllerutil.AddFinalizer(fp, provinceBindingFinalizer) {
+	if d.Grant && d.ProvinceLevel {
 		// The finalizer is stored before the binding exists, so that no
 		// binding can outlive its focal point.
-		if err := r.Update(ctx, fp); err != nil {
+		if err := changeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, provinceBindingFinalizer); err != nil {
 			return fmt.Errorf("add finalizer: %w", err)
 		}
 	}
@@ -140,10 +140,8 @@ func (r *FocalPointReconciler) removeProvinceBinding(ctx context.Context, fp *v1
 	if _, err := deleteIfExists(ctx, r.Client, crb); err != nil {
 		return fmt.Errorf("delete ClusterRoleBinding %s: %w", crb.Name, err)
 	}
-	if controllerutil.RemoveFinalizer(fp, provinceBindingFinalizer) {
-		if err := r.Update(ctx, fp); err != nil {
-			return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
-		}
+	if err := changeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, provinceBindingFinalizer); err != nil {
+		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ type SharingAgreementReconciler struct {
 	issued issuedKeys
 }
 
-// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch;delete
@@ -66,10 +66,8 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	if sa.DeletionTimestamp != nil {
 		return ctrl.Result{}, r.finalize(ctx, sa)
 	}
-	if controllerutil.AddFinalizer(sa, gatewayKeysFinalizer) {
-		if err := r.Update(ctx, sa); err != nil {
-			return ctrl.Result{}, fmt.Errorf("add finalizer: %w", err)
-		}
+	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.AddFinalizer, gatewayKeysFinalizer); err != nil {
+		return ctrl.Result{}, fmt.Errorf("add finalizer: %w", err)
 	}
 	now := r.now()
 
@@ -348,8 +346,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 	if err := r.withdraw(ctx, sa); err != nil {
 		return err
 	}
-	controllerutil.RemoveFinalizer(sa, gatewayKeysFinalizer)
-	if err := r.Update(ctx, sa); err != nil {
+	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, gatewayKeysFinalizer); err != nil {
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	r.issued.forget(client.ObjectKeyFromObject(sa))

@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
@@ -25,6 +26,11 @@ func TestLiveAgreementIssuesCredentials(t *testing.T) {
 	create(t, sa)
 
 	c := waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	// The manifest has no spec.credentials; adding the finalizer must not
+	// write one (an Update sent credentials: {} and made generation 2).
+	if sa.Generation != 1 || !controllerutil.ContainsFinalizer(sa, "datashare.lgsp.vn/gateway-keys") {
+		t.Errorf("the finalizer must be added without touching the spec: generation %d, finalizers %v", sa.Generation, sa.Finalizers)
+	}
 	if !strings.Contains(c.Message, "agency ubnd-my-tu uses DataService so-tn/dat-o of agency so-tn") {
 		t.Errorf("message: %q", c.Message)
 	}
@@ -462,9 +468,9 @@ func TestTheCacheHoldsOnlyWhatTheOperatorMade(t *testing.T) {
 // (it gets the grace period every key beside the consumer's gets), and a
 // deleted consumer Secret comes back with a fresh key.
 func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
-	ds := publishedService(t, "so-gtvt", "phuong-tien", v1alpha1.AudienceProvince)
-	consumerAgency(t, "ubnd-vinh-chau", v1alpha1.LevelDistrict)
-	sa := agreement("ubnd-vinh-chau", "phuong-tien", ds)
+	ds := publishedService(t, "so-xay-dung", "phuong-tien", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-an-thanh-ba", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-an-thanh-ba", "phuong-tien", ds)
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	first := consumerKey(t, sa)
@@ -475,7 +481,7 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 	}
 
 	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: keys[0].Name + "-forged", Labels: maps.Clone(keys[0].Labels)},
-		Data: map[string][]byte{"ubnd-vinh-chau.phuong-tien.forged": []byte("not-a-key-the-operator-issued")}}
+		Data: map[string][]byte{"ubnd-an-thanh-ba.phuong-tien.forged": []byte("not-a-key-the-operator-issued")}}
 	forged.Labels[v1alpha1.LabelKeyID] = "forged"
 	create(t, forged)
 	eventually(t, 10*time.Second, "the forged key is retired", func() error {
