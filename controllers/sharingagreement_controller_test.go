@@ -193,13 +193,7 @@ func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
 // that the gateway accepts both until the grace period ends, then only the
 // new one.
 func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
-	ds := publishedService(t, "so-ct-xk", "xuat-khau", v1alpha1.AudienceProvince)
-	consumerAgency(t, "ubnd-tran-de", v1alpha1.LevelDistrict)
-	sa := agreement("ubnd-tran-de", "xuat-khau", ds)
-	create(t, sa)
-	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	oldKey := consumerKey(t, sa)
-	rememberKey(oldKey)
+	ds, sa, oldKey := liveAgreement(t, "so-ct-xk", "xuat-khau", "ubnd-tran-de")
 	issued := sa.Status.Credential.IssuedAt.Time
 
 	// The request must be later than the key's issue (whole seconds).
@@ -468,13 +462,7 @@ func TestTheCacheHoldsOnlyWhatTheOperatorMade(t *testing.T) {
 // (it gets the grace period every key beside the consumer's gets), and a
 // deleted consumer Secret comes back with a fresh key.
 func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
-	ds := publishedService(t, "so-xay-dung", "phuong-tien", v1alpha1.AudienceProvince)
-	consumerAgency(t, "ubnd-an-thanh-ba", v1alpha1.LevelDistrict)
-	sa := agreement("ubnd-an-thanh-ba", "phuong-tien", ds)
-	create(t, sa)
-	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	first := consumerKey(t, sa)
-	rememberKey(first)
+	_, sa, first := liveAgreement(t, "so-xay-dung", "phuong-tien", "ubnd-an-thanh-ba")
 	keys := gatewayKeysOf(t, sa)
 	if len(keys) != 1 {
 		t.Fatalf("want one gateway-side key, got %d", len(keys))

@@ -103,3 +103,18 @@ func rememberKey(key string) {
 		keysSeen[key] = true
 	}
 }
+
+// liveAgreement creates a published Province service, a consumer agency and
+// an agreement between them, waits until the agreement is Active, and
+// returns it with the key in the consumer's Secret.
+func liveAgreement(t *testing.T, provider, service, consumer string) (*v1alpha1.DataService, *v1alpha1.SharingAgreement, string) {
+	t.Helper()
+	ds := publishedService(t, provider, service, v1alpha1.AudienceProvince)
+	consumerAgency(t, consumer, v1alpha1.LevelDistrict)
+	sa := agreement(consumer, service, ds)
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	key := consumerKey(t, sa)
+	rememberKey(key)
+	return ds, sa, key
+}
