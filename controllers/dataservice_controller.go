@@ -163,41 +163,34 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 // publish makes the gateway objects match the decision. The NetworkPolicy
 // protects the backend whether or not the service is published.
 func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, publish, gatewayAPI bool, objs render.ServiceObjects) error {
+	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}
 	if gatewayAPI {
-		route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
-		policy := &egv1a1.SecurityPolicy{ObjectMeta: route.ObjectMeta}
-		limits := &egv1a1.BackendTrafficPolicy{ObjectMeta: route.ObjectMeta}
-		if publish {
-			if _, err := applyIfChanged(ctx, r.Client, objs.Route); err != nil {
-				return err
-			}
-		} else if _, err := deleteIfExists(ctx, r.Client, route); err != nil {
-			return fmt.Errorf("withdraw HTTPRoute %s: %w", route.Name, err)
+		if err := r.keep(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
+			return err
 		}
 		if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-			if publish && objs.SecurityPolicy != nil {
-				if _, err := applyIfChanged(ctx, r.Client, objs.SecurityPolicy); err != nil {
-					return err
-				}
-			} else if _, err := deleteIfExists(ctx, r.Client, policy); err != nil {
-				return fmt.Errorf("withdraw SecurityPolicy %s: %w", policy.Name, err)
+			if err := r.keep(ctx, publish && objs.SecurityPolicy != nil, objs.SecurityPolicy,
+				&egv1a1.SecurityPolicy{ObjectMeta: named}, "withdraw SecurityPolicy"); err != nil {
+				return err
 			}
-			if publish && objs.TrafficPolicy != nil {
-				if _, err := applyIfChanged(ctx, r.Client, objs.TrafficPolicy); err != nil {
-					return err
-				}
-			} else if _, err := deleteIfExists(ctx, r.Client, limits); err != nil {
-				return fmt.Errorf("withdraw BackendTrafficPolicy %s: %w", limits.Name, err)
+			if err := r.keep(ctx, publish && objs.TrafficPolicy != nil, objs.TrafficPolicy,
+				&egv1a1.BackendTrafficPolicy{ObjectMeta: named}, "withdraw BackendTrafficPolicy"); err != nil {
+				return err
 			}
 		}
 	}
-	if objs.NetworkPolicy != nil {
-		_, err := applyIfChanged(ctx, r.Client, objs.NetworkPolicy)
+	return r.keep(ctx, objs.NetworkPolicy != nil, objs.NetworkPolicy, &networkingv1.NetworkPolicy{ObjectMeta: named}, "delete NetworkPolicy")
+}
+
+// keep applies desired when wanted, and otherwise deletes the object that
+// absent names; what says what a failed deletion was doing.
+func (r *DataServiceReconciler) keep(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
+	if wanted {
+		_, err := applyIfChanged(ctx, r.Client, desired)
 		return err
 	}
-	np := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
-	if _, err := deleteIfExists(ctx, r.Client, np); err != nil {
-		return fmt.Errorf("delete NetworkPolicy %s: %w", np.Name, err)
+	if _, err := deleteIfExists(ctx, r.Client, absent); err != nil {
+		return fmt.Errorf("%s %s: %w", what, absent.GetName(), err)
 	}
 	return nil
 }
