@@ -419,12 +419,12 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 
 // notOwnIssue is the predicate of the watches on an agreement's Secrets:
 // it passes their deletions and edits, and their creation unless it is the
-// echo of the key this process has just issued. That echo queued every new
-// agreement a second time, behind all the others: at 30,000 agreements
-// 27,078 echoes were waiting at the moment of convergence, and a new
-// agreement's first reconcile waited 6.2 s behind them (22.5 s at
-// 100,000). A key that someone else creates still wakes its agreement,
-// which deletes what it did not issue.
+// echo of the key this process has just issued. That echo, with the one of
+// the finalizer (see changeFinalizers), queued every new agreement a second
+// time, behind all the others: at 30,000 agreements 27,078 were waiting at
+// the moment of convergence, and a new agreement's first reconcile waited
+// 6.2 s behind them (22.5 s at 100,000). A key that someone else creates
+// still wakes its agreement, which retires what it did not issue.
 func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 	return builder.WithPredicates(predicate.Funcs{CreateFunc: func(e event.CreateEvent) bool {
 		l := e.Object.GetLabels()
