@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -27,6 +28,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/age"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/credentials"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
@@ -93,7 +95,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, err
 	}
 	if in.GatewayAPIInstalled {
-		if in.GatewayExists, err = r.gatewayExists(ctx); err != nil {
+		if in.Gateway, err = r.lgspGateway(ctx); err != nil {
 			return ctrl.Result{}, err
 		}
 		route := &gatewayv1.HTTPRoute{}
@@ -121,8 +123,13 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 
 	d := publishing.Decide(in)
-	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Config: r.Config, Backend: in.Backend, GatewayKeys: keys})
-	if err := r.publish(ctx, ds, d.Publish && in.GatewayAPIInstalled, in.GatewayAPIInstalled, objs); err != nil {
+	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Config: r.Config, Backend: in.Backend,
+		SectionName: d.SectionName, GatewayKeys: keys})
+	// The sentinel exists before any policy names it.
+	if err := r.keepSentinel(ctx, ds, agencyName); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.publish(ctx, ds, d.Route, in.GatewayAPIInstalled, objs); err != nil {
 		return ctrl.Result{}, err
 	}
 
@@ -144,6 +151,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, err
 	}
 	if wrote {
+		reportGatewayFault(ctx, base, ds)
 		// The regulation's clocks are heard of the moment they fall due.
 		for _, clockType := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
 			if !conditions.IsTrue(base.Status.Conditions, clockType) && conditions.IsTrue(ds.Status.Conditions, clockType) {
@@ -160,13 +168,18 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	return requeueAt(d.Next, now), nil
 }
 
-// publish makes the gateway objects match the decision. The NetworkPolicy
-// protects the backend whether or not the service is published.
-func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, publish, gatewayAPI bool, objs render.ServiceObjects) error {
+// publish makes the gateway objects match the decision. A held route is
+// left as it is, and its policies are kept current, so that keys still
+// come and go with consent. The NetworkPolicy protects the backend whether
+// or not the service is published.
+func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI bool, objs render.ServiceObjects) error {
 	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}
+	publish := action != publishing.RouteWithdraw
 	if gatewayAPI {
-		if err := r.keep(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
-			return err
+		if action != publishing.RouteHold {
+			if err := r.keep(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
+				return err
+			}
 		}
 		if r.Config.Enforcement == config.EnforcementEnvoyGateway {
 			if err := r.keep(ctx, publish && objs.SecurityPolicy != nil, objs.SecurityPolicy,
@@ -197,23 +210,44 @@ func (r *DataServiceReconciler) keep(ctx context.Context, wanted bool, desired, 
 
 // gatewayKeys lists the gateway-side key Secrets of the service's live
 // agreements, and counts the agreements (a rotation holds two keys for one).
+// A Secret is listed only when it holds one non-empty key under its name
+// and its agreement's status records its key id: only the operator writes
+// that status, so a key Secret that someone else made is never accepted.
 func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) ([]string, int, error) {
 	secrets := &corev1.SecretList{}
-	// Names and labels only: no copy of every key.
+	// No copy of every key: they are only read.
 	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingFields{indexCredential: serviceKeysIndexValue(ds.Name)},
 		client.UnsafeDisableDeepCopy); err != nil {
 		return nil, 0, err
 	}
 	names := make([]string, 0, len(secrets.Items))
-	agreements := map[string]bool{}
-	for _, s := range secrets.Items {
-		if s.DeletionTimestamp != nil {
+	agreements := map[types.NamespacedName]*v1alpha1.SharingAgreement{}
+	live := map[types.NamespacedName]bool{}
+	for i := range secrets.Items {
+		s := &secrets.Items[i]
+		l := s.Labels
+		key := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}
+		if s.DeletionTimestamp != nil || !render.HoldsOneKey(s) || key.Name == "" {
+			continue
+		}
+		sa, seen := agreements[key]
+		if !seen {
+			sa = &v1alpha1.SharingAgreement{}
+			if err := r.Get(ctx, key, sa); err != nil {
+				if !apierrors.IsNotFound(err) {
+					return nil, 0, err
+				}
+				sa = nil
+			}
+			agreements[key] = sa
+		}
+		if sa == nil || !render.IssuedGatewayKey(sa, s) {
 			continue
 		}
 		names = append(names, s.Name)
-		agreements[s.Labels[v1alpha1.LabelAgreementNamespace]+"/"+s.Labels[v1alpha1.LabelAgreement]] = true
+		live[key] = true
 	}
-	return names, len(agreements), nil
+	return names, len(live), nil
 }
 
 // pathHolder returns the oldest other DataService published at the same
@@ -286,16 +320,72 @@ func (r *DataServiceReconciler) watchGatewayObjects() error {
 	return r.controller.Watch(source.Kind(r.cache, client.Object(&gatewayv1.Gateway{}), handler.EnqueueRequestsFromMapFunc(r.allServices)))
 }
 
-func (r *DataServiceReconciler) gatewayExists(ctx context.Context) (bool, error) {
+// lgspGateway reads the configured LGSP Gateway; nil when it does not
+// exist.
+func (r *DataServiceReconciler) lgspGateway(ctx context.Context) (*gatewayv1.Gateway, error) {
 	gw := &gatewayv1.Gateway{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: r.Config.Gateway.Namespace, Name: r.Config.Gateway.Name}, gw)
 	switch {
 	case apierrors.IsNotFound(err):
-		return false, nil
+		return nil, nil
 	case err != nil:
-		return false, err
+		return nil, err
+	case gw.DeletionTimestamp != nil:
+		return nil, nil
 	}
-	return gw.DeletionTimestamp == nil, nil
+	return gw, nil
+}
+
+// keepSentinel makes sure a protected service has its sentinel key, and an
+// unprotected one none. A sentinel is written once and rewritten, with a
+// fresh key, only when it is missing or holds no valid key.
+func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
+	name := client.ObjectKey{Namespace: ds.Namespace, Name: render.SentinelName(ds)}
+	if !render.Protected(ds, r.Config) {
+		if _, err := deleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: name.Namespace, Name: name.Name}}); err != nil {
+			return fmt.Errorf("delete sentinel %s: %w", name.Name, err)
+		}
+		return nil
+	}
+	existing := &corev1.Secret{}
+	switch err := r.Get(ctx, name, existing); {
+	case err == nil && render.HoldsOneKey(existing) && len(existing.Data[render.SentinelClientID]) > 0:
+		return nil
+	case err != nil && !apierrors.IsNotFound(err):
+		return err
+	}
+	key, _, err := credentials.NewKey()
+	if err != nil {
+		return err
+	}
+	want, err := render.ApplyContent(render.SentinelSecret(ds, agency, key))
+	if err != nil {
+		return err
+	}
+	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(want), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		return fmt.Errorf("write sentinel %s: %w", name.Name, err)
+	}
+	return nil
+}
+
+// gatewayFaults are the Reachable reasons that hold every route as it is:
+// the operator cannot tell the gateway's listeners, so it changes nothing
+// that is published, and says so loudly.
+var gatewayFaults = map[string]bool{
+	string(v1alpha1.ReasonGatewayNotFound): true, string(v1alpha1.ReasonListenerNotFound): true, string(v1alpha1.ReasonNoTLSListener): true,
+}
+
+// reportGatewayFault logs at error level when a service's route starts to
+// be held because of the LGSP Gateway, once per service and fault (the
+// Ready Event goes with it).
+func reportGatewayFault(ctx context.Context, before, after *v1alpha1.DataService) {
+	was := conditions.Get(before.Status.Conditions, v1alpha1.ConditionReachable)
+	now := conditions.Get(after.Status.Conditions, v1alpha1.ConditionReachable)
+	if now == nil || !gatewayFaults[now.Reason] || was != nil && was.Reason == now.Reason {
+		return
+	}
+	ctrl.LoggerFrom(ctx).Error(nil, "the LGSP Gateway cannot carry this service; its route is left as it is and no key is touched",
+		"reason", now.Reason, "message", now.Message)
 }
 
 // SetupWithManager registers the controller and what it watches.
@@ -335,14 +425,23 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
 		}), onChangeOf(agencyForServices)).
-		// A gateway-side key issued or removed changes who may call.
+		// A gateway-side key issued, removed or emptied changes who may
+		// call; a sentinel removed or emptied is written again.
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 			l := o.GetLabels()
-			if l[v1alpha1.LabelCredential] != v1alpha1.CredentialGateway || l[v1alpha1.LabelDataService] == "" {
+			credential := l[v1alpha1.LabelCredential]
+			if credential != v1alpha1.CredentialGateway && credential != v1alpha1.CredentialSentinel || l[v1alpha1.LabelDataService] == "" {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}
-		}), onChangeOf(secretByName)).
+		}), onChangeOf(keySecret)).
+		// An agreement's status records the keys the operator issued: a
+		// key is listed once its id is recorded, and no longer once it is
+		// not.
+		Watches(&v1alpha1.SharingAgreement{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+			svc := o.(*v1alpha1.SharingAgreement).Spec.Service
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: string(svc.Namespace), Name: string(svc.Name)}}}
+		}), onChangeOf(recordedKeys)).
 		Build(r)
 	if err != nil {
 		return err

@@ -3,6 +3,8 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -96,8 +98,9 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	public := in.Service != nil && in.Service.Spec.Access.Audience == v1alpha1.AudiencePublic
 	var issued conditions.Condition
 	var wake time.Time
+	var handOver *keyHandOver
 	if d.Live && !public {
-		if issued, wake, err = r.keep(ctx, sa, in.Consumer.Name, status, d, now); err != nil {
+		if issued, wake, handOver, err = r.keep(ctx, sa, in.Consumer.Name, status, d, now); err != nil {
 			return ctrl.Result{}, err
 		}
 	} else {
@@ -113,18 +116,28 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 
 	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
-	if d.Live {
+	if d.Ready {
 		ready = conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
 	}
 	t := metav1.NewTime(now)
 	conditions.Set(&status.Conditions, sa.Generation, ready, t)
-	// An agreement that starts later needs only time.
-	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready, d.Reason == v1alpha1.ReasonNotYetValid), t)
+	// An agreement that starts later, or whose service is out of reach for
+	// a while, needs only time.
+	transient := d.Reason == v1alpha1.ReasonNotYetValid || d.Reason == v1alpha1.ReasonServiceUnreachable
+	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready, transient), t)
 	conditions.Set(&status.Conditions, sa.Generation, issued, t)
+	conditions.Set(&status.Conditions, sa.Generation, d.Reachable, t)
 	base := sa.DeepCopy()
 	sa.Status = *status
+	// The status records a new key's id before the consumer gets the key,
+	// so that the gateway accepts it from the moment the consumer has it.
 	if _, err := writeStatus(ctx, r.Client, r.Recorder, sa, base); err != nil {
 		return ctrl.Result{}, err
+	}
+	if handOver != nil {
+		if err := r.handOver(ctx, sa, *handOver); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	return requeueAt(clock.Earliest(d.Next, wake), now), nil
 }
@@ -157,12 +170,21 @@ func (r *SharingAgreementReconciler) consentInputs(ctx context.Context, sa *v1al
 	return in, nil
 }
 
+// keyHandOver is what is left to do once the status records an
+// agreement's keys: give the consumer its Secret, and delete the gateway
+// keys the status no longer records.
+type keyHandOver struct {
+	consumerSecret *corev1.Secret
+	delete         []string
+}
+
 // keep holds a live agreement's keys: it issues the first, rotates when
-// due or asked, retires rotated keys after the grace period, and keeps the
-// consumer's Secret current. It returns the CredentialIssued condition and
-// when to look again.
+// due or asked, retires rotated keys after the grace period, deletes keys
+// it did not issue, and says what the consumer's Secret must hold. It sets
+// the credential in status and returns the CredentialIssued condition,
+// when to look again, and what to do once the status is written.
 func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer string, status *v1alpha1.SharingAgreementStatus,
-	d consent.Decision, now time.Time) (conditions.Condition, time.Time, error) {
+	d consent.Decision, now time.Time) (conditions.Condition, time.Time, *keyHandOver, error) {
 	interval := defaultRotationInterval
 	if ri := sa.Spec.Credentials.RotationInterval; ri != nil {
 		interval = ri.Duration
@@ -177,69 +199,68 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 		}
 	}
 
-	state, cred, err := r.keyState(ctx, r.Client, sa, now)
+	state, cred, err := r.keyState(ctx, r.Client, sa, sa.Status.Credential.KeyIDs, now)
 	if err != nil {
-		return conditions.Condition{}, time.Time{}, err
+		return conditions.Condition{}, time.Time{}, nil, err
 	}
 	state.RotationRequested = rotateAt
 	plan := credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
 	agreement := client.ObjectKeyFromObject(sa)
-	if len(plan.Expire) > 0 || (plan.Issue && r.issued.cacheBehind(agreement, state.CurrentID)) {
-		// About to retire a key, or to issue one while the cache has not
-		// shown the last key this process issued: decide on what the API
-		// server holds, so that a key is never issued twice nor retired by
-		// mistake.
-		if state, cred, err = r.keyState(ctx, r.APIReader, sa, now); err != nil {
-			return conditions.Condition{}, time.Time{}, err
+	if len(plan.Expire) > 0 || len(plan.Delete) > 0 || (plan.Issue && r.issued.cacheBehind(agreement, state.CurrentID)) {
+		// About to retire or delete a key, or to issue one while the cache
+		// has not shown the last key this process issued: decide on what
+		// the API server holds, the agreement's recorded keys included, so
+		// that a key is never issued twice nor removed by mistake.
+		fresh := &v1alpha1.SharingAgreement{}
+		if err := r.APIReader.Get(ctx, agreement, fresh); err != nil {
+			return conditions.Condition{}, time.Time{}, nil, err
+		}
+		if state, cred, err = r.keyState(ctx, r.APIReader, sa, fresh.Status.Credential.KeyIDs, now); err != nil {
+			return conditions.Condition{}, time.Time{}, nil, err
 		}
 		state.RotationRequested = rotateAt
 		plan = credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
 	}
 	cred.ConsumerAgency, cred.Endpoint, cred.ExpiresAt = consumer, status.Endpoint, d.ExpiresAt
+	keyIDs := plan.Keep
 
 	if plan.Issue {
 		key, id, err := credentials.NewKey()
 		if err != nil {
-			return conditions.Condition{}, time.Time{}, err
+			return conditions.Condition{}, time.Time{}, nil, err
 		}
 		// Remembered before the write: should the write fail, or the cache
 		// not show it yet, the next decision reads past the cache.
 		r.issued.remember(agreement, id)
-		// The gateway learns the new key before the consumer gets it, and
-		// old keys are marked for retirement before the consumer moves on,
-		// so that a stop between any two steps loses nothing.
+		// The gateway learns the new key, and the status records it,
+		// before the consumer gets it; old keys are marked for retirement
+		// before the consumer moves on; so that a stop between any two
+		// steps loses nothing.
 		// A gateway key is never changed once written, only annotated
 		// when it retires: it is created rather than applied, which costs
 		// the API server about two thirds as much (docs/performance.md).
 		gk := render.GatewayKeySecret(sa, consumer, key, id)
 		if err := r.Create(ctx, gk, client.FieldOwner(FieldManager)); err != nil {
-			return conditions.Condition{}, time.Time{}, fmt.Errorf("issue gateway key %s/%s: %w", gk.Namespace, gk.Name, err)
+			return conditions.Condition{}, time.Time{}, nil, fmt.Errorf("issue gateway key %s/%s: %w", gk.Namespace, gk.Name, err)
 		}
 		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
+		keyIDs = append(slices.Clone(keyIDs), id)
+		slices.Sort(keyIDs)
 	}
 	// Rounded up to the second the annotation can hold, so that the grace
 	// period is never shorter than configured.
-	retireAt := now.Add(r.Config.KeyRotationGrace)
-	if t := retireAt.Truncate(time.Second); !t.Equal(retireAt) {
-		retireAt = t.Add(time.Second)
+	graceEnd := now.Add(r.Config.KeyRotationGrace)
+	if t := graceEnd.Truncate(time.Second); !t.Equal(graceEnd) {
+		graceEnd = t.Add(time.Second)
 	}
 	for _, name := range plan.Expire {
-		if err := r.retireAt(ctx, sa, name, retireAt); err != nil {
-			return conditions.Condition{}, time.Time{}, err
-		}
-	}
-	if _, err := applyIfChanged(ctx, r.Client, render.ConsumerSecret(sa, cred)); err != nil {
-		return conditions.Condition{}, time.Time{}, err
-	}
-	for _, name := range plan.Delete {
-		gk := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: string(sa.Spec.Service.Namespace), Name: name}}
-		if _, err := deleteIfExists(ctx, r.Client, gk); err != nil {
-			return conditions.Condition{}, time.Time{}, fmt.Errorf("retire gateway key %s: %w", name, err)
+		if err := r.retireAt(ctx, sa, name, graceEnd); err != nil {
+			return conditions.Condition{}, time.Time{}, nil, err
 		}
 	}
 	// A first key issued as the agreement becomes live is told by the
 	// BecameReady Event; one Event per agreement is enough for that news.
-	wasLive := conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionReady)
+	wasLive := conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionCredentialIssued)
 	if plan.Issue && (state.CurrentID != "" || wasLive) {
 		action := "KeyRotated"
 		if state.CurrentID == "" {
@@ -253,18 +274,36 @@ func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.Shar
 		SecretName:     render.ConsumerSecretName(sa),
 		IssuedAt:       &metav1.Time{Time: cred.IssuedAt},
 		NextRotationAt: &metav1.Time{Time: plan.NextRotation},
+		KeyIDs:         keyIDs,
 	}
 	msg := fmt.Sprintf("key %s is in Secret %s, issued at %s; the next rotation is at %s", cred.KeyID, render.ConsumerSecretName(sa),
 		clock.Format(cred.IssuedAt), clock.Format(plan.NextRotation))
-	if n := len(state.Keys) + boolInt(plan.Issue) - len(plan.Delete); n > 1 {
+	if n := len(keyIDs); n > 1 {
 		msg += fmt.Sprintf("; %d older key(s) stay valid until their grace period ends", n-1)
 	}
-	return conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note), plan.Wake, nil
+	return conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note), plan.Wake,
+		&keyHandOver{consumerSecret: render.ConsumerSecret(sa, cred), delete: plan.Delete}, nil
+}
+
+// handOver gives the consumer its Secret and deletes the gateway keys that
+// the status no longer records.
+func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.SharingAgreement, h keyHandOver) error {
+	if _, err := applyIfChanged(ctx, r.Client, h.consumerSecret); err != nil {
+		return err
+	}
+	for _, name := range h.delete {
+		gk := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: string(sa.Spec.Service.Namespace), Name: name}}
+		if _, err := deleteIfExists(ctx, r.Client, gk); err != nil {
+			return fmt.Errorf("delete gateway key %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // keyState reads an agreement's keys, from the cache or from the API
-// server: the consumer's current key, and the gateway-side keys.
-func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement, now time.Time) (credentials.State, render.ConsumerCredential, error) {
+// server: the consumer's current key, and the gateway-side keys, each
+// checked against the ids the status records and the consumer's key.
+func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement, recorded []string, now time.Time) (credentials.State, render.ConsumerCredential, error) {
 	var state credentials.State
 	var cred render.ConsumerCredential
 	keys, err := r.gatewayKeys(ctx, reader, sa)
@@ -283,8 +322,16 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 			cred.Key, cred.KeyID, cred.IssuedAt = string(existing.Data[render.SecretKeyAPIKey]), state.CurrentID, issuedAt
 		}
 	}
-	for _, k := range keys {
-		gk := credentials.GatewayKey{Name: k.Name, ID: k.Labels[v1alpha1.LabelKeyID]}
+	for i := range keys {
+		k := &keys[i]
+		id := k.Labels[v1alpha1.LabelKeyID]
+		gk := credentials.GatewayKey{Name: k.Name, ID: id, Recorded: slices.Contains(recorded, id),
+			Sound: render.HoldsOneKey(k) && k.Name == render.GatewayKeyName(sa, id)}
+		if id != "" && id == state.CurrentID {
+			// The consumer's current key must be the very key the gateway
+			// checks.
+			gk.Sound = gk.Sound && slices.ContainsFunc(slices.Collect(maps.Values(k.Data)), func(v []byte) bool { return string(v) == cred.Key })
+		}
 		if v := k.Annotations[v1alpha1.AnnotationExpiresAt]; v != "" {
 			if gk.ExpiresAt, err = time.Parse(time.RFC3339, v); err != nil {
 				gk.ExpiresAt = now // unreadable: retire it now
@@ -433,9 +480,3 @@ func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 	}})
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,8 +17,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // A controller that watches another kind reads only part of it: the
@@ -91,17 +94,20 @@ func agencyForServices(a *v1alpha1.Agency) any {
 }
 
 // serviceForAgreements is what the consent decision reads of a
-// DataService: its spec, its URL, whether it is published and, while it is
-// not, why.
+// DataService: its spec, its URL, whether it is offered and, while it is
+// not, why, and whether it can be reached.
 func serviceForAgreements(ds *v1alpha1.DataService) any {
 	v := struct {
 		lifecycle
 		URL       string
-		Published bool
+		Offered   bool
 		Why       string
-	}{lifecycle: lifecycleOf(ds), URL: ds.Status.URL, Published: consent.Published(ds)}
-	if !v.Published {
-		v.Why = readyOf(ds.Status.Conditions).Message
+		Reachable conditions.Condition
+	}{lifecycle: lifecycleOf(ds), URL: ds.Status.URL, Offered: consent.Offered(ds), Reachable: consent.Reachability(ds)}
+	if !v.Offered {
+		if c := meta.FindStatusCondition(ds.Status.Conditions, string(v1alpha1.ConditionAccepted)); c != nil {
+			v.Why = c.Message
+		}
 	}
 	return v
 }
@@ -124,15 +130,35 @@ func agreementForAgency(sa *v1alpha1.SharingAgreement) any {
 	}{lifecycleOf(sa), registry.StateOf(sa)}
 }
 
-// secretByName is what the Agency (the issued-credentials Role) and the
-// DataService (the keys its policy lists) read of a Secret the operator
-// issued: that it exists, under which labels. Its data and annotations are
-// the agreement's business.
+// secretByName is what the Agency (the issued-credentials Role) reads of a
+// Secret the operator issued: that it exists, under which labels. Its data
+// and annotations are the agreement's business.
 func secretByName(o client.Object) any {
 	return struct {
 		Deleting bool
 		Labels   map[string]string
 	}{o.GetDeletionTimestamp() != nil, o.GetLabels()}
+}
+
+// keySecret is what the DataService reads of a gateway-side key or a
+// sentinel: that it exists, under which labels, and whether it holds one
+// valid key (never the key itself).
+func keySecret(s *corev1.Secret) any {
+	return struct {
+		Deleting bool
+		Labels   map[string]string
+		Valid    bool
+	}{s.DeletionTimestamp != nil, s.Labels, render.HoldsOneKey(s)}
+}
+
+// recordedKeys is what the DataService reads of a SharingAgreement: the
+// ids of the keys the operator issued for it, and its consumer agency
+// (part of each key's client id).
+func recordedKeys(sa *v1alpha1.SharingAgreement) any {
+	return struct {
+		KeyIDs   []string
+		Consumer string
+	}{sa.Status.Credential.KeyIDs, sa.Status.ConsumerAgency}
 }
 
 // summaryDelay is how long the events that only change an Agency's counts,

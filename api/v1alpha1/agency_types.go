@@ -177,7 +177,7 @@ type AgencyStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,shortName=ag,categories=datashare
-// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="an Agency name is at most 63 characters: it is used in labels and generated names"
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="an Agency name is a DNS label (at most 63 lowercase letters, digits and '-', no dots): it is used in labels, generated names, URL paths and the consumer id the gateway forwards"
 // +kubebuilder:validation:XValidation:rule="!has(self.spec.parent) || self.spec.parent != self.metadata.name",message="an agency cannot be its own parent"
 // +kubebuilder:printcolumn:name="Display Name",type=string,JSONPath=`.spec.displayName`
 // +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.spec.level`

@@ -76,10 +76,18 @@ const (
 
 // DataService condition types.
 const (
-	// ConditionAccepted is True when the service is valid and allowed: its
-	// agency is Ready, it is appraised when appraisal is required, and its
-	// backend exists with the port.
+	// ConditionAccepted is True when the service is offered for sharing:
+	// its agency is Ready and, when appraisal is required, the DIC has
+	// appraised it. It is what agreements rest on: while it holds, their
+	// keys stay, whether or not the service can be reached right now.
 	ConditionAccepted ConditionType = "Accepted"
+	// ConditionReachable is True when requests can reach the service
+	// through the LGSP gateway now: the Gateway and a listener for it exist,
+	// the backend exists with the port, the path is its own, and the
+	// gateway accepted the route. Unknown while the gateway has not
+	// reported. A fault here is reported and withdraws or holds the route,
+	// but never touches a key.
+	ConditionReachable ConditionType = "Reachable"
 	// ConditionRouteAccepted mirrors the LGSP gateway's acceptance of the
 	// service's HTTPRoute; Unknown until the gateway reports.
 	ConditionRouteAccepted ConditionType = "RouteAccepted"
@@ -107,7 +115,19 @@ const (
 	// ReasonPathConflict: an older DataService already uses the path prefix.
 	ReasonPathConflict ConditionReason = "PathConflict"
 	// ReasonGatewayNotFound: the configured LGSP Gateway does not exist.
+	// What is published stays as it is until it exists again.
 	ReasonGatewayNotFound ConditionReason = "GatewayNotFound"
+	// ReasonListenerNotFound: the listener named in the operator's
+	// --lgsp-gateway is not on the Gateway. What is published stays as it
+	// is.
+	ReasonListenerNotFound ConditionReason = "ListenerNotFound"
+	// ReasonNoTLSListener: the Gateway has no HTTPS listener on which a
+	// protected service's keys could travel (or has several and none is
+	// named). What is published stays as it is.
+	ReasonNoTLSListener ConditionReason = "NoTLSListener"
+	// ReasonReachable: the gateway accepted the route and routes requests
+	// to the backend.
+	ReasonReachable ConditionReason = "Reachable"
 	// ReasonGatewayAPIMissing: the Gateway API or Envoy Gateway CRDs are not
 	// installed in the cluster.
 	ReasonGatewayAPIMissing ConditionReason = "GatewayAPIMissing"
@@ -152,6 +172,10 @@ const (
 	// ConditionCredentialIssued is True when the consumer holds a key that
 	// the gateway accepts.
 	ConditionCredentialIssued ConditionType = "CredentialIssued"
+	// ConditionServiceReachable mirrors the DataService's Reachable
+	// condition: whether requests with the key get through right now. It
+	// does not decide the keys: those follow consent alone.
+	ConditionServiceReachable ConditionType = "ServiceReachable"
 )
 
 // SharingAgreement states: the reasons of its Ready condition.
@@ -167,8 +191,15 @@ const (
 	// ReasonConsumerHasNoFocalPoint: the consumer agency has no active
 	// primary focal point.
 	ReasonConsumerHasNoFocalPoint ConditionReason = "ConsumerHasNoFocalPoint"
-	// ReasonServiceNotReady: the DataService does not exist or is not Ready.
+	// ReasonServiceNotReady: the DataService does not exist or is not
+	// offered for sharing (its agency is not Ready, or it is not
+	// appraised). No key is issued.
 	ReasonServiceNotReady ConditionReason = "ServiceNotReady"
+	// ReasonServiceUnreachable: every consent holds and the key stays
+	// issued, but the service cannot be reached right now (the Gateway,
+	// its listener, the backend or the route's acceptance is missing); the
+	// same key works again when it can.
+	ReasonServiceUnreachable ConditionReason = "ServiceUnreachable"
 	// ReasonNotYetValid: a window (agreement, consent, endorsement) has not
 	// started.
 	ReasonNotYetValid ConditionReason = "NotYetValid"

@@ -51,6 +51,12 @@ const (
 	CredentialConsumer = "consumer"
 	// CredentialGateway is the LabelCredential value of a gateway-side key.
 	CredentialGateway = "gateway"
+	// CredentialSentinel is the LabelCredential value of a protected
+	// service's sentinel: a random key that nobody holds, listed in the
+	// service's SecurityPolicy so that its list of keys is never empty
+	// (Envoy falls back to the listener's keys, those of other services,
+	// when a route's list is empty).
+	CredentialSentinel = "sentinel"
 )
 
 // ClusterRoles that the project ships and the operator binds.

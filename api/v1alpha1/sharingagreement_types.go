@@ -70,6 +70,18 @@ type CredentialStatus struct {
 	// nextRotationAt is when the next key will be issued.
 	// +optional
 	NextRotationAt *metav1.Time `json:"nextRotationAt,omitempty"`
+
+	// keyIDs are the ids of the keys the operator issued for this agreement
+	// and the gateway accepts: the current key, and rotated keys in their
+	// grace period. Only the operator writes status, so this is how it
+	// knows its own keys: a gateway-side key Secret whose id is not listed
+	// here was not issued by the operator, is never listed in a
+	// SecurityPolicy, and is deleted.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=8
+	// +kubebuilder:validation:items:MaxLength=16
+	KeyIDs []string `json:"keyIDs,omitempty"`
 }
 
 // SharingAgreementStatus is what the operator observed of an agreement.

@@ -99,6 +99,10 @@ type Config struct {
 	OpenDataRefresh time.Duration
 	// KeyRotationGrace is how long a rotated key stays valid at the gateway.
 	KeyRotationGrace time.Duration
+	// AllowPlaintextKeys lets a protected service use an HTTP listener when
+	// the Gateway has no HTTPS one: keys then travel in clear, which only a
+	// laboratory accepts.
+	AllowPlaintextKeys bool
 	// ProxyNamespace is where the gateway's proxy pods run: the only
 	// namespace, beside the agency's own, from which a backend is reached.
 	// Empty means the Gateway's namespace.
@@ -153,6 +157,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ReviewPeriod, "review-period", c.ReviewPeriod, "how often each service must be reviewed (Điều 3.3)")
 	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
 	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
+	fs.BoolVar(&c.AllowPlaintextKeys, "allow-plaintext-keys", c.AllowPlaintextKeys, "let protected services use an HTTP listener when the Gateway has no HTTPS one (keys then travel in clear: for laboratories only)")
 	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
 	fs.Var(selectorFlag{&c.ProxySelector}, "gateway-proxy-selector", "labels of the gateway's proxy pods, as key=value,key=value")
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "how many objects of one kind are reconciled at once")

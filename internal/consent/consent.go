@@ -14,6 +14,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
 
@@ -34,8 +35,12 @@ type Inputs struct {
 
 // Decision is the answer.
 type Decision struct {
-	// Live is true when every consent holds now.
+	// Live is true when every consent holds now: the agreement's keys exist
+	// exactly while it is.
 	Live bool
+	// Ready is true when the agreement is live and its service can be
+	// reached (or the gateway has not said otherwise yet).
+	Ready bool
 	// Reason is the agreement's state: the reason of its Ready condition.
 	Reason v1alpha1.ConditionReason
 	// Message says, in plain words, what is missing and who must act.
@@ -49,6 +54,9 @@ type Decision struct {
 	ExpiresAt time.Time
 	// Consent is the provider's entry for the consumer, when there is one.
 	Consent *v1alpha1.Consent
+	// Reachable is the agreement's ServiceReachable condition: the
+	// service's Reachable condition, which never decides the keys.
+	Reachable conditions.Condition
 }
 
 // window is one validity window an agreement rests on.
@@ -66,6 +74,13 @@ func Decide(in Inputs) Decision {
 	var windows []window
 	d := decide(in, svcKey, &windows)
 	d.Next = nextBoundary(in)
+	d.Reachable = Reachability(in.Service)
+	d.Ready = d.Live
+	if d.Live && d.Reachable.Status == metav1.ConditionFalse {
+		d.Ready, d.Reason = false, v1alpha1.ReasonServiceUnreachable
+		d.Message = fmt.Sprintf("every consent holds and the key stays issued, but DataService %s cannot be reached right now: %s; the same key works again as soon as it can",
+			svcKey, d.Reachable.Message)
+	}
 	if d.Live {
 		var ends []time.Time
 		for _, w := range windows {
@@ -94,12 +109,12 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 	if in.Provider != nil && in.Provider.Name == consumer {
 		return not(v1alpha1.ReasonSelfSharing, "DataService %s belongs to agency %s itself: sharing with oneself needs no agreement; delete this SharingAgreement", svcKey, consumer)
 	}
-	if !Published(in.Service) {
+	if !Offered(in.Service) {
 		why := "it has not been reconciled yet"
-		if c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionReady)); c != nil {
+		if c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionAccepted)); c != nil {
 			why = c.Message
 		}
-		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not published, so nothing can be shared yet: %s", svcKey, why)
+		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not offered for sharing, so nothing can be shared yet: %s", svcKey, why)
 	}
 	provider := in.Service.Namespace
 	if in.Provider != nil {
@@ -156,17 +171,26 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 		Message: fmt.Sprintf("agency %s uses DataService %s of agency %s with every consent in place", consumer, svcKey, provider)}
 }
 
-// Published says whether a service can carry agreements: the operator
-// accepted it, and the gateway has not refused its route. A route the
-// gateway has not reported on yet does not hold agreements back: adding an
-// agreement's key changes the route, and the gateway reports on each change
-// a moment later.
-func Published(ds *v1alpha1.DataService) bool {
-	conds := ds.Status.Conditions
-	if !meta.IsStatusConditionTrue(conds, string(v1alpha1.ConditionAccepted)) {
-		return false
+// Offered says whether a service can carry agreements: its Accepted
+// condition, which holds what only its agency and the DIC can change (the
+// agency Ready, the appraisal). Whether it can be reached right now — the
+// Gateway, the listener, the backend, the gateway's verdict on the route —
+// is not consent: a fault there withdraws no key.
+func Offered(ds *v1alpha1.DataService) bool {
+	return meta.IsStatusConditionTrue(ds.Status.Conditions, string(v1alpha1.ConditionAccepted))
+}
+
+// Reachability is an agreement's ServiceReachable condition: the
+// service's Reachable condition as the DataService reports it.
+func Reachability(ds *v1alpha1.DataService) conditions.Condition {
+	if ds == nil {
+		return conditions.Unknown(v1alpha1.ConditionServiceReachable, v1alpha1.ReasonServiceNotReady, "the DataService does not exist")
 	}
-	return !meta.IsStatusConditionFalse(conds, string(v1alpha1.ConditionRouteAccepted))
+	c := meta.FindStatusCondition(ds.Status.Conditions, string(v1alpha1.ConditionReachable))
+	if c == nil {
+		return conditions.Unknown(v1alpha1.ConditionServiceReachable, v1alpha1.ReasonWaitingForGateway, "the DataService has not reported whether it can be reached yet")
+	}
+	return conditions.Condition{Type: v1alpha1.ConditionServiceReachable, Status: c.Status, Reason: v1alpha1.ConditionReason(c.Reason), Message: c.Message}
 }
 
 // outside reports, when now is outside w, the decision that says so.

@@ -166,14 +166,13 @@ func TestConsentRefusals(t *testing.T) {
 			"DataService so-tnmt/dat-dai does not exist: agency ubnd-tp must correct spec.service"},
 		{"service of its own agency", func(in *Inputs) { in.Provider = in.Consumer }, v1alpha1.ReasonSelfSharing,
 			"sharing with oneself needs no agreement"},
-		{"service not accepted", func(in *Inputs) {
-			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "BackendNotFound", Message: "Service dat-dai-api does not exist"}
-			in.Service.Status.Conditions[1] = metav1.Condition{Type: "Accepted", Status: metav1.ConditionFalse, Reason: "BackendNotFound", Message: "Service dat-dai-api does not exist"}
-		}, v1alpha1.ReasonServiceNotReady, "DataService so-tnmt/dat-dai is not published, so nothing can be shared yet: Service dat-dai-api does not exist"},
-		{"route refused by the gateway", func(in *Inputs) {
-			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "RouteNotAccepted", Message: "the gateway reports NotAllowedByListeners"}
-			in.Service.Status.Conditions[2] = metav1.Condition{Type: "RouteAccepted", Status: metav1.ConditionFalse, Reason: "NotAllowedByListeners"}
-		}, v1alpha1.ReasonServiceNotReady, "is not published, so nothing can be shared yet: the gateway reports NotAllowedByListeners"},
+		{"service not offered: its agency is not Ready", func(in *Inputs) {
+			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "AgencyNotReady", Message: "agency so-tnmt is not Ready"}
+			in.Service.Status.Conditions[1] = metav1.Condition{Type: "Accepted", Status: metav1.ConditionFalse, Reason: "AgencyNotReady", Message: "agency so-tnmt is not Ready"}
+		}, v1alpha1.ReasonServiceNotReady, "DataService so-tnmt/dat-dai is not offered for sharing, so nothing can be shared yet: agency so-tnmt is not Ready"},
+		{"service not offered: not appraised", func(in *Inputs) {
+			in.Service.Status.Conditions[1] = metav1.Condition{Type: "Accepted", Status: metav1.ConditionFalse, Reason: "NotAppraised", Message: "the DIC has not appraised this service"}
+		}, v1alpha1.ReasonServiceNotReady, "is not offered for sharing, so nothing can be shared yet: the DIC has not appraised this service"},
 		{"service never reconciled", func(in *Inputs) { in.Service.Status.Conditions = nil }, v1alpha1.ReasonServiceNotReady, "not been reconciled yet"},
 		{"consumer without a focal point", func(in *Inputs) { in.ConsumerFocalPoints = nil }, v1alpha1.ReasonConsumerHasNoFocalPoint,
 			"agency ubnd-tp has no active primary focal point, so it cannot use data services (Điều 20)"},
@@ -205,14 +204,43 @@ func mustSay(t *testing.T, d Decision, words string) {
 	}
 }
 
-// TestRouteWaitingForTheGatewayHoldsNothingBack: a key changes the route,
-// and the gateway reports on the new generation a moment later; agreements
-// stay live meanwhile rather than flap.
-func TestRouteWaitingForTheGatewayHoldsNothingBack(t *testing.T) {
-	in := world{v1alpha1.AudienceProvince, false, false, false}.inputs()
-	in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "WaitingForGateway"}
-	in.Service.Status.Conditions[2] = metav1.Condition{Type: "RouteAccepted", Status: metav1.ConditionUnknown, Reason: "WaitingForGateway"}
-	if d := Decide(in); !d.Live {
-		t.Fatalf("got %s: %s", d.Reason, d.Message)
+// TestReachabilityNeverDecidesTheKeys: whatever stands between a request
+// and the backend — the Gateway, its listener, the backend, the gateway's
+// verdict — the agreement stays live (its keys stay) and says it cannot be
+// reached; a route the gateway has not reported on yet holds nothing back.
+func TestReachabilityNeverDecidesTheKeys(t *testing.T) {
+	cases := []struct {
+		name      string
+		reachable metav1.Condition
+		wantReady bool
+		wantWords string
+	}{
+		{"reachable", metav1.Condition{Type: "Reachable", Status: metav1.ConditionTrue, Reason: "Reachable"}, true, "with every consent in place"},
+		{"not reported yet", metav1.Condition{Type: "Reachable", Status: metav1.ConditionUnknown, Reason: "WaitingForGateway"}, true, "with every consent in place"},
+		{"Gateway deleted", metav1.Condition{Type: "Reachable", Status: metav1.ConditionFalse, Reason: "GatewayNotFound", Message: "the LGSP Gateway lgsp-system/lgsp does not exist"},
+			false, "every consent holds and the key stays issued, but DataService so-tnmt/dat-dai cannot be reached right now: the LGSP Gateway lgsp-system/lgsp does not exist"},
+		{"route refused", metav1.Condition{Type: "Reachable", Status: metav1.ConditionFalse, Reason: "RouteNotAccepted", Message: "the gateway reports NotAllowedByListeners"},
+			false, "the same key works again as soon as it can"},
+		{"backend missing", metav1.Condition{Type: "Reachable", Status: metav1.ConditionFalse, Reason: "BackendNotFound", Message: "Service dat-dai-api does not exist"},
+			false, "cannot be reached right now: Service dat-dai-api does not exist"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := world{v1alpha1.AudienceProvince, false, false, false}.inputs()
+			in.Service.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: tc.reachable.Reason}
+			in.Service.Status.Conditions = append(in.Service.Status.Conditions, tc.reachable)
+			d := Decide(in)
+			wantReason := v1alpha1.ReasonActive
+			if !tc.wantReady {
+				wantReason = v1alpha1.ReasonServiceUnreachable
+			}
+			if !d.Live || d.Ready != tc.wantReady || d.Reason != wantReason {
+				t.Fatalf("got live=%v ready=%v %s: %s", d.Live, d.Ready, d.Reason, d.Message)
+			}
+			if d.Reachable.Type != v1alpha1.ConditionServiceReachable || string(d.Reachable.Reason) != tc.reachable.Reason || d.Reachable.Status != tc.reachable.Status {
+				t.Errorf("ServiceReachable %+v does not mirror %+v", d.Reachable, tc.reachable)
+			}
+			mustSay(t, d, tc.wantWords)
+		})
 	}
 }

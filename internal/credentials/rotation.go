@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
@@ -31,6 +32,12 @@ func NewKey() (key, id string, err error) {
 	return base64.RawURLEncoding.EncodeToString(k), hex.EncodeToString(i), nil
 }
 
+// MaxKeys is how many keys an agreement holds at the gateway at most: the
+// current one and rotated keys in their grace period. A person who asks
+// for rotation after rotation cannot grow the list without end; past it,
+// the rotated keys closest to their end go first.
+const MaxKeys = 8
+
 // GatewayKey is one gateway-side key Secret of an agreement.
 type GatewayKey struct {
 	Name string
@@ -38,6 +45,12 @@ type GatewayKey struct {
 	// ExpiresAt is zero for a key in use, or the end of a rotated key's
 	// grace period.
 	ExpiresAt time.Time
+	// Recorded says that the agreement's status records the key's id: the
+	// operator issued it.
+	Recorded bool
+	// Sound says that the Secret holds one key and, for the consumer's
+	// current key, the same key as the consumer's Secret.
+	Sound bool
 }
 
 // State is what the operator finds of an agreement's keys.
@@ -61,20 +74,29 @@ type Plan struct {
 	// Expire are gateway keys that leave use now and stay valid for the
 	// grace period.
 	Expire []string
-	// Delete are gateway keys whose grace period is over.
+	// Delete are gateway keys that go now: their grace period is over, or
+	// the operator did not issue them, or nobody holds them.
 	Delete []string
+	// Keep are the ids of the keys that stay valid (the current key and
+	// rotated keys in their grace period), without a key issued now: what
+	// the agreement's status records.
+	Keep []string
 	// NextRotation is when the key in use is due for rotation.
 	NextRotation time.Time
 	// Wake is the earliest moment the plan can change by the clock alone.
 	Wake time.Time
 }
 
-// PlanRotation decides what happens to an agreement's keys at now.
+// PlanRotation decides what happens to an agreement's keys at now. A key
+// is the operator's when the agreement's status records it, or when it is
+// the very key in the consumer's Secret (a run that stopped between handing
+// a key over and recording it); any other key was not issued by the
+// operator, and goes at once without a grace period.
 func PlanRotation(s State, now time.Time, interval, grace time.Duration) Plan {
 	var p Plan
 	current := -1
 	for i, k := range s.Keys {
-		if k.ID == s.CurrentID && k.ExpiresAt.IsZero() {
+		if k.ID == s.CurrentID && k.ExpiresAt.IsZero() && k.Sound {
 			current = i
 		}
 	}
@@ -94,26 +116,53 @@ func PlanRotation(s State, now time.Time, interval, grace time.Duration) Plan {
 		p.NextRotation = now.Add(interval)
 	}
 	wake := []time.Time{p.NextRotation}
+	var retiring []GatewayKey
 	for i, k := range s.Keys {
 		switch {
+		case !k.Recorded && i != current || !k.Sound:
+			// Not issued by the operator, or no longer the key it issued.
+			p.Delete = append(p.Delete, k.Name)
 		case !k.ExpiresAt.IsZero() && !now.Before(k.ExpiresAt):
 			p.Delete = append(p.Delete, k.Name)
 		case !k.ExpiresAt.IsZero():
-			wake = append(wake, k.ExpiresAt)
+			retiring = append(retiring, k)
 		case s.CurrentID == "":
 			// No consumer Secret holds a key: this one was issued by a run
-			// that stopped before handing it over. Nobody has it.
+			// that stopped before handing it over, or the consumer's Secret
+			// was deleted. Nobody has it.
 			p.Delete = append(p.Delete, k.Name)
 		case i != current || p.Issue:
 			// A key leaving use keeps working for the grace period, so that
 			// workloads can pick up the new one.
 			p.Expire = append(p.Expire, k.Name)
-			wake = append(wake, now.Add(grace))
+			retiring = append(retiring, GatewayKey{Name: k.Name, ID: k.ID, ExpiresAt: now.Add(grace)})
+		default:
+			p.Keep = append(p.Keep, k.ID)
 		}
 	}
+	// The keys closest to their end go first when there are too many.
+	slices.SortStableFunc(retiring, func(a, b GatewayKey) int { return b.ExpiresAt.Compare(a.ExpiresAt) })
+	room := MaxKeys - len(p.Keep) - boolInt(p.Issue)
+	for i, k := range retiring {
+		if i >= room {
+			p.Delete = append(p.Delete, k.Name)
+			p.Expire = slices.DeleteFunc(p.Expire, func(name string) bool { return name == k.Name })
+			continue
+		}
+		p.Keep = append(p.Keep, k.ID)
+		wake = append(wake, k.ExpiresAt)
+	}
+	slices.Sort(p.Keep)
 	if !s.RotationRequested.IsZero() && s.RotationRequested.After(now) {
 		wake = append(wake, s.RotationRequested)
 	}
 	p.Wake = clock.Earliest(wake...)
 	return p
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -32,8 +32,8 @@ type Inputs struct {
 	// GatewayAPIInstalled says whether the CRDs the profile needs are
 	// installed: Gateway API, and Envoy Gateway for envoy-gateway.
 	GatewayAPIInstalled bool
-	// GatewayExists says whether the configured LGSP Gateway exists.
-	GatewayExists bool
+	// Gateway is the configured LGSP Gateway; nil when it does not exist.
+	Gateway *gatewayv1.Gateway
 	// Backend is the backend Service; nil when it does not exist.
 	Backend *corev1.Service
 	// PathHolder is an older DataService that publishes the same path
@@ -48,10 +48,28 @@ type Inputs struct {
 	Now            time.Time
 }
 
+// RouteAction is what happens to a service's HTTPRoute and its policies.
+type RouteAction string
+
+const (
+	// RouteApply writes the route and its policies as rendered.
+	RouteApply RouteAction = "Apply"
+	// RouteHold leaves the route as it is (or absent), because the
+	// Gateway or its listener cannot be read right now: a missing or
+	// misnamed Gateway must not unpublish the province. The policies are
+	// still written, so that keys come and go with consent.
+	RouteHold RouteAction = "Hold"
+	// RouteWithdraw deletes the route and its policies.
+	RouteWithdraw RouteAction = "Withdraw"
+)
+
 // Decision is what the operator makes of a service.
 type Decision struct {
-	// Publish says whether the route and auth policy should exist.
-	Publish bool
+	// Route says what happens to the route and its policies.
+	Route RouteAction
+	// SectionName is the Gateway listener the route attaches to; empty
+	// for every listener.
+	SectionName string
 	// PathPrefix and URL are where the service is published.
 	PathPrefix string
 	URL        string
@@ -62,7 +80,11 @@ type Decision struct {
 	Next time.Time
 }
 
-// Decide says whether a service is published and why.
+// Decide says whether a service is published and why. Whether it is
+// offered for sharing (Accepted: its agency, its appraisal) is consent, on
+// which agreements and their keys rest; whether it can be reached right
+// now (Reachable: the Gateway, the listener, the backend, the path, the
+// gateway's verdict) is reported and decides the route, never the keys.
 func Decide(in Inputs) Decision {
 	ds := in.Service
 	agencyName := ds.Namespace
@@ -72,44 +94,45 @@ func Decide(in Inputs) Decision {
 	d := Decision{PathPrefix: render.PathPrefix(ds, agencyName)}
 	d.URL = render.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
 
-	accepted := accept(in, d.PathPrefix)
-	d.Publish = accepted.Status == metav1.ConditionTrue
-	routeAccepted := routeAcceptance(in, d.Publish)
+	accepted := accept(in)
+	var reachable conditions.Condition
+	d.Route, d.SectionName, reachable = reach(in, accepted.Status == metav1.ConditionTrue, d.PathPrefix)
+	routeAccepted := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonNotPublished, "the route is withdrawn: "+reachable.Message)
+	if d.Route != RouteWithdraw {
+		routeAccepted = routeAcceptance(in, d.SectionName)
+	}
+	if reachable.Reason == "" {
+		// Everything the operator checks holds: the gateway has the last word.
+		reachable = fromRouteAcceptance(routeAccepted, in)
+	}
 	isolated := isolation(in)
 	review, reviewNext := reviewClock(in)
 	stale, staleNext := openDataClock(in)
 
 	var ready conditions.Condition
 	switch {
-	case !d.Publish:
-		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ConditionReason(accepted.Reason), accepted.Message)
-	case routeAccepted.Status == metav1.ConditionFalse:
-		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ReasonRouteNotAccepted, routeAccepted.Message)
-	case routeAccepted.Status == metav1.ConditionUnknown:
-		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ReasonWaitingForGateway, routeAccepted.Message)
+	case accepted.Status != metav1.ConditionTrue:
+		ready = conditions.False(v1alpha1.ConditionReady, accepted.Reason, accepted.Message)
+	case reachable.Status != metav1.ConditionTrue:
+		ready = conditions.False(v1alpha1.ConditionReady, reachable.Reason, reachable.Message)
 	default:
 		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
 			fmt.Sprintf("published at %s with %d live agreement(s)", d.URL, in.LiveAgreements))
 	}
-	d.Conditions = []conditions.Condition{accepted, routeAccepted, isolated, ready, review, stale}
+	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, review, stale}
 	d.Next = clock.Earliest(reviewNext, staleNext)
 	return d
 }
 
-// accept checks that the service is valid and allowed, in the order a person
-// would fix things, and names who must act.
-func accept(in Inputs, pathPrefix string) conditions.Condition {
+// accept checks that the service is offered for sharing — the consent
+// side, what only the agency and the DIC can change — and names who must
+// act.
+func accept(in Inputs) conditions.Condition {
 	ds := in.Service
 	no := func(r v1alpha1.ConditionReason, format string, args ...any) conditions.Condition {
 		return conditions.False(v1alpha1.ConditionAccepted, r, fmt.Sprintf(format, args...))
 	}
 	switch {
-	case !in.GatewayAPIInstalled:
-		crds := "the Gateway API CRDs are"
-		if in.Config.Enforcement == config.EnforcementEnvoyGateway {
-			crds = "the Gateway API and Envoy Gateway CRDs are"
-		}
-		return no(v1alpha1.ReasonGatewayAPIMissing, "%s not installed in the cluster: the platform team must install them; the service is published as soon as they are", crds)
 	case in.Agency == nil:
 		return no(v1alpha1.ReasonAgencyNotReady, "no Agency claims namespace %s: the DIC (Sở TT&TT) must register the agency before it can publish", ds.Namespace)
 	case !meta.IsStatusConditionTrue(in.Agency.Status.Conditions, string(v1alpha1.ConditionReady)):
@@ -120,31 +143,68 @@ func accept(in Inputs, pathPrefix string) conditions.Condition {
 		return no(v1alpha1.ReasonAgencyNotReady, "agency %s is not Ready, so it cannot publish (Điều 20): %s", in.Agency.Name, why)
 	case in.Config.RequireAppraisal && !appraised(in.Agency, ds.Name):
 		return no(v1alpha1.ReasonNotAppraised, "the DIC has not appraised this service (Điều 14.1): the DIC must add %s to spec.appraisedServices of Agency %s", ds.Name, in.Agency.Name)
+	}
+	return conditions.True(v1alpha1.ConditionAccepted, v1alpha1.ReasonAccepted, "the service is offered for sharing: its agency is Ready and it may be published")
+}
+
+// reach checks what stands between a request and the backend, in the
+// order a person would fix things, and says what happens to the route. It
+// returns a Reachable condition with an empty reason when nothing the
+// operator checks stands in the way.
+func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, conditions.Condition) {
+	ds := in.Service
+	agency := ds.Namespace
+	if in.Agency != nil {
+		agency = in.Agency.Name
+	}
+	no := func(r v1alpha1.ConditionReason, format string, args ...any) conditions.Condition {
+		return conditions.False(v1alpha1.ConditionReachable, r, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case !in.GatewayAPIInstalled:
+		crds := "the Gateway API CRDs are"
+		if in.Config.Enforcement == config.EnforcementEnvoyGateway {
+			crds = "the Gateway API and Envoy Gateway CRDs are"
+		}
+		return RouteWithdraw, "", no(v1alpha1.ReasonGatewayAPIMissing, "%s not installed in the cluster: the platform team must install them; the service is published as soon as they are", crds)
+	case !accepted:
+		return RouteWithdraw, "", conditions.Unknown(v1alpha1.ConditionReachable, v1alpha1.ReasonNotPublished, "the route is withdrawn until the service is accepted")
+	case in.PathHolder != nil:
+		return RouteWithdraw, "", no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",
+			pathPrefix, in.PathHolder.Namespace, in.PathHolder.Name, agency)
+	}
+	at := Attach(in.Gateway, in.Config, render.Protected(in.Service, in.Config))
+	if at.Problem != nil {
+		return RouteHold, "", *at.Problem
+	}
+	switch {
 	case in.Backend == nil:
-		return no(v1alpha1.ReasonBackendNotFound, "Service %s does not exist in namespace %s: agency %s must create it (for a system on a virtual machine, a Service without a selector and an EndpointSlice)",
-			ds.Spec.Backend.ServiceName, ds.Namespace, in.Agency.Name)
+		return RouteApply, at.SectionName, no(v1alpha1.ReasonBackendNotFound, "Service %s does not exist in namespace %s: agency %s must create it (for a system on a virtual machine, a Service without a selector and an EndpointSlice); the route carries no backend until then",
+			ds.Spec.Backend.ServiceName, ds.Namespace, agency)
 	}
 	if _, ok := render.BackendPort(in.Backend, ds.Spec.Backend.Port); !ok {
-		return no(v1alpha1.ReasonBackendPortNotFound, "Service %s has no port %d (it has %s): agency %s must correct spec.backend.port or the Service",
-			ds.Spec.Backend.ServiceName, ds.Spec.Backend.Port, portList(in.Backend), in.Agency.Name)
+		return RouteApply, at.SectionName, no(v1alpha1.ReasonBackendPortNotFound, "Service %s has no port %d (it has %s): agency %s must correct spec.backend.port or the Service; the route carries no backend until then",
+			ds.Spec.Backend.ServiceName, ds.Spec.Backend.Port, portList(in.Backend), agency)
 	}
-	if in.PathHolder != nil {
-		return no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",
-			pathPrefix, in.PathHolder.Namespace, in.PathHolder.Name, in.Agency.Name)
+	return RouteApply, at.SectionName, conditions.Condition{Type: v1alpha1.ConditionReachable}
+}
+
+// fromRouteAcceptance turns the gateway's verdict on the route into
+// Reachable.
+func fromRouteAcceptance(routeAccepted conditions.Condition, in Inputs) conditions.Condition {
+	switch routeAccepted.Status {
+	case metav1.ConditionTrue:
+		return conditions.True(v1alpha1.ConditionReachable, v1alpha1.ReasonReachable, "the gateway accepted the route and routes requests to the backend")
+	case metav1.ConditionFalse:
+		return conditions.False(v1alpha1.ConditionReachable, v1alpha1.ReasonRouteNotAccepted, routeAccepted.Message)
 	}
-	if !in.GatewayExists {
-		return no(v1alpha1.ReasonGatewayNotFound, "the LGSP Gateway %s/%s does not exist: the platform team must create it, or correct the operator's --lgsp-gateway",
-			in.Config.Gateway.Namespace, in.Config.Gateway.Name)
-	}
-	return conditions.True(v1alpha1.ConditionAccepted, v1alpha1.ReasonAccepted, "the service is valid and allowed to be published")
+	return conditions.Unknown(v1alpha1.ConditionReachable, v1alpha1.ReasonWaitingForGateway, routeAccepted.Message)
 }
 
 // routeAcceptance mirrors what the gateway implementation wrote in the
-// route's status for the LGSP Gateway.
-func routeAcceptance(in Inputs, published bool) conditions.Condition {
-	if !published {
-		return conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonNotPublished, "the route is withdrawn until the service is accepted")
-	}
+// route's status for the LGSP Gateway (and the listener, when one is
+// named).
+func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
 	waiting := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonWaitingForGateway,
 		fmt.Sprintf("the gateway has not reported on route %s yet", render.ServiceObjectName(in.Service)))
 	if in.Route == nil {
@@ -160,7 +220,7 @@ func routeAcceptance(in Inputs, published bool) conditions.Condition {
 		if string(ref.Name) != gw.Name || ns != gw.Namespace {
 			continue
 		}
-		if gw.SectionName != "" && (ref.SectionName == nil || string(*ref.SectionName) != gw.SectionName) {
+		if sectionName != "" && (ref.SectionName == nil || string(*ref.SectionName) != sectionName) {
 			continue
 		}
 		c := meta.FindStatusCondition(p.Conditions, string(gatewayv1.RouteConditionAccepted))

@@ -65,15 +65,26 @@ func parent(ns, name, section string, status metav1.ConditionStatus, reason stri
 	}
 }
 
-// inputs is a service that is accepted and whose route the gateway accepted.
+// lgspGateway is a Gateway with the given listeners, each "name/PROTOCOL".
+func lgspGateway(listeners ...string) *gatewayv1.Gateway {
+	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"}}
+	for _, l := range listeners {
+		name, protocol, _ := strings.Cut(l, "/")
+		gw.Spec.Listeners = append(gw.Spec.Listeners, gatewayv1.Listener{Name: gatewayv1.SectionName(name), Protocol: gatewayv1.ProtocolType(protocol)})
+	}
+	return gw
+}
+
+// inputs is a service that is accepted and whose route the gateway accepted
+// on the Gateway's one HTTPS listener.
 func inputs() Inputs {
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
 	return Inputs{
 		Service: service(), Agency: readyAgency(), Config: cfg,
-		GatewayAPIInstalled: true, GatewayExists: true,
+		GatewayAPIInstalled: true, Gateway: lgspGateway("http/HTTP", "https/HTTPS"),
 		Backend:        backend(map[string]string{"app": "dat-dai-api"}, 8080),
-		Route:          routeWith(parent("lgsp-system", "lgsp", "", metav1.ConditionTrue, "Accepted")),
+		Route:          routeWith(parent("lgsp-system", "lgsp", "https", metav1.ConditionTrue, "Accepted")),
 		LiveAgreements: 2, Now: now,
 	}
 }
@@ -87,73 +98,140 @@ func find(d Decision, t v1alpha1.ConditionType) conditions.Condition {
 	return conditions.Condition{}
 }
 
+// TestDecideAcceptance checks what consent (Accepted) and reachability
+// (Reachable) say of a service, and what happens to its route: a fault of
+// reachability never makes a service unoffered, so agreements keep their
+// keys through it.
 func TestDecideAcceptance(t *testing.T) {
 	notReady := readyAgency()
 	notReady.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "NoFocalPoint", Message: "agency so-tnmt has no active primary focal point"}
 	older := service()
 	older.Namespace, older.Name = "so-khac", "dat-dai-cu"
+	const (
+		accepted  = v1alpha1.ReasonAccepted
+		reachable = v1alpha1.ReasonReachable
+	)
 
 	cases := []struct {
-		name        string
-		edit        func(*Inputs)
-		wantPublish bool
-		wantReason  v1alpha1.ConditionReason
-		wantReady   v1alpha1.ConditionReason
-		wantMessage string
+		name          string
+		edit          func(*Inputs)
+		wantRoute     RouteAction
+		wantAccepted  v1alpha1.ConditionReason
+		wantReachable v1alpha1.ConditionReason
+		wantReady     v1alpha1.ConditionReason
+		wantMessage   string
 	}{
-		{"accepted, and the gateway accepted the route", func(*Inputs) {}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonReady,
+		{"accepted, and the gateway accepted the route", func(*Inputs) {}, RouteApply, accepted, reachable, v1alpha1.ReasonReady,
 			"published at https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1 with 2 live agreement(s)"},
-		{"Gateway API and Envoy Gateway missing", func(in *Inputs) { in.GatewayAPIInstalled = false }, false, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
+		{"Gateway API and Envoy Gateway missing", func(in *Inputs) { in.GatewayAPIInstalled = false }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
 			"the Gateway API and Envoy Gateway CRDs are not installed in the cluster: the platform team must install them"},
-		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Config.Enforcement = config.EnforcementNone }, false, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
+		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Config.Enforcement = config.EnforcementNone }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
 			"the Gateway API CRDs are not installed"},
-		{"no agency", func(in *Inputs) { in.Agency = nil }, false, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonAgencyNotReady,
+		{"no agency", func(in *Inputs) { in.Agency = nil }, RouteWithdraw, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonNotPublished, v1alpha1.ReasonAgencyNotReady,
 			"no Agency claims namespace so-tnmt: the DIC (Sở TT&TT) must register the agency"},
-		{"agency not Ready", func(in *Inputs) { in.Agency = notReady }, false, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonAgencyNotReady,
+		{"agency not Ready", func(in *Inputs) { in.Agency = notReady }, RouteWithdraw, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonNotPublished, v1alpha1.ReasonAgencyNotReady,
 			"agency so-tnmt is not Ready, so it cannot publish (Điều 20): agency so-tnmt has no active primary focal point"},
-		{"not appraised", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil }, false, v1alpha1.ReasonNotAppraised, v1alpha1.ReasonNotAppraised,
+		{"not appraised", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil }, RouteWithdraw, v1alpha1.ReasonNotAppraised, v1alpha1.ReasonNotPublished, v1alpha1.ReasonNotAppraised,
 			"the DIC must add dat-dai to spec.appraisedServices of Agency so-tnmt"},
-		{"not appraised, appraisal not required", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil; in.Config.RequireAppraisal = false }, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonReady, ""},
-		{"backend missing", func(in *Inputs) { in.Backend = nil }, false, v1alpha1.ReasonBackendNotFound, v1alpha1.ReasonBackendNotFound,
+		{"not appraised, appraisal not required", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil; in.Config.RequireAppraisal = false }, RouteApply, accepted, reachable, v1alpha1.ReasonReady, ""},
+		{"backend missing: the route stays, without a backend", func(in *Inputs) { in.Backend = nil }, RouteApply, accepted, v1alpha1.ReasonBackendNotFound, v1alpha1.ReasonBackendNotFound,
 			"Service dat-dai-api does not exist in namespace so-tnmt: agency so-tnmt must create it"},
-		{"backend without the port", func(in *Inputs) { in.Backend = backend(nil, 9090, 80) }, false, v1alpha1.ReasonBackendPortNotFound, v1alpha1.ReasonBackendPortNotFound,
+		{"backend without the port", func(in *Inputs) { in.Backend = backend(nil, 9090, 80) }, RouteApply, accepted, v1alpha1.ReasonBackendPortNotFound, v1alpha1.ReasonBackendPortNotFound,
 			"Service dat-dai-api has no port 8080 (it has 80, 9090)"},
-		{"path held by an older service", func(in *Inputs) { in.PathHolder = older }, false, v1alpha1.ReasonPathConflict, v1alpha1.ReasonPathConflict,
+		{"path held by an older service", func(in *Inputs) { in.PathHolder = older }, RouteWithdraw, accepted, v1alpha1.ReasonPathConflict, v1alpha1.ReasonPathConflict,
 			"path /so-tnmt/dat-dai/v1 is already published by DataService so-khac/dat-dai-cu, created earlier: agency so-tnmt must set spec.route.pathPrefix"},
-		{"gateway missing", func(in *Inputs) { in.GatewayExists = false }, false, v1alpha1.ReasonGatewayNotFound, v1alpha1.ReasonGatewayNotFound,
-			"the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it"},
-		{"route not reported yet", func(in *Inputs) { in.Route = routeWith() }, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway,
+		{"gateway missing: the route is held", func(in *Inputs) { in.Gateway = nil }, RouteHold, accepted, v1alpha1.ReasonGatewayNotFound, v1alpha1.ReasonGatewayNotFound,
+			"the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it, or correct the operator's --lgsp-gateway; what is published stays as it is"},
+		{"gateway without an HTTPS listener: the route is held", func(in *Inputs) { in.Gateway = lgspGateway("http/HTTP") }, RouteHold, accepted, v1alpha1.ReasonNoTLSListener, v1alpha1.ReasonNoTLSListener,
+			"has no HTTPS listener (it has http (HTTP))"},
+		{"route not reported yet", func(in *Inputs) { in.Route = routeWith() }, RouteApply, accepted, v1alpha1.ReasonWaitingForGateway, v1alpha1.ReasonWaitingForGateway,
 			"the gateway has not reported on route datashare-dat-dai yet"},
 		{"route reported for another gateway only", func(in *Inputs) {
-			in.Route = routeWith(parent("khac", "lgsp", "", metav1.ConditionTrue, "Accepted"))
-		}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway, ""},
-		{"route refused by the gateway", func(in *Inputs) {
-			in.Route = routeWith(parent("lgsp-system", "lgsp", "", metav1.ConditionFalse, "NotAllowedByListeners"))
-		}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonRouteNotAccepted, "reports NotAllowedByListeners: gateway says NotAllowedByListeners"},
-		{"route accepted on another listener", func(in *Inputs) {
-			in.Config.Gateway.SectionName = "https"
+			in.Route = routeWith(parent("khac", "lgsp", "https", metav1.ConditionTrue, "Accepted"))
+		}, RouteApply, accepted, v1alpha1.ReasonWaitingForGateway, v1alpha1.ReasonWaitingForGateway, ""},
+		{"route refused by the gateway: reported, the route stays", func(in *Inputs) {
+			in.Route = routeWith(parent("lgsp-system", "lgsp", "https", metav1.ConditionFalse, "NotAllowedByListeners"))
+		}, RouteApply, accepted, v1alpha1.ReasonRouteNotAccepted, v1alpha1.ReasonRouteNotAccepted, "reports NotAllowedByListeners: gateway says NotAllowedByListeners"},
+		{"route accepted on another listener than the chosen one", func(in *Inputs) {
 			in.Route = routeWith(parent("lgsp-system", "lgsp", "http", metav1.ConditionTrue, "Accepted"))
-		}, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway, ""},
-		{"route status about an older generation", func(in *Inputs) { in.Route.Generation = 2 }, true, v1alpha1.ReasonAccepted, v1alpha1.ReasonWaitingForGateway, ""},
+		}, RouteApply, accepted, v1alpha1.ReasonWaitingForGateway, v1alpha1.ReasonWaitingForGateway, ""},
+		{"route status about an older generation", func(in *Inputs) { in.Route.Generation = 2 }, RouteApply, accepted, v1alpha1.ReasonWaitingForGateway, v1alpha1.ReasonWaitingForGateway, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			in := inputs()
 			tc.edit(&in)
 			d := Decide(in)
-			accepted, ready := find(d, v1alpha1.ConditionAccepted), find(d, v1alpha1.ConditionReady)
-			if d.Publish != tc.wantPublish || accepted.Reason != tc.wantReason || ready.Reason != tc.wantReady {
-				t.Fatalf("publish=%v accepted=%s ready=%s; want %v %s %s\n%s", d.Publish, accepted.Reason, ready.Reason,
-					tc.wantPublish, tc.wantReason, tc.wantReady, ready.Message)
+			acc, reach, ready := find(d, v1alpha1.ConditionAccepted), find(d, v1alpha1.ConditionReachable), find(d, v1alpha1.ConditionReady)
+			if d.Route != tc.wantRoute || acc.Reason != tc.wantAccepted || reach.Reason != tc.wantReachable || ready.Reason != tc.wantReady {
+				t.Fatalf("route=%s accepted=%s reachable=%s ready=%s; want %s %s %s %s\n%s", d.Route, acc.Reason, reach.Reason, ready.Reason,
+					tc.wantRoute, tc.wantAccepted, tc.wantReachable, tc.wantReady, ready.Message)
 			}
 			if (ready.Status == metav1.ConditionTrue) != (tc.wantReady == v1alpha1.ReasonReady) {
 				t.Errorf("Ready status %s with reason %s", ready.Status, ready.Reason)
 			}
+			if (reach.Status == metav1.ConditionTrue) != (tc.wantReachable == reachable) {
+				t.Errorf("Reachable status %s with reason %s", reach.Status, reach.Reason)
+			}
 			if !strings.Contains(ready.Message, tc.wantMessage) {
 				t.Errorf("Ready message %q does not contain %q", ready.Message, tc.wantMessage)
 			}
-			if len(d.Conditions) != 6 {
+			if d.Route == RouteApply && d.SectionName != "https" {
+				t.Errorf("a protected route attaches to the HTTPS listener alone, got %q", d.SectionName)
+			}
+			if len(d.Conditions) != 7 {
 				t.Errorf("every condition is set on every visit; got %d", len(d.Conditions))
+			}
+		})
+	}
+}
+
+// TestAttach checks which listener a route attaches to: a protected
+// service's keys travel over exactly one HTTPS listener.
+func TestAttach(t *testing.T) {
+	cases := []struct {
+		name           string
+		gateway        *gatewayv1.Gateway
+		section        string
+		protected      bool
+		allowPlaintext bool
+		wantSection    string
+		wantProblem    v1alpha1.ConditionReason
+		wantMessage    string
+	}{
+		{"the only HTTPS listener", lgspGateway("http/HTTP", "https/HTTPS"), "", true, false, "https", "", ""},
+		{"open data on every listener", lgspGateway("http/HTTP", "https/HTTPS"), "", false, false, "", "", ""},
+		{"open data on the named listener", lgspGateway("http/HTTP", "https/HTTPS"), "http", false, false, "http", "", ""},
+		{"the named HTTPS listener", lgspGateway("a/HTTPS", "b/HTTPS"), "b", true, false, "b", "", ""},
+		{"two HTTPS listeners, none named", lgspGateway("a/HTTPS", "b/HTTPS"), "", true, false, "", v1alpha1.ReasonNoTLSListener,
+			"has 2 HTTPS listeners (a, b), and a protected service attaches to exactly one: the platform team must name one"},
+		{"HTTP only", lgspGateway("http/HTTP"), "", true, false, "", v1alpha1.ReasonNoTLSListener, "has no HTTPS listener (it has http (HTTP))"},
+		{"HTTP only, plaintext allowed", lgspGateway("http/HTTP"), "", true, true, "http", "", ""},
+		{"HTTPS preferred even when plaintext is allowed", lgspGateway("http/HTTP", "https/HTTPS"), "", true, true, "https", "", ""},
+		{"a named HTTP listener for keys", lgspGateway("http/HTTP", "https/HTTPS"), "http", true, false, "", v1alpha1.ReasonNoTLSListener,
+			`listener "http" of the LGSP Gateway lgsp-system/lgsp is HTTP, and API keys travel only over HTTPS`},
+		{"a named HTTP listener, plaintext allowed", lgspGateway("http/HTTP"), "http", true, true, "http", "", ""},
+		{"the named listener is gone", lgspGateway("https/HTTPS"), "web", true, false, "", v1alpha1.ReasonListenerNotFound,
+			`has no listener "web" (it has https (HTTPS))`},
+		{"a named TLS passthrough listener", lgspGateway("tls/TLS"), "tls", false, false, "", v1alpha1.ReasonListenerNotFound, "which carries no HTTPRoute"},
+		{"no Gateway", nil, "", true, false, "", v1alpha1.ReasonGatewayNotFound, "does not exist"},
+		{"no Gateway, open data", nil, "", false, false, "", v1alpha1.ReasonGatewayNotFound, "does not exist"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Gateway.SectionName, cfg.AllowPlaintextKeys = tc.section, tc.allowPlaintext
+			at := Attach(tc.gateway, cfg, tc.protected)
+			var problem v1alpha1.ConditionReason
+			if at.Problem != nil {
+				problem = at.Problem.Reason
+				if at.Problem.Status != metav1.ConditionFalse || !strings.Contains(at.Problem.Message, tc.wantMessage) ||
+					!strings.Contains(at.Problem.Message, "what is published stays as it is") {
+					t.Errorf("problem %s: %q does not say %q", at.Problem.Status, at.Problem.Message, tc.wantMessage)
+				}
+			}
+			if at.SectionName != tc.wantSection || problem != tc.wantProblem {
+				t.Fatalf("got section %q, problem %q; want %q, %q", at.SectionName, problem, tc.wantSection, tc.wantProblem)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -107,4 +108,62 @@ func GatewayKeySecret(sa *v1alpha1.SharingAgreement, consumerAgency, key, keyID 
 		Type:       corev1.SecretTypeOpaque,
 		Data:       map[string][]byte{ClientID(consumerAgency, sa, keyID): []byte(key)},
 	}
+}
+
+// SentinelClientID is the client id of a service's sentinel key. It has no
+// dot, so no agency's rate-limit pattern matches it.
+const SentinelClientID = "lgsp-sentinel"
+
+// SentinelName is the Secret, in a protected service's namespace, that
+// holds its sentinel key. Its dot keeps it apart from every consumer
+// Secret, whose names are DNS labels.
+func SentinelName(ds *v1alpha1.DataService) string {
+	return "datashare-sentinel." + ds.Name
+}
+
+// SentinelSecret holds a protected service's sentinel: a random key that is
+// never exported, so that nobody holds it. The service's SecurityPolicy
+// lists it first, so that its list of keys is never empty. It is owned by
+// the DataService and goes with it.
+func SentinelSecret(ds *v1alpha1.DataService, agency, key string) *corev1.Secret {
+	labels := map[string]string{
+		v1alpha1.LabelManagedBy:   v1alpha1.ManagedByOperator,
+		v1alpha1.LabelAgency:      agency,
+		v1alpha1.LabelDataService: ds.Name,
+		v1alpha1.LabelCredential:  v1alpha1.CredentialSentinel,
+	}
+	return &corev1.Secret{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Name: SentinelName(ds), Namespace: ds.Namespace, Labels: labels,
+			OwnerReferences: []metav1.OwnerReference{controllerRef("DataService", ds.Name, ds.UID)}},
+		Type: corev1.SecretTypeOpaque,
+		Data: map[string][]byte{SentinelClientID: []byte(key)},
+	}
+}
+
+// HoldsOneKey says whether a key Secret holds exactly one client with a
+// non-empty key, as every gateway-side key and sentinel the operator writes
+// does. Envoy Gateway accepts a Secret with no data at all, which would
+// leave a policy without that key; such a Secret is never listed.
+func HoldsOneKey(s *corev1.Secret) bool {
+	if len(s.Data) != 1 {
+		return false
+	}
+	for id, key := range s.Data {
+		return id != "" && len(key) > 0
+	}
+	return false
+}
+
+// IssuedGatewayKey says whether s is a gateway-side key that the operator
+// issued for sa and that the gateway may accept: its name is the one the
+// operator gives that key, it holds one non-empty key under the client id
+// the operator gives it, and sa's status — which only the operator writes —
+// records its key id.
+func IssuedGatewayKey(sa *v1alpha1.SharingAgreement, s *corev1.Secret) bool {
+	id := s.Labels[v1alpha1.LabelKeyID]
+	if id == "" || s.Name != GatewayKeyName(sa, id) || !slices.Contains(sa.Status.Credential.KeyIDs, id) || !HoldsOneKey(s) {
+		return false
+	}
+	return len(s.Data[ClientID(sa.Status.ConsumerAgency, sa, id)]) > 0
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -26,6 +27,9 @@ type ServiceInputs struct {
 	Config config.Config
 	// Backend is the backend Service; nil when it does not exist.
 	Backend *corev1.Service
+	// SectionName is the listener of the LGSP Gateway the route attaches
+	// to; empty for every listener.
+	SectionName string
 	// GatewayKeys are the names of the gateway-side key Secrets of the
 	// agreements that are live, in the service's namespace.
 	GatewayKeys []string
@@ -98,10 +102,12 @@ func objectMeta(in ServiceInputs) metav1.ObjectMeta {
 }
 
 // route sends the service's path prefix, rewritten to /, to its backend.
-// A non-public service with no live agreement gets a rule with no backend:
-// whatever the auth layer does, no request can reach the backend, and the
-// gateway answers with an error (Gateway API requires a 500 for a rule whose
-// backends are all missing, or a 404 when the rule has none).
+// A non-public service with no live agreement, and a service whose backend
+// Service or port is missing, get a rule with no backend: whatever the auth
+// layer does, no request can reach the backend, and the gateway answers
+// with an error (Gateway API requires a 500 for a rule whose backends are
+// all missing, or a 404 when the rule has none). This is the second
+// barrier: the SecurityPolicy never lists an empty set of keys.
 func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 	ds := in.Service
 	base, _ := url.Parse(in.Config.PublicBaseURL)
@@ -120,15 +126,17 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 		}},
 	}
 	public := ds.Spec.Access.Audience == v1alpha1.AudiencePublic
-	if public {
-		// No key is checked on open data, so a consumer header that a
-		// caller sends is not to be believed.
+	if public || in.Config.Enforcement != config.EnforcementEnvoyGateway {
+		// No key is checked here by the gateway (open data, or the profile
+		// none), so a consumer header that a caller sends is not to be
+		// believed. Where keys are checked, the API key filter sets it.
 		rule.Filters = append(rule.Filters, gatewayv1.HTTPRouteFilter{
 			Type:                  gatewayv1.HTTPRouteFilterRequestHeaderModifier,
 			RequestHeaderModifier: &gatewayv1.HTTPHeaderFilter{Remove: []string{v1alpha1.HeaderConsumer}},
 		})
 	}
-	if public || len(in.GatewayKeys) > 0 {
+	_, backendFound := BackendPort(in.Backend, ds.Spec.Backend.Port)
+	if backendFound && (public || len(in.GatewayKeys) > 0) {
 		rule.BackendRefs = []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
 			BackendObjectReference: gatewayv1.BackendObjectReference{
 				Name: gatewayv1.ObjectName(ds.Spec.Backend.ServiceName),
@@ -143,8 +151,8 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 		Namespace: ptr.To(gatewayv1.Namespace(in.Config.Gateway.Namespace)),
 		Name:      gatewayv1.ObjectName(in.Config.Gateway.Name),
 	}
-	if in.Config.Gateway.SectionName != "" {
-		parent.SectionName = ptr.To(gatewayv1.SectionName(in.Config.Gateway.SectionName))
+	if in.SectionName != "" {
+		parent.SectionName = ptr.To(gatewayv1.SectionName(in.SectionName))
 	}
 	r := &gatewayv1.HTTPRoute{
 		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayv1.GroupVersion.String(), Kind: "HTTPRoute"},
@@ -163,16 +171,20 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 }
 
 // securityPolicy requires an API key from one of the live agreements: one
-// credentialRef per gateway-side key Secret, each holding one client. With
-// no live agreement the list is empty and every request is refused.
+// credentialRef per gateway-side key Secret, each holding one client, after
+// the service's sentinel. The sentinel's key is held by nobody; it keeps
+// the list from ever being empty, because Envoy's per-route list replaces
+// the listener's only when it is not empty, and the listener's holds the
+// keys of another service.
 func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 	ds := in.Service
-	if in.Config.Enforcement != config.EnforcementEnvoyGateway || ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
+	if !Protected(ds, in.Config) {
 		return nil
 	}
 	keys := slices.Clone(in.GatewayKeys)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
+	keys = slices.Insert(keys, 0, SentinelName(ds))
 	refs := make([]gatewayv1.SecretObjectReference, 0, len(keys))
 	for _, k := range keys {
 		refs = append(refs, gatewayv1.SecretObjectReference{
@@ -212,7 +224,7 @@ func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 // (timeouts, retries), instead of replacing it for this route.
 func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
 	ds := in.Service
-	if in.Config.Enforcement != config.EnforcementEnvoyGateway || ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
+	if !Protected(ds, in.Config) {
 		return nil
 	}
 	var rules []egv1a1.RateLimitRule
@@ -249,9 +261,18 @@ func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
 }
 
 // ConsumerPattern is the regular expression that matches, in
-// X-LGSP-Consumer, the client id of every key issued to an agency.
+// X-LGSP-Consumer, the client id of every key issued to an agency. Agency
+// names are DNS labels, which have nothing to quote; the name is quoted
+// all the same, so that no name can widen the match.
 func ConsumerPattern(agency string) string {
-	return "^" + agency + `\..+$`
+	return "^" + regexp.QuoteMeta(agency) + `\..+$`
+}
+
+// Protected says whether the gateway checks keys on a service's route:
+// under the envoy-gateway profile, for every service that is not open
+// data.
+func Protected(ds *v1alpha1.DataService, cfg config.Config) bool {
+	return cfg.Enforcement == config.EnforcementEnvoyGateway && ds.Spec.Access.Audience != v1alpha1.AudiencePublic
 }
 
 // routeTarget points a policy at the service's HTTPRoute.
@@ -308,8 +329,12 @@ func networkPolicy(in ServiceInputs) *networkingv1.NetworkPolicy {
 	}
 }
 
-// BackendPort finds the Service port that a DataService names.
+// BackendPort finds the Service port that a DataService names; svc may be
+// nil.
 func BackendPort(svc *corev1.Service, port int32) (corev1.ServicePort, bool) {
+	if svc == nil {
+		return corev1.ServicePort{}, false
+	}
 	for _, p := range svc.Spec.Ports {
 		if p.Port == port {
 			return p, true

@@ -92,8 +92,9 @@ func FuzzService(f *testing.F) {
 				}
 				seen[string(r.Name)] = true
 			}
-			if len(refs) != len(distinctNames(in.GatewayKeys)) {
-				t.Fatalf("%d credentialRefs for %d distinct keys", len(refs), len(distinctNames(in.GatewayKeys)))
+			// The sentinel comes first, so that the list is never empty.
+			if len(refs) != len(distinctNames(in.GatewayKeys))+1 || string(refs[0].Name) != SentinelName(ds) {
+				t.Fatalf("%d credentialRefs for %d distinct keys and the sentinel, the first %s", len(refs), len(distinctNames(in.GatewayKeys)), refs[0].Name)
 			}
 		}
 		checkRateLimits(t, objs.TrafficPolicy, ds, envoy && !public)

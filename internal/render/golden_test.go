@@ -25,7 +25,9 @@ type goldenInput struct {
 		ProxyNamespace string             `json:"proxyNamespace"`
 		ProxySelector  map[string]string  `json:"proxySelector"`
 	} `json:"config"`
-	Agency      string               `json:"agency"`
+	Agency string `json:"agency"`
+	// SectionName is the listener the DataService controller chose.
+	SectionName string               `json:"sectionName"`
 	Service     v1alpha1.DataService `json:"service"`
 	Backend     *corev1.Service      `json:"backend"`
 	GatewayKeys []string             `json:"gatewayKeys"`
@@ -83,7 +85,8 @@ func TestServiceGolden(t *testing.T) {
 				t.Fatalf("%s: the configuration is invalid: %v", inPath, err)
 			}
 
-			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Config: cfg, Backend: in.Backend, GatewayKeys: in.GatewayKeys})
+			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Config: cfg, Backend: in.Backend,
+				SectionName: in.SectionName, GatewayKeys: in.GatewayKeys})
 			out := goldenOutput{URL: ServiceURL(cfg.PublicBaseURL, PathPrefix(&in.Service, in.Agency))}
 			if objs.Route != nil {
 				out.HTTPRoute = content(t, objs.Route)
