@@ -10,6 +10,7 @@ SHELL := /usr/bin/env bash -o pipefail
 BIN := $(CURDIR)/bin
 CONTROLLER_GEN := $(BIN)/controller-gen
 HELM := $(BIN)/helm
+EGCTL := $(BIN)/egctl
 KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
@@ -17,6 +18,7 @@ export KUBEBUILDER_ASSETS ?= $(BIN)
 # Each tool is rebuilt when the go.mod that pins its version changes.
 TOOLS_MOD := hack/tools/go.mod
 HELM_MOD := hack/helm/go.mod
+EGCTL_MOD := hack/egctl/go.mod
 APISERVER_MOD := hack/envtest/kube-apiserver/go.mod
 ETCD_MOD := hack/envtest/etcd/go.mod
 
@@ -63,7 +65,7 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins $(HELM) ## Run every test against a real API server (builds what it needs).
+test: envtest-bins $(HELM) $(EGCTL) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
 	go test ./... -count=1
 
 .PHONY: bench-scale
@@ -91,6 +93,11 @@ $(ETCD): $(ETCD_MOD) hack/envtest/etcd/main.go
 
 $(HELM): $(HELM_MOD)
 	cd hack/helm && go build -o $@ helm.sh/helm/v3/cmd/helm
+
+# Envoy Gateway's egctl, at the version of go.mod, for its translator's
+# verdict on what the operator renders.
+$(EGCTL): $(EGCTL_MOD)
+	cd hack/egctl && go build -o $@ github.com/envoyproxy/gateway/cmd/egctl
 
 $(CONTROLLER_GEN): $(TOOLS_MOD)
 	cd hack/tools && go build -o $@ sigs.k8s.io/controller-tools/cmd/controller-gen

@@ -31,6 +31,11 @@ func gatewayObject() *gatewayv1.Gateway {
 			Listeners: []gatewayv1.Listener{{
 				Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType,
 				AllowedRoutes: &gatewayv1.AllowedRoutes{Namespaces: &gatewayv1.RouteNamespaces{From: ptr.To(gatewayv1.NamespacesFromAll)}},
+			}, {
+				Name: "https", Port: 443, Protocol: gatewayv1.HTTPSProtocolType,
+				TLS: &gatewayv1.ListenerTLSConfig{Mode: ptr.To(gatewayv1.TLSModeTerminate),
+					CertificateRefs: []gatewayv1.SecretObjectReference{{Name: "lgsp-tls"}}},
+				AllowedRoutes: &gatewayv1.AllowedRoutes{Namespaces: &gatewayv1.RouteNamespaces{From: ptr.To(gatewayv1.NamespacesFromAll)}},
 			}},
 		},
 	}
@@ -108,11 +113,11 @@ func acceptRoute(t *testing.T, route *gatewayv1.HTTPRoute, status metav1.Conditi
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil {
 			return err
 		}
+		if len(route.Spec.ParentRefs) != 1 {
+			return fmt.Errorf("the route names %d parents, want 1", len(route.Spec.ParentRefs))
+		}
 		route.Status.Parents = []gatewayv1.RouteParentStatus{{
-			ParentRef: gatewayv1.ParentReference{
-				Group: ptr.To(gatewayv1.Group(gatewayv1.GroupName)), Kind: ptr.To(gatewayv1.Kind("Gateway")),
-				Namespace: ptr.To(gatewayv1.Namespace("lgsp-system")), Name: "lgsp",
-			},
+			ParentRef:      route.Spec.ParentRefs[0],
 			ControllerName: "gateway.envoyproxy.io/gatewayclass-controller",
 			Conditions: []metav1.Condition{{
 				Type: string(gatewayv1.RouteConditionAccepted), Status: status, Reason: reason,

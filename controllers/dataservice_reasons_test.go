@@ -7,14 +7,17 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // TestDataServiceNotReadyReasonsAndRecovery fixes one cause after another
-// and checks that each is reported with who must act, that the route is
-// withdrawn while the service is not accepted, and that the service recovers
-// by itself.
+// and checks that each is reported with who must act, in the condition it
+// belongs to: consent (Accepted) withdraws the route, reachability
+// (Reachable) keeps it without a backend or holds it as it is; and that the
+// service recovers by itself.
 func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
 	gw := lgspGateway(t)
 	newNamespace(t, "so-kh")
@@ -24,32 +27,40 @@ func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
 	create(t, ds)
 	route, policy, _ := generatedObjects(ds)
 
-	step := func(reason v1alpha1.ConditionReason, words string) {
+	step := func(reason v1alpha1.ConditionReason, in v1alpha1.ConditionType, words string) *metav1.Condition {
 		t.Helper()
 		c := waitForReason(t, ds, metav1.ConditionFalse, reason)
 		if !strings.Contains(c.Message, words) {
 			t.Errorf("%s: message %q does not say %q", reason, c.Message, words)
 		}
-		if c, _ := conditionOf(t, ds, v1alpha1.ConditionAccepted); c == nil || c.Reason != string(reason) {
-			t.Errorf("Accepted must carry the same reason: %+v", c)
+		if c, _ := conditionOf(t, ds, in); c == nil || c.Reason != string(reason) {
+			t.Errorf("%s must carry the same reason: %+v", in, c)
 		}
-		if exists(t, route) || exists(t, policy) {
-			t.Errorf("%s: a service that is not accepted must not be published", reason)
+		published := exists(t, route) && exists(t, policy)
+		if in == v1alpha1.ConditionAccepted && (exists(t, route) || exists(t, policy)) {
+			t.Errorf("%s: a service that is not offered must not be published", reason)
 		}
+		if in == v1alpha1.ConditionReachable && !published {
+			t.Errorf("%s: a fault of reachability must not withdraw the route and its policy", reason)
+		}
+		return c
 	}
 
-	step(v1alpha1.ReasonAgencyNotReady, "agency so-kh is not Ready, so it cannot publish (Điều 20)")
+	step(v1alpha1.ReasonAgencyNotReady, v1alpha1.ConditionAccepted, "agency so-kh is not Ready, so it cannot publish (Điều 20)")
 	newFocalPoint(t, "so-kh", "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@skh")
 
-	step(v1alpha1.ReasonNotAppraised, "the DIC must add de-tai to spec.appraisedServices of Agency so-kh")
+	step(v1alpha1.ReasonNotAppraised, v1alpha1.ConditionAccepted, "the DIC must add de-tai to spec.appraisedServices of Agency so-kh")
 	update(t, agency, func(a *v1alpha1.Agency) {
 		a.Spec.AppraisedServices = []v1alpha1.ServiceAppraisal{{Service: "de-tai", DocumentRef: "CV 9", AppraisedAt: metav1.Now()}}
 	})
 
-	step(v1alpha1.ReasonBackendNotFound, "Service de-tai-api does not exist in namespace so-kh: agency so-kh must create it")
+	step(v1alpha1.ReasonBackendNotFound, v1alpha1.ConditionReachable, "Service de-tai-api does not exist in namespace so-kh: agency so-kh must create it")
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil || len(route.Spec.Rules[0].BackendRefs) != 0 {
+		t.Errorf("a route whose backend is missing must carry no backend: %v %+v", err, route.Spec.Rules)
+	}
 	svc := backendService(t, "so-kh", "de-tai-api", 9090, nil)
 
-	step(v1alpha1.ReasonBackendPortNotFound, "Service de-tai-api has no port 8080 (it has 9090)")
+	step(v1alpha1.ReasonBackendPortNotFound, v1alpha1.ConditionReachable, "Service de-tai-api has no port 8080 (it has 9090)")
 	if c, _ := conditionOf(t, ds, v1alpha1.ConditionNetworkIsolated); c == nil || c.Reason != string(v1alpha1.ReasonSelectorlessBackend) {
 		t.Errorf("a selector-less backend cannot be isolated, whatever its ports: %+v", c)
 	}
@@ -67,20 +78,35 @@ func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
 	if !exists(t, route) || !exists(t, policy) {
 		t.Fatalf("an accepted service must be published (%s)", c.Message)
 	}
+	if s := (&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "so-kh", Name: render.SentinelName(ds)}}); !exists(t, s) || !render.HoldsOneKey(s) {
+		t.Errorf("a protected service must have its sentinel key")
+	}
 
-	// The LGSP Gateway disappears, then comes back.
+	// The LGSP Gateway disappears, then comes back: the route stays as it is.
+	before := route.DeepCopy()
 	if err := k8s.Delete(ctx, gw); err != nil {
 		t.Fatal(err)
 	}
-	step(v1alpha1.ReasonGatewayNotFound, "the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it")
+	step(v1alpha1.ReasonGatewayNotFound, v1alpha1.ConditionReachable, "the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it")
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil || route.Generation != before.Generation {
+		t.Errorf("a missing Gateway must change nothing that is published: %v, generation %d then %d", err, before.Generation, route.Generation)
+	}
+	eventually(t, 10*time.Second, "the operator logs the missing Gateway at error level", func() error {
+		for _, line := range strings.Split(operatorLogs.String(), "\n") {
+			if strings.Contains(line, "ERROR") && strings.Contains(line, "GatewayNotFound") && strings.Contains(line, "so-kh") {
+				return nil
+			}
+		}
+		return errorf("no error line")
+	})
 	lgspGateway(t)
 	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
 
-	// The gateway refuses the route.
+	// The gateway refuses the route: reported, and the route stays.
 	acceptRoute(t, route, metav1.ConditionFalse, "NotAllowedByListeners")
-	c = waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonRouteNotAccepted)
-	if !strings.Contains(c.Message, "reports NotAllowedByListeners") {
-		t.Errorf("message: %q", c.Message)
+	c = step(v1alpha1.ReasonRouteNotAccepted, v1alpha1.ConditionReachable, "reports NotAllowedByListeners")
+	if c, _ := conditionOf(t, ds, v1alpha1.ConditionAccepted); c == nil || c.Status != metav1.ConditionTrue {
+		t.Errorf("a refused route leaves the service offered: %+v", c)
 	}
 	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
 	waitForReason(t, ds, metav1.ConditionTrue, v1alpha1.ReasonReady)

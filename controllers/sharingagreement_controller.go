@@ -479,4 +479,3 @@ func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 		return !r.issued.issuedHere(agreement, l[v1alpha1.LabelKeyID])
 	}})
 }
-

@@ -28,13 +28,15 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 	published.Status.Conditions = append(ready(metav1.ConditionTrue, "Published", "live"),
 		metav1.Condition{Type: string(v1alpha1.ConditionAccepted), Status: metav1.ConditionTrue, Reason: "Accepted"})
 	unpublished := published.DeepCopy()
-	unpublished.Status.Conditions = ready(metav1.ConditionFalse, "AgencyNotReady", "agency so-yte is not Ready")
+	unpublished.Status.Conditions = append(ready(metav1.ConditionFalse, "AgencyNotReady", "agency so-yte is not Ready"),
+		metav1.Condition{Type: string(v1alpha1.ConditionAccepted), Status: metav1.ConditionFalse, Reason: "AgencyNotReady", Message: "agency so-yte is not Ready"})
+	unreachable := metav1.Condition{Type: string(v1alpha1.ConditionReachable), Status: metav1.ConditionFalse, Reason: "GatewayNotFound", Message: "no Gateway"}
 
 	agreement := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "tt-1", Namespace: "so-tc", Generation: 1}}
 	agreement.Status.Conditions = ready(metav1.ConditionFalse, "ServiceNotReady", "wait")
 
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "k", Namespace: "so-yte",
-		Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator}}}
+		Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator}}, Data: map[string][]byte{"c": []byte("key")}}
 
 	type change struct {
 		name   string
@@ -69,7 +71,10 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 			{"being withdrawn", published, func(o client.Object) {
 				o.(*v1alpha1.DataService).Status.Conditions = unpublished.Status.Conditions
 			}, true},
-			{"why it is not published", unpublished, func(o client.Object) { o.(*v1alpha1.DataService).Status.Conditions[0].Message = "no focal point" }, true},
+			{"why it is not offered", unpublished, func(o client.Object) { o.(*v1alpha1.DataService).Status.Conditions[1].Message = "no focal point" }, true},
+			{"its reachability", published, func(o client.Object) {
+				o.(*v1alpha1.DataService).Status.Conditions = append(o.(*v1alpha1.DataService).Status.Conditions, unreachable)
+			}, true},
 			{"its spec (consumers)", published, func(o client.Object) { o.SetGeneration(2) }, true},
 		}},
 		{"a DataService, for its agency's counts", viewChanged(serviceForAgency), []change{
@@ -89,6 +94,19 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 			{"its data", secret, func(o client.Object) { o.(*corev1.Secret).Data = map[string][]byte{"api-key": []byte("x")} }, false},
 			{"its labels", secret, func(o client.Object) { o.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "someone"}) }, true},
 			{"its deletion", secret, deleting, true},
+		}},
+		{"a key Secret, for the policy that lists it", viewChanged(keySecret), []change{
+			{"its retirement annotation", secret, func(o client.Object) { o.SetAnnotations(map[string]string{v1alpha1.AnnotationExpiresAt: "soon"}) }, false},
+			{"its key, for another valid one", secret, func(o client.Object) { o.(*corev1.Secret).Data = map[string][]byte{"c": []byte("other")} }, false},
+			{"its key emptied", secret, func(o client.Object) { o.(*corev1.Secret).Data = nil }, true},
+			{"its labels", secret, func(o client.Object) { o.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "someone"}) }, true},
+			{"its deletion", secret, deleting, true},
+		}},
+		{"a SharingAgreement, for its service's policy", viewChanged(recordedKeys), []change{
+			{"its state", agreement, func(o client.Object) {
+				o.(*v1alpha1.SharingAgreement).Status.Conditions = ready(metav1.ConditionTrue, "Active", "live")
+			}, false},
+			{"its recorded keys", agreement, func(o client.Object) { o.(*v1alpha1.SharingAgreement).Status.Credential.KeyIDs = []string{"a1"} }, true},
 		}},
 	}
 	for _, tc := range cases {
