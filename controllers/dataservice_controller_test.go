@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,9 +134,15 @@ func generatedObjects(ds *v1alpha1.DataService) (*gatewayv1.HTTPRoute, *egv1a1.S
 	return &gatewayv1.HTTPRoute{ObjectMeta: meta}, &egv1a1.SecurityPolicy{ObjectMeta: meta}, &networkingv1.NetworkPolicy{ObjectMeta: meta}
 }
 
+// credentialNames lists the keys a SecurityPolicy accepts, after its
+// sentinel, which must come first: the list is never empty.
 func credentialNames(p *egv1a1.SecurityPolicy) []string {
+	refs := p.Spec.APIKeyAuth.CredentialRefs
+	if len(refs) == 0 || !strings.HasPrefix(string(refs[0].Name), "datashare-sentinel.") {
+		return []string{"(no sentinel first)"}
+	}
 	var names []string
-	for _, ref := range p.Spec.APIKeyAuth.CredentialRefs {
+	for _, ref := range refs[1:] {
 		names = append(names, string(ref.Name))
 	}
 	return names
@@ -168,8 +175,8 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 			t.Errorf("%T has labels %v", obj, obj.GetLabels())
 		}
 	}
-	if len(route.Spec.Rules[0].BackendRefs) != 0 || len(policy.Spec.APIKeyAuth.CredentialRefs) != 0 {
-		t.Fatalf("with no live agreement the route must reach no backend and the policy accept no key: %+v %+v",
+	if len(route.Spec.Rules[0].BackendRefs) != 0 || len(credentialNames(policy)) != 0 {
+		t.Fatalf("with no live agreement the route must reach no backend and the policy accept only the sentinel: %+v %+v",
 			route.Spec.Rules[0].BackendRefs, policy.Spec.APIKeyAuth.CredentialRefs)
 	}
 	if c, _ := conditionOf(t, ds, v1alpha1.ConditionNetworkIsolated); c == nil || c.Status != metav1.ConditionTrue {
@@ -182,19 +189,34 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		t.Errorf("RouteAccepted must mirror the gateway: %+v", c)
 	}
 
-	key := gatewayKey(t, "so-tp", "ho-tich", "ubnd-tx-nga-nam", "ho-tich")
-	eventually(t, 10*time.Second, "the key is in the policy and the route reaches the backend", func() error {
+	// A key Secret that the operator did not issue is never listed, even
+	// with the operator's labels.
+	forged := gatewayKey(t, "so-tp", "ho-tich", "ubnd-tx-nga-nam", "ho-tich")
+	consumerAgency(t, "ubnd-tx-nga-nam", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-tx-nga-nam", "ho-tich", ds)
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(consumerKey(t, sa))
+	issued := gatewayKeysOf(t, sa)
+	eventually(t, 10*time.Second, "the issued key, and it alone, is in the policy and the route reaches the backend", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
 			return err
 		}
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(route), route); err != nil {
 			return err
 		}
-		if got := strings.Join(credentialNames(policy), ","); got != key.Name || len(route.Spec.Rules[0].BackendRefs) != 1 {
+		var names []string
+		for _, k := range gatewayKeysOf(t, sa) {
+			names = append(names, k.Name)
+		}
+		if got := strings.Join(credentialNames(policy), ","); got != strings.Join(names, ",") || len(names) != 1 || len(route.Spec.Rules[0].BackendRefs) != 1 {
 			return errorf("credentialRefs %q, backendRefs %d", got, len(route.Spec.Rules[0].BackendRefs))
 		}
 		return nil
 	})
+	if slices.Contains(credentialNames(policy), forged.Name) || exists(t, forged) {
+		t.Errorf("a key the operator did not issue must be deleted and never listed")
+	}
 	eventually(t, 10*time.Second, "status counts one live agreement", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
 			return err
@@ -205,7 +227,29 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		return nil
 	})
 
-	if err := k8s.Delete(ctx, key); err != nil {
+	// An issued key whose Secret is emptied is no longer listed (Envoy
+	// Gateway would accept the policy all the same), and the agreement
+	// gets a new one.
+	emptied := issued[0].DeepCopy()
+	emptied.Data = nil
+	if err := k8s.Update(ctx, emptied); err != nil {
+		t.Fatal(err)
+	}
+	changed := time.Now()
+	eventually(t, 10*time.Second, "the emptied key leaves the policy and a new key replaces it", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+			return err
+		}
+		names := credentialNames(policy)
+		if slices.Contains(names, emptied.Name) || len(names) != 1 {
+			return errorf("credentialRefs %v", names)
+		}
+		return nil
+	})
+	t.Logf("an emptied key left the SecurityPolicy %s after the edit", time.Since(changed).Round(time.Millisecond))
+	rememberKey(consumerKey(t, sa))
+
+	if err := k8s.Delete(ctx, sa); err != nil {
 		t.Fatal(err)
 	}
 	removed := time.Now()
@@ -213,12 +257,12 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
 			return err
 		}
-		if len(policy.Spec.APIKeyAuth.CredentialRefs) != 0 {
+		if len(credentialNames(policy)) != 0 {
 			return errorf("credentialRefs %v", credentialNames(policy))
 		}
 		return nil
 	})
-	t.Logf("the key left the SecurityPolicy %s after its Secret was deleted", time.Since(removed).Round(time.Millisecond))
+	t.Logf("the key left the SecurityPolicy %s after its agreement was deleted", time.Since(removed).Round(time.Millisecond))
 }
 
 // TestDataServiceDriftIsRepaired edits and deletes what the operator

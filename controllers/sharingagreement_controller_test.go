@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,16 +131,14 @@ func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
 	report["the consumer's focal point goes"] = waitKeysGone(t, fromInside, time.Now())
 	waitForReason(t, fromInside, metav1.ConditionFalse, v1alpha1.ReasonConsumerHasNoFocalPoint)
 
-	// A new focal point, then the service stops being Ready.
+	// A new focal point, then the DIC withdraws the service's appraisal.
 	newFocalPoint(t, "ubnd-ke-sach", "dau-moi-moi", v1alpha1.RolePrimary, appointment{}, "moi@ubnd-ke-sach")
 	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	rememberKey(consumerKey(t, fromInside))
-	if err := k8s.Delete(ctx, &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tc-ks", Name: "so-thue"}}); err != nil {
-		t.Fatal(err)
-	}
-	report["the service stops being Ready"] = waitKeysGone(t, fromInside, time.Now())
+	update(t, &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-tc-ks"}}, func(a *v1alpha1.Agency) { a.Spec.AppraisedServices = nil })
+	report["the DIC withdraws the appraisal"] = waitKeysGone(t, fromInside, time.Now())
 	c = waitForReason(t, fromInside, metav1.ConditionFalse, v1alpha1.ReasonServiceNotReady)
-	if !strings.Contains(c.Message, "Service so-thue does not exist") {
+	if !strings.Contains(c.Message, "is not offered for sharing") || !strings.Contains(c.Message, "the DIC has not appraised this service") {
 		t.Errorf("message: %q", c.Message)
 	}
 
@@ -219,8 +218,8 @@ func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
 			return err
 		}
-		if n := len(policy.Spec.APIKeyAuth.CredentialRefs); n != 2 {
-			return errorf("%d credentialRefs", n)
+		if n := len(credentialNames(policy)); n != 2 {
+			return errorf("%d credentialRefs beside the sentinel", n)
 		}
 		return nil
 	})
@@ -458,29 +457,45 @@ func TestTheCacheHoldsOnlyWhatTheOperatorMade(t *testing.T) {
 
 // TestAgreementWakesForSecretsItDidNotWrite: the watches on an agreement's
 // Secrets pass over the creations that echo its own issue, not what others
-// do. A gateway key someone else creates for a live agreement is retired
-// (it gets the grace period every key beside the consumer's gets), and a
-// deleted consumer Secret comes back with a fresh key.
+// do. A gateway key someone else creates for a live agreement, with the
+// operator's labels and even a grace period of its own, is deleted at once
+// and never listed (the agreement's status records the ids of the keys the
+// operator issued), and a deleted consumer Secret comes back with a fresh
+// key.
 func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
-	_, sa, first := liveAgreement(t, "so-xay-dung", "phuong-tien", "ubnd-an-thanh-ba")
+	ds, sa, first := liveAgreement(t, "so-xay-dung", "phuong-tien", "ubnd-an-thanh-ba")
 	keys := gatewayKeysOf(t, sa)
 	if len(keys) != 1 {
 		t.Fatalf("want one gateway-side key, got %d", len(keys))
 	}
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+		t.Fatal(err)
+	}
+	if ids := sa.Status.Credential.KeyIDs; len(ids) != 1 || ids[0] != keys[0].Labels[v1alpha1.LabelKeyID] {
+		t.Fatalf("the status must record the issued key's id: %v", ids)
+	}
 
-	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: keys[0].Name + "-forged", Labels: maps.Clone(keys[0].Labels)},
-		Data: map[string][]byte{"ubnd-an-thanh-ba.phuong-tien.forged": []byte("not-a-key-the-operator-issued")}}
-	forged.Labels[v1alpha1.LabelKeyID] = "forged"
+	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: render.GatewayKeyName(sa, "f0f0f0f0"),
+		Labels:      maps.Clone(keys[0].Labels),
+		Annotations: map[string]string{v1alpha1.AnnotationExpiresAt: time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}},
+		Data: map[string][]byte{"ubnd-an-thanh-ba.phuong-tien.f0f0f0f0": []byte("not-a-key-the-operator-issued")}}
+	forged.Labels[v1alpha1.LabelKeyID] = "f0f0f0f0"
 	create(t, forged)
-	eventually(t, 10*time.Second, "the forged key is retired", func() error {
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(forged), forged); err != nil {
-			return err
-		}
-		if forged.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
-			return errorf("no %s annotation", v1alpha1.AnnotationExpiresAt)
+	created := time.Now()
+	eventually(t, 10*time.Second, "the forged key is deleted", func() error {
+		if exists(t, forged) {
+			return errorf("still there")
 		}
 		return nil
 	})
+	t.Logf("a forged gateway key was deleted %s after it was created", time.Since(created).Round(time.Millisecond))
+	_, policy, _ := generatedObjects(ds)
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(credentialNames(policy), forged.Name) {
+		t.Error("a forged key must never be listed")
+	}
 	if got := consumerKey(t, sa); got != first {
 		t.Fatal("a forged key must not change the consumer's key")
 	}

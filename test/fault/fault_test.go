@@ -68,7 +68,12 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // wraps its connection to the API server.
 func operator(t *testing.T, leaderElection func(*manager.Options), wrap func(http.RoundTripper) http.RoundTripper) (mgr manager.Manager, stop func()) {
 	t.Helper()
-	cfg := config.Default()
+	return operatorWith(t, config.Default(), leaderElection, wrap)
+}
+
+// operatorWith starts an operator with a configuration of its own.
+func operatorWith(t *testing.T, cfg config.Config, leaderElection func(*manager.Options), wrap func(http.RoundTripper) http.RoundTripper) (mgr manager.Manager, stop func()) {
+	t.Helper()
 	cfg.CoordinatorAgency = "so-tttt"
 	restConfig := rest.CopyConfig(env.Config)
 	restConfig.WrapTransport = wrap
@@ -98,8 +103,7 @@ func province(t *testing.T, prefix string, consumers, perConsumer int) []string 
 	t.Helper()
 	for _, obj := range []client.Object{
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lgsp-system"}},
-		&gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"}, Spec: gatewayv1.GatewaySpec{
-			GatewayClassName: "envoy-gateway", Listeners: []gatewayv1.Listener{{Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType}}}},
+		lgspGateway(),
 	} {
 		if err := k8s.Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
 			t.Fatal(err)
@@ -155,6 +159,17 @@ func province(t *testing.T, prefix string, consumers, perConsumer int) []string 
 	return agreements
 }
 
+// lgspGateway is the LGSP Gateway, with an HTTP listener and the HTTPS one
+// over which keys travel.
+func lgspGateway() *gatewayv1.Gateway {
+	return &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"}, Spec: gatewayv1.GatewaySpec{
+		GatewayClassName: "envoy-gateway", Listeners: []gatewayv1.Listener{
+			{Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType},
+			{Name: "https", Port: 443, Protocol: gatewayv1.HTTPSProtocolType, TLS: &gatewayv1.ListenerTLSConfig{
+				Mode: ptr.To(gatewayv1.TLSModeTerminate), CertificateRefs: []gatewayv1.SecretObjectReference{{Name: "lgsp-tls"}}}},
+		}}}
+}
+
 // converged waits until every agreement in the given namespaces has a Ready
 // condition for its generation that matches the consent decision for the
 // world as it is, and nothing changed for a second.
@@ -186,8 +201,10 @@ func converged(t *testing.T, prefix string, timeout time.Duration) {
 //   - a live agreement has exactly one key at the consumer and one at the
 //     gateway, and they are the same key;
 //   - no gateway key exists for an agreement that is not live;
+//   - the agreement's status records exactly the ids of its gateway keys;
 //   - every issued Secret belongs to an existing agreement;
-//   - each service's SecurityPolicy lists exactly its gateway keys.
+//   - each service's SecurityPolicy lists exactly its sentinel and its
+//     gateway keys, the sentinel first.
 func checkInvariants(prefix string) (string, error) {
 	agreements := &v1alpha1.SharingAgreementList{}
 	if err := k8s.List(ctx, agreements); err != nil {
@@ -239,6 +256,14 @@ func checkInvariants(prefix string) (string, error) {
 				}
 			}
 		}
+		var ids []string
+		for _, g := range gateway {
+			ids = append(ids, g.Labels[v1alpha1.LabelKeyID])
+		}
+		sort.Strings(ids)
+		if strings.Join(ids, ",") != strings.Join(sa.Status.Credential.KeyIDs, ",") {
+			return "", fmt.Errorf("%s/%s records the keys %v, the gateway holds %v", sa.Namespace, sa.Name, sa.Status.Credential.KeyIDs, ids)
+		}
 		if !want.Live {
 			if len(gateway)+len(consumer) != 0 {
 				return "", fmt.Errorf("%s/%s is %s but holds %d gateway and %d consumer Secret(s)", sa.Namespace, sa.Name, want.Reason, len(gateway), len(consumer))
@@ -280,12 +305,22 @@ func checkInvariants(prefix string) (string, error) {
 		for _, r := range p.Spec.APIKeyAuth.CredentialRefs {
 			refs = append(refs, string(r.Name))
 		}
+		sentinel := ""
 		for _, s := range secrets.Items {
-			if s.Namespace == p.Namespace && s.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialGateway &&
-				"datashare-"+s.Labels[v1alpha1.LabelDataService] == p.Name {
+			if s.Namespace != p.Namespace || "datashare-"+s.Labels[v1alpha1.LabelDataService] != p.Name {
+				continue
+			}
+			switch s.Labels[v1alpha1.LabelCredential] {
+			case v1alpha1.CredentialGateway:
 				keys = append(keys, s.Name)
+			case v1alpha1.CredentialSentinel:
+				sentinel = s.Name
 			}
 		}
+		if len(refs) == 0 || sentinel == "" || refs[0] != sentinel {
+			return "", fmt.Errorf("SecurityPolicy %s/%s does not list its sentinel %q first: %v", p.Namespace, p.Name, sentinel, refs)
+		}
+		refs = refs[1:]
 		sort.Strings(refs)
 		sort.Strings(keys)
 		if strings.Join(refs, ",") != strings.Join(keys, ",") {
