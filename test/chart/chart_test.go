@@ -95,6 +95,7 @@ lgsp:
   reviewPeriod: 4380h
   openDataRefresh: 720h
   keyRotationGrace: 1h
+  allowPlaintextKeys: true
   proxy:
     namespace: envoy-gateway-system
     selector: {gateway.envoyproxy.io/owning-gateway-name: lgsp-public}
@@ -120,12 +121,12 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 		keepCRDs bool
 	}{
 		{name: "defaults", values: "lgsp: {coordinatorAgency: so-tttt}\n", keepCRDs: true,
-			wantArgs: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=lgsp-system/lgsp", "--enforcement=envoy-gateway",
+			wantArgs: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=lgsp-system/lgsp", "--enforcement=envoy-gateway", "--allow-plaintext-keys=false",
 				"--leader-elect=true", "--leader-election-namespace=" + namespace,
 				"--gateway-proxy-selector=app.kubernetes.io/component=proxy,app.kubernetes.io/name=envoy"}},
 		{name: "every value changed", values: nonDefault, keepCRDs: false,
 			wantArgs: []string{"--coordinator-agency=so-khcn", "--lgsp-gateway=lgsp-gw/lgsp-public/https", "--enforcement=none",
-				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--leader-elect=false",
+				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--allow-plaintext-keys=true", "--leader-elect=false",
 				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--concurrency=8"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

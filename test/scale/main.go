@@ -31,6 +31,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -256,7 +257,11 @@ func buildWorld(ctx context.Context, c client.Client, o options) error {
 	var objs []client.Object
 	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lgsp-system"}},
 		&gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "lgsp", Namespace: "lgsp-system"}, Spec: gatewayv1.GatewaySpec{
-			GatewayClassName: "envoy-gateway", Listeners: []gatewayv1.Listener{{Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType}}}})
+			GatewayClassName: "envoy-gateway", Listeners: []gatewayv1.Listener{
+				{Name: "http", Port: 80, Protocol: gatewayv1.HTTPProtocolType},
+				{Name: "https", Port: 443, Protocol: gatewayv1.HTTPSProtocolType, TLS: &gatewayv1.ListenerTLSConfig{
+					Mode: ptr.To(gatewayv1.TLSModeTerminate), CertificateRefs: []gatewayv1.SecretObjectReference{{Name: "lgsp-tls"}}}},
+			}}})
 	if err := createAll(ctx, c, objs, o.workers); err != nil {
 		return err
 	}
