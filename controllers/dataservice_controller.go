@@ -221,7 +221,11 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 		return nil, 0, err
 	}
 	names := make([]string, 0, len(secrets.Items))
-	agreements := map[types.NamespacedName]*v1alpha1.SharingAgreement{}
+	type issuedFor struct {
+		agreement *v1alpha1.SharingAgreement
+		ids       []string
+	}
+	agreements := map[types.NamespacedName]issuedFor{}
 	live := map[types.NamespacedName]bool{}
 	for i := range secrets.Items {
 		s := &secrets.Items[i]
@@ -230,24 +234,43 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 		if s.DeletionTimestamp != nil || !render.HoldsOneKey(s) || key.Name == "" {
 			continue
 		}
-		sa, seen := agreements[key]
+		issued, seen := agreements[key]
 		if !seen {
-			sa = &v1alpha1.SharingAgreement{}
-			if err := r.Get(ctx, key, sa); err != nil {
-				if !apierrors.IsNotFound(err) {
-					return nil, 0, err
-				}
-				sa = nil
+			sa, ids, err := r.recordedKeyIDs(ctx, key)
+			if err != nil {
+				return nil, 0, err
 			}
-			agreements[key] = sa
+			issued = issuedFor{sa, ids}
+			agreements[key] = issued
 		}
-		if sa == nil || !render.IssuedGatewayKey(sa, s) {
+		if issued.agreement == nil || !render.IssuedGatewayKey(issued.agreement, s, issued.ids) {
 			continue
 		}
 		names = append(names, s.Name)
 		live[key] = true
 	}
 	return names, len(live), nil
+}
+
+// recordedKeyIDs reads an agreement and the ids of the keys the operator
+// issued for it, as its status records them (see render.RecordedKeyIDs);
+// a nil agreement when it does not exist.
+func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.NamespacedName) (*v1alpha1.SharingAgreement, []string, error) {
+	sa := &v1alpha1.SharingAgreement{}
+	if err := r.Get(ctx, key, sa); err != nil {
+		return nil, nil, client.IgnoreNotFound(err)
+	}
+	var consumerKeyID string
+	if render.LegacyCredentialStatus(sa) {
+		s := &corev1.Secret{}
+		switch err := r.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, s); {
+		case err == nil:
+			consumerKeyID = s.Labels[v1alpha1.LabelKeyID]
+		case !apierrors.IsNotFound(err):
+			return nil, nil, err
+		}
+	}
+	return sa, render.RecordedKeyIDs(sa, consumerKeyID), nil
 }
 
 // pathHolder returns the oldest other DataService published at the same

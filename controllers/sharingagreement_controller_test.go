@@ -513,3 +513,49 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 		return nil
 	})
 }
+
+// TestAnUpgradeCutsNoOneOff: an agreement whose status an older operator
+// wrote, with a credential and no key ids, keeps its key at the gateway
+// until it is reconciled again, which records the id without a new key.
+func TestAnUpgradeCutsNoOneOff(t *testing.T) {
+	ds, sa, key := liveAgreement(t, "so-gtvt-nc", "dang-kiem-xe", "ubnd-vinh-chau")
+	_, policy, _ := generatedObjects(ds)
+	keys := gatewayKeysOf(t, sa)
+	if len(keys) != 1 {
+		t.Fatalf("want one gateway key, got %d", len(keys))
+	}
+	// As an older operator left it: no key ids. A status write alone does
+	// not wake the agreement, only its service.
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+		t.Fatal(err)
+	}
+	base := sa.DeepCopy()
+	sa.Status.Credential.KeyIDs = nil
+	if err := k8s.Status().Patch(ctx, sa, client.MergeFrom(base)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+			t.Fatal(err)
+		}
+		if names := credentialNames(policy); len(names) != 1 || names[0] != keys[0].Name {
+			t.Fatalf("the key of an agreement with a legacy status must stay listed, got %v", names)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The next reconcile records the id, and the key is the same.
+	update(t, sa, func(sa *v1alpha1.SharingAgreement) { sa.Labels = map[string]string{"reconcile": "now"} })
+	eventually(t, 10*time.Second, "the key id is recorded again", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+			return err
+		}
+		if ids := sa.Status.Credential.KeyIDs; len(ids) != 1 || ids[0] != keys[0].Labels[v1alpha1.LabelKeyID] {
+			return errorf("key ids %v", ids)
+		}
+		return nil
+	})
+	if consumerKey(t, sa) != key {
+		t.Fatal("recording the id must not change the key")
+	}
+}

@@ -158,12 +158,32 @@ func HoldsOneKey(s *corev1.Secret) bool {
 // IssuedGatewayKey says whether s is a gateway-side key that the operator
 // issued for sa and that the gateway may accept: its name is the one the
 // operator gives that key, it holds one non-empty key under the client id
-// the operator gives it, and sa's status — which only the operator writes —
-// records its key id.
-func IssuedGatewayKey(sa *v1alpha1.SharingAgreement, s *corev1.Secret) bool {
+// the operator gives it, and its key id is among recorded (see
+// RecordedKeyIDs).
+func IssuedGatewayKey(sa *v1alpha1.SharingAgreement, s *corev1.Secret, recorded []string) bool {
 	id := s.Labels[v1alpha1.LabelKeyID]
-	if id == "" || s.Name != GatewayKeyName(sa, id) || !slices.Contains(sa.Status.Credential.KeyIDs, id) || !HoldsOneKey(s) {
+	if id == "" || s.Name != GatewayKeyName(sa, id) || !slices.Contains(recorded, id) || !HoldsOneKey(s) {
 		return false
 	}
 	return len(s.Data[ClientID(sa.Status.ConsumerAgency, sa, id)]) > 0
+}
+
+// LegacyCredentialStatus says whether sa's status was last written by an
+// operator that did not record key ids: it describes a credential and
+// records none. The operator records at least the current key's id
+// whenever it describes a credential.
+func LegacyCredentialStatus(sa *v1alpha1.SharingAgreement) bool {
+	return sa.Status.Credential.SecretName != "" && len(sa.Status.Credential.KeyIDs) == 0
+}
+
+// RecordedKeyIDs are the key ids the gateway may accept for sa: those its
+// status records, which only the operator writes. For a legacy status (see
+// LegacyCredentialStatus) they are the id of the key its consumer holds,
+// consumerKeyID, until the agreement is reconciled again: an upgrade of the
+// operator cuts no one off.
+func RecordedKeyIDs(sa *v1alpha1.SharingAgreement, consumerKeyID string) []string {
+	if LegacyCredentialStatus(sa) && consumerKeyID != "" {
+		return []string{consumerKeyID}
+	}
+	return sa.Status.Credential.KeyIDs
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -60,8 +61,35 @@ func TestIssuedGatewayKey(t *testing.T) {
 	for _, tc := range cases {
 		s := issued()
 		tc.edit(s)
-		if got := IssuedGatewayKey(sa, s); got != tc.want {
+		if got := IssuedGatewayKey(sa, s, sa.Status.Credential.KeyIDs); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestRecordedKeyIDs: the status's ids, or, for a status written before ids
+// were recorded, the key the consumer holds, so that an upgrade cuts no one
+// off.
+func TestRecordedKeyIDs(t *testing.T) {
+	withIDs := &v1alpha1.SharingAgreement{}
+	withIDs.Status.Credential = v1alpha1.CredentialStatus{SecretName: "datashare-x", KeyIDs: []string{"a", "b"}}
+	legacy := &v1alpha1.SharingAgreement{}
+	legacy.Status.Credential = v1alpha1.CredentialStatus{SecretName: "datashare-x"}
+	none := &v1alpha1.SharingAgreement{}
+	cases := []struct {
+		name     string
+		sa       *v1alpha1.SharingAgreement
+		consumer string
+		want     string
+	}{
+		{"recorded ids, whatever the consumer holds", withIDs, "c", "a,b"},
+		{"a legacy status: the consumer's key", legacy, "c", "c"},
+		{"a legacy status, no consumer Secret", legacy, "", ""},
+		{"no credential", none, "c", ""},
+	}
+	for _, tc := range cases {
+		if got := strings.Join(RecordedKeyIDs(tc.sa, tc.consumer), ","); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }
