@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -330,7 +329,9 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		if id != "" && id == state.CurrentID {
 			// The consumer's current key must be the very key the gateway
 			// checks.
-			gk.Sound = gk.Sound && slices.ContainsFunc(slices.Collect(maps.Values(k.Data)), func(v []byte) bool { return string(v) == cred.Key })
+			for _, v := range k.Data {
+				gk.Sound = gk.Sound && string(v) == cred.Key
+			}
 		}
 		if v := k.Annotations[v1alpha1.AnnotationExpiresAt]; v != "" {
 			if gk.ExpiresAt, err = time.Parse(time.RFC3339, v); err != nil {
