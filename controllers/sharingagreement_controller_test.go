@@ -518,7 +518,7 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 // wrote, with a credential and no key ids, keeps its key at the gateway
 // until it is reconciled again, which records the id without a new key.
 func TestAnUpgradeCutsNoOneOff(t *testing.T) {
-	ds, sa, key := liveAgreement(t, "so-gtvt-nc", "dang-kiem-xe", "ubnd-vinh-chau")
+	ds, sa, key := liveAgreement(t, "so-gtvt-nc", "dang-kiem-xe", "ubnd-vc-nang-cap")
 	_, policy, _ := generatedObjects(ds)
 	keys := gatewayKeysOf(t, sa)
 	if len(keys) != 1 {

@@ -40,6 +40,16 @@ func keyring(t *testing.T, prefix string) map[string]string {
 	return ring
 }
 
+// keyIDsOf lists the distinct key ids of a keyring, sorted.
+func keyIDsOf(ring map[string]string) string {
+	seen := map[string]bool{}
+	for _, v := range ring {
+		id, _, _ := strings.Cut(v, " ")
+		seen[id] = true
+	}
+	return strings.Join(slices.Sorted(maps.Keys(seen)), ",")
+}
+
 // sameKeys fails unless every issued Secret is the one from before.
 func sameKeys(t *testing.T, what string, before, after map[string]string) {
 	t.Helper()
@@ -58,7 +68,7 @@ func sameKeys(t *testing.T, what string, before, after map[string]string) {
 		sort.Strings(changed)
 		t.Fatalf("%s changed keys: %s", what, strings.Join(changed, "; "))
 	}
-	t.Logf("%s: the %d issued Secrets and their key ids are unchanged", what, len(after))
+	t.Logf("%s: the %d issued Secrets and their key ids are unchanged: %s", what, len(after), keyIDsOf(after))
 }
 
 // waitServices waits until every DataService of the prefix's provider has
@@ -141,6 +151,7 @@ func TestTransientFaultsRevokeNoKey(t *testing.T) {
 	if len(before) == 0 {
 		t.Fatal("no key was issued")
 	}
+	t.Logf("before the faults: %d issued Secrets, key ids %s", len(before), keyIDsOf(before))
 	gens := routeGenerations(t, provider)
 
 	// 1. The Gateway is deleted and applied again (an upgrade, a re-sync).
