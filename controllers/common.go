@@ -31,9 +31,10 @@ func requeueAt(next, now time.Time) ctrl.Result {
 }
 
 // announceReadyChange records an Event when an object becomes Ready, stops
-// being Ready, or stays not Ready for another reason.
+// being Ready, or stays not Ready for another reason. Ready Unknown is no
+// state to announce: the operator is still finding out.
 func announceReadyChange(rec events.EventRecorder, obj runtime.Object, before, after *metav1.Condition) {
-	if rec == nil || after == nil {
+	if rec == nil || after == nil || after.Status == metav1.ConditionUnknown {
 		return
 	}
 	if before != nil && before.Status == after.Status && before.Reason == after.Reason {

@@ -20,10 +20,14 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
-// provinceBindingFinalizer guards the cluster-scoped binding of a
-// province-level focal point, which garbage collection cannot reach from a
-// namespaced owner.
-const provinceBindingFinalizer = "datashare.lgsp.vn/province-binding"
+// clusterBindingsFinalizer guards a focal point's cluster-scoped bindings
+// (the catalog, and the province for the coordinator's focal points), which
+// garbage collection cannot reach from a namespaced owner.
+const clusterBindingsFinalizer = "datashare.lgsp.vn/cluster-bindings"
+
+// legacyProvinceBindingFinalizer is the finalizer older operators put on
+// province-level focal points only; it is removed with the bindings.
+const legacyProvinceBindingFinalizer = "datashare.lgsp.vn/province-binding"
 
 // FocalPointReconciler grants a focal point's subjects their rights while
 // the appointment is in effect, and takes them away the moment it ends.
@@ -39,7 +43,7 @@ type FocalPointReconciler struct {
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=focalpoints/finalizers,verbs=update
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=rolebindings;clusterrolebindings,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=datashare-focal-point;datashare-province-focal-point
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=datashare-focal-point;datashare-province-focal-point;datashare-catalog-reader
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles,verbs=bind,resourceNames=datashare-issued-credentials
 
 // Reconcile grants or withdraws one focal point's rights.
@@ -104,10 +108,10 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 // grant makes the bindings match the decision: present while the focal
 // point is granted its rights, absent otherwise.
 func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoint, agency *v1alpha1.Agency, d registry.FocalPointDecision) error {
-	if d.Grant && d.ProvinceLevel {
-		// The finalizer is stored before the binding exists, so that no
-		// binding can outlive its focal point.
-		if err := changeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, provinceBindingFinalizer); err != nil {
+	if d.Grant {
+		// The finalizer is stored before a cluster binding exists, so that
+		// no binding can outlive its focal point.
+		if err := changeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, clusterBindingsFinalizer); err != nil {
 			return fmt.Errorf("add finalizer: %w", err)
 		}
 	}
@@ -126,38 +130,52 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 		}
 	}
 
-	if d.Grant && d.ProvinceLevel {
+	if !d.Grant {
+		return r.removeClusterBindings(ctx, fp, render.CatalogBindingName(fp), render.ProvinceBindingName(fp))
+	}
+	if _, err := applyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
+		return err
+	}
+	if d.ProvinceLevel {
 		_, err := applyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
 		return err
 	}
-	return r.removeProvinceBinding(ctx, fp)
+	return r.removeClusterBindings(ctx, fp, render.ProvinceBindingName(fp))
 }
 
-// removeProvinceBinding deletes the cluster-scoped binding, then the
-// finalizer that guarded it.
-func (r *FocalPointReconciler) removeProvinceBinding(ctx context.Context, fp *v1alpha1.FocalPoint) error {
-	crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: render.ProvinceBindingName(fp)}}
-	if _, err := deleteIfExists(ctx, r.Client, crb); err != nil {
-		return fmt.Errorf("delete ClusterRoleBinding %s: %w", crb.Name, err)
+// removeClusterBindings deletes cluster-scoped bindings and, once none is
+// left, the finalizers that guarded them.
+func (r *FocalPointReconciler) removeClusterBindings(ctx context.Context, fp *v1alpha1.FocalPoint, names ...string) error {
+	for _, name := range names {
+		crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name}}
+		if _, err := deleteIfExists(ctx, r.Client, crb); err != nil {
+			return fmt.Errorf("delete ClusterRoleBinding %s: %w", crb.Name, err)
+		}
 	}
-	if err := changeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, provinceBindingFinalizer); err != nil {
-		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
+	if len(names) < 2 {
+		// The catalog binding stays: so does the finalizer.
+		return nil
+	}
+	for _, f := range []string{clusterBindingsFinalizer, legacyProvinceBindingFinalizer} {
+		if err := changeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, f); err != nil {
+			return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
+		}
 	}
 	return nil
 }
 
 // finalize runs when the focal point is being deleted. Its RoleBindings are
-// owned by it and go with it; the cluster-scoped binding is deleted here.
+// owned by it and go with it; the cluster-scoped bindings are deleted here.
 func (r *FocalPointReconciler) finalize(ctx context.Context, fp *v1alpha1.FocalPoint) error {
-	if !controllerutil.ContainsFinalizer(fp, provinceBindingFinalizer) {
+	if !controllerutil.ContainsFinalizer(fp, clusterBindingsFinalizer) && !controllerutil.ContainsFinalizer(fp, legacyProvinceBindingFinalizer) {
 		return nil
 	}
-	return r.removeProvinceBinding(ctx, fp)
+	return r.removeClusterBindings(ctx, fp, render.CatalogBindingName(fp), render.ProvinceBindingName(fp))
 }
 
 func boundMessage(fp *v1alpha1.FocalPoint, d registry.FocalPointDecision) string {
-	msg := fmt.Sprintf("%d subject(s) bound to ClusterRole %s and Role %s in namespace %s",
-		len(fp.Spec.Subjects), v1alpha1.FocalPointClusterRole, v1alpha1.IssuedCredentialsRole, fp.Namespace)
+	msg := fmt.Sprintf("%d subject(s) bound to ClusterRole %s and Role %s in namespace %s, and cluster-wide to ClusterRole %s (the catalog)",
+		len(fp.Spec.Subjects), v1alpha1.FocalPointClusterRole, v1alpha1.IssuedCredentialsRole, fp.Namespace, v1alpha1.CatalogReaderClusterRole)
 	if d.ProvinceLevel {
 		msg += fmt.Sprintf(", and cluster-wide to ClusterRole %s", v1alpha1.ProvinceFocalPointClusterRole)
 	}

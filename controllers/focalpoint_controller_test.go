@@ -9,9 +9,11 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -259,5 +261,76 @@ func TestProvinceFocalPointAndDeletion(t *testing.T) {
 	})
 	if err := mai.List(ctx, &v1alpha1.SharingAgreementList{}); !apierrors.IsForbidden(err) {
 		t.Errorf("after deletion the province-wide rights must be gone; got %v", err)
+	}
+}
+
+// allowed reports whether a user's request succeeded, and fails the test on
+// anything but success or Forbidden.
+func allowed(t *testing.T, what string, err error) bool {
+	t.Helper()
+	switch {
+	case err == nil:
+		return true
+	case apierrors.IsForbidden(err):
+		return false
+	}
+	t.Fatalf("%s: %v", what, err)
+	return false
+}
+
+// TestFocalPointsReadTheCatalog: every active focal point reads the
+// catalog — every agency's DataServices and the Agency register, its own
+// Agency's status included (Điều 8.3) — and nothing else of another agency:
+// not its agreements, focal points or Secrets. The rights go with the
+// appointment, and with the focal point.
+func TestFocalPointsReadTheCatalog(t *testing.T) {
+	publishedService(t, "so-ct-catalog", "gia-dat", v1alpha1.AudienceProvince)
+	_, fp := consumerAgency(t, "ubnd-catalog", v1alpha1.LevelDistrict)
+	reader := userClient(t, "dau-moi@ubnd-catalog")
+	waitForReason(t, fp, metav1.ConditionTrue, v1alpha1.ReasonReady)
+
+	eventually(t, 10*time.Second, "the focal point reads another agency's services", func() error {
+		if !allowed(t, "list DataServices", reader.List(ctx, &v1alpha1.DataServiceList{}, client.InNamespace("so-ct-catalog"))) {
+			return errorf("forbidden")
+		}
+		return nil
+	})
+	if !allowed(t, "list DataServices everywhere", reader.List(ctx, &v1alpha1.DataServiceList{})) {
+		t.Error("a focal point must list the whole catalog")
+	}
+	own := &v1alpha1.Agency{}
+	if !allowed(t, "get its Agency", reader.Get(ctx, client.ObjectKey{Name: "ubnd-catalog"}, own)) || conditions.Get(own.Status.Conditions, v1alpha1.ConditionReady) == nil {
+		t.Error("a focal point must read its own Agency and its status")
+	}
+	if !allowed(t, "list Agencies", reader.List(ctx, &v1alpha1.AgencyList{})) {
+		t.Error("a focal point must read the register of agencies")
+	}
+	for what, err := range map[string]error{
+		"list another agency's agreements":   reader.List(ctx, &v1alpha1.SharingAgreementList{}, client.InNamespace("so-ct-catalog")),
+		"list another agency's focal points": reader.List(ctx, &v1alpha1.FocalPointList{}, client.InNamespace("so-ct-catalog")),
+		"list another agency's Secrets":      reader.List(ctx, &corev1.SecretList{}, client.InNamespace("so-ct-catalog")),
+		"change an Agency": reader.Patch(ctx, &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "ubnd-catalog"}},
+			client.RawPatch(types.MergePatchType, []byte(`{"spec":{"displayName":"x"}}`))),
+		"change another agency's service": reader.Patch(ctx, &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-ct-catalog", Name: "gia-dat"}},
+			client.RawPatch(types.MergePatchType, []byte(`{"spec":{"title":"x"}}`))),
+	} {
+		if allowed(t, what, err) {
+			t.Errorf("a focal point could %s", what)
+		}
+	}
+
+	// The focal point goes: so does its catalog binding, and the focal point
+	// leaves no finalizer behind.
+	if err := k8s.Delete(ctx, fp); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the catalog binding and the focal point are gone", func() error {
+		if exists(t, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: render.CatalogBindingName(fp)}}) || exists(t, fp) {
+			return errorf("still there")
+		}
+		return nil
+	})
+	if allowed(t, "list DataServices after", reader.List(ctx, &v1alpha1.DataServiceList{}, client.InNamespace("so-ct-catalog"))) {
+		t.Error("a focal point that is gone still reads the catalog")
 	}
 }

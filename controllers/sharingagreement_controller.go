@@ -115,8 +115,11 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 
 	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
-	if d.Ready {
+	switch {
+	case d.Ready:
 		ready = conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
+	case d.Pending:
+		ready = conditions.Unknown(v1alpha1.ConditionReady, d.Reason, d.Message)
 	}
 	t := metav1.NewTime(now)
 	conditions.Set(&status.Conditions, sa.Generation, ready, t)

@@ -559,3 +559,23 @@ func TestAnUpgradeCutsNoOneOff(t *testing.T) {
 		t.Fatal("recording the id must not change the key")
 	}
 }
+
+// TestNoEventForAStateNobodyWasIn: an agreement committed together with
+// its service waits for the service to be reconciled with Ready Unknown,
+// and no Event tells of a ServiceNotReady it never was in.
+func TestNoEventForAStateNobodyWasIn(t *testing.T) {
+	lgspGateway(t)
+	readyProvider(t, "so-cung-luc", "ban-do")
+	backendService(t, "so-cung-luc", "ban-do", 8080, map[string]string{"app": "ban-do"})
+	consumerAgency(t, "ubnd-cung-luc", v1alpha1.LevelDistrict)
+	ds := dataService("so-cung-luc", "ban-do")
+	sa := agreement("ubnd-cung-luc", "ban-do", ds)
+	create(t, sa)
+	create(t, ds)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(consumerKey(t, sa))
+	waitQuiet(t, "ubnd-cung-luc")
+	if findEvent(sa, "NotReady", string(v1alpha1.ReasonServiceNotReady)) == nil {
+		t.Fatal("a Warning Event told of ServiceNotReady while the service was only new")
+	}
+}

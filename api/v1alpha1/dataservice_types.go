@@ -287,7 +287,8 @@ type DataServiceStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
 	// url is the public URL at which the service is reached through the
-	// LGSP gateway.
+	// LGSP gateway; empty while its route is withdrawn (not accepted, a
+	// path conflict, no Gateway API).
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	URL string `json:"url,omitempty"`
@@ -315,7 +316,7 @@ type DataServiceStatus struct {
 // +kubebuilder:printcolumn:name="Audience",type=string,JSONPath=`.spec.access.audience`
 // +kubebuilder:printcolumn:name="Live",type=integer,JSONPath=`.status.liveAgreements`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
-// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type DataService struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -115,12 +115,13 @@ type FocalPointStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=fp,categories=datashare
 // +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a FocalPoint name is at most 63 characters: it is used in generated RoleBinding names"
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.subjects) || self.spec.subjects.all(s, !s.name.startsWith('system:'))",message="a focal point's subjects are the people and groups of the identity provider who act for the agency: a 'system:' user or group (system:authenticated, system:unauthenticated, system:masters, a service account, a node) would hand the agency's rights to everyone, to the cluster itself or to a program; bind programs with RBAC of their own"
 // +kubebuilder:printcolumn:name="Person",type=string,JSONPath=`.spec.person.name`
 // +kubebuilder:printcolumn:name="Role",type=string,JSONPath=`.spec.role`
 // +kubebuilder:printcolumn:name="Agency",type=string,JSONPath=`.status.agency`
-// +kubebuilder:printcolumn:name="Until",type=date,JSONPath=`.spec.appointment.validUntil`
+// +kubebuilder:printcolumn:name="Until",type=string,JSONPath=`.spec.appointment.validUntil`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
-// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type FocalPoint struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -68,6 +68,10 @@ const (
 	// ProvinceFocalPointClusterRole lets a focal point of the coordinator
 	// agency read every sharing object and manage Agencies.
 	ProvinceFocalPointClusterRole = "datashare-province-focal-point"
+	// CatalogReaderClusterRole lets every active focal point read the
+	// catalog: the DataServices of every agency and the Agency register,
+	// with their status (Điều 8.3).
+	CatalogReaderClusterRole = "datashare-catalog-reader"
 	// IssuedCredentialsRole is the Role, in each agency namespace, that
 	// lets the agency's focal points read the consumer credential Secrets
 	// issued there, by name, and nothing else.

@@ -135,10 +135,10 @@ type SharingAgreementStatus struct {
 // +kubebuilder:resource:shortName=sag,categories=datashare
 // +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 63",message="a SharingAgreement name is a DNS label (at most 63 lowercase letters, digits and '-'): it is part of Secret names and of the consumer's client id"
 // +kubebuilder:printcolumn:name="Service",type=string,JSONPath=`.spec.service.name`
-// +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.spec.service.namespace`,priority=1
+// +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.status.providerAgency`
 // +kubebuilder:printcolumn:name="Consumer",type=string,JSONPath=`.status.consumerAgency`
 // +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
-// +kubebuilder:printcolumn:name="Expires",type=date,JSONPath=`.status.expiresAt`
+// +kubebuilder:printcolumn:name="Expires",type=string,JSONPath=`.status.expiresAt`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SharingAgreement struct {
 	metav1.TypeMeta   `json:",inline"`

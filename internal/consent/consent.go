@@ -54,6 +54,10 @@ type Decision struct {
 	ExpiresAt time.Time
 	// Consent is the provider's entry for the consumer, when there is one.
 	Consent *v1alpha1.Consent
+	// Pending is true when the decision waits for the operator itself (the
+	// service has not been reconciled yet): Ready is Unknown, and no Event
+	// tells of a state nobody is in.
+	Pending bool
 	// Reachable is the agreement's ServiceReachable condition: the
 	// service's Reachable condition, which never decides the keys.
 	Reachable conditions.Condition
@@ -110,29 +114,36 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 		return not(v1alpha1.ReasonSelfSharing, "DataService %s belongs to agency %s itself: sharing with oneself needs no agreement; delete this SharingAgreement", svcKey, consumer)
 	}
 	if !Offered(in.Service) {
-		why := "it has not been reconciled yet"
-		if c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionAccepted)); c != nil {
-			why = c.Message
+		c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionAccepted))
+		if c == nil {
+			// Not a state anyone is in: the service is merely new.
+			d := not(v1alpha1.ReasonServiceNotReady, "DataService %s has not been reconciled yet; the agreement is decided as soon as it is", svcKey)
+			d.Pending = true
+			return d
 		}
-		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not offered for sharing, so nothing can be shared yet: %s", svcKey, why)
+		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not offered for sharing, so nothing can be shared yet: %s", svcKey, c.Message)
 	}
 	provider := in.Service.Namespace
 	if in.Provider != nil {
 		provider = in.Provider.Name
 	}
 
+	// From here on every missing consent is named, in the order the state
+	// is decided, each with who must act: the first is the state.
+	var missing []Decision
 	primary := registry.ActivePrimary(in.ConsumerFocalPoints, in.Now)
 	if primary == nil {
-		return not(v1alpha1.ReasonConsumerHasNoFocalPoint, "agency %s has no active primary focal point, so it cannot use data services (Điều 20): the agency must appoint one with a FocalPoint in namespace %s",
-			consumer, sa.Namespace)
+		missing = append(missing, not(v1alpha1.ReasonConsumerHasNoFocalPoint, "agency %s has no active primary focal point, so it cannot use data services (Điều 20): the agency must appoint one with a FocalPoint in namespace %s",
+			consumer, sa.Namespace))
+	} else {
+		*windows = append(*windows, window{what: "the appointment of focal point " + primary.Name, from: &primary.Spec.Appointment.ValidFrom,
+			till: primary.Spec.Appointment.ValidUntil, who: "agency " + consumer})
 	}
-	*windows = append(*windows, window{what: "the appointment of focal point " + primary.Name, from: &primary.Spec.Appointment.ValidFrom,
-		till: primary.Spec.Appointment.ValidUntil, who: "agency " + consumer})
 
 	agreement := window{what: "the agreement", from: sa.Spec.ValidFrom, till: sa.Spec.ValidUntil, who: "agency " + consumer}
 	*windows = append(*windows, agreement)
 	if d, ok := outside(agreement, in.Now); !ok {
-		return d
+		missing = append(missing, d)
 	}
 
 	outsider := in.Consumer.Spec.Level.OutsideProvince()
@@ -144,29 +155,37 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 			if outsider {
 				rule = "a body outside the province needs the provider's consent whatever the audience (Điều 17.3)"
 			}
-			return not(v1alpha1.ReasonAwaitingProviderConsent, "%s: agency %s must list agency %s in spec.access.consumers of DataService %s",
-				rule, provider, consumer, svcKey)
-		}
-		w := window{what: fmt.Sprintf("the provider's consent (%s)", entry.DocumentRef), from: entry.ValidFrom, till: entry.ValidUntil, who: "agency " + provider}
-		*windows = append(*windows, w)
-		if d, ok := outside(w, in.Now); !ok {
-			return d
+			missing = append(missing, not(v1alpha1.ReasonAwaitingProviderConsent, "%s: agency %s must list agency %s in spec.access.consumers of DataService %s",
+				rule, provider, consumer, svcKey))
+		} else {
+			w := window{what: fmt.Sprintf("the provider's consent (%s)", entry.DocumentRef), from: entry.ValidFrom, till: entry.ValidUntil, who: "agency " + provider}
+			*windows = append(*windows, w)
+			if d, ok := outside(w, in.Now); !ok {
+				missing = append(missing, d)
+			}
 		}
 	}
 
 	if outsider {
-		e := findEndorsement(in.Consumer, svcKey)
-		if e == nil {
-			return not(v1alpha1.ReasonAwaitingCoordinatorEndorsement, "agency %s is outside the province: the DIC (Sở TT&TT) must endorse its use of %s in spec.endorsements of Agency %s (Điều 17.3)",
-				consumer, svcKey, consumer)
-		}
-		w := window{what: fmt.Sprintf("the DIC's endorsement (%s)", e.DocumentRef), from: e.ValidFrom, till: e.ValidUntil, who: "the DIC (Sở TT&TT)"}
-		*windows = append(*windows, w)
-		if d, ok := outside(w, in.Now); !ok {
-			return d
+		if e := findEndorsement(in.Consumer, svcKey); e == nil {
+			missing = append(missing, not(v1alpha1.ReasonAwaitingCoordinatorEndorsement, "agency %s is outside the province: the DIC (Sở TT&TT) must endorse its use of %s in spec.endorsements of Agency %s (Điều 17.3)",
+				consumer, svcKey, consumer))
+		} else {
+			w := window{what: fmt.Sprintf("the DIC's endorsement (%s)", e.DocumentRef), from: e.ValidFrom, till: e.ValidUntil, who: "the DIC (Sở TT&TT)"}
+			*windows = append(*windows, w)
+			if d, ok := outside(w, in.Now); !ok {
+				missing = append(missing, d)
+			}
 		}
 	}
 
+	if len(missing) > 0 {
+		d := missing[0]
+		for _, m := range missing[1:] {
+			d.Message += "; and " + m.Message
+		}
+		return d
+	}
 	return Decision{Live: true, Reason: v1alpha1.ReasonActive, Consent: entry,
 		Message: fmt.Sprintf("agency %s uses DataService %s of agency %s with every consent in place", consumer, svcKey, provider)}
 }

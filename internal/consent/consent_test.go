@@ -192,8 +192,36 @@ func TestConsentRefusals(t *testing.T) {
 			if d.Live || d.Reason != tc.reason {
 				t.Fatalf("got live=%v %s: %s; want %s", d.Live, d.Reason, d.Message, tc.reason)
 			}
+			if d.Pending != (tc.name == "service never reconciled") {
+				t.Errorf("pending=%v: only a service not yet reconciled leaves the decision pending", d.Pending)
+			}
 			mustSay(t, d, tc.words)
 		})
+	}
+}
+
+// TestEveryMissingConsentIsNamed: an outside body that lacks both the
+// provider's consent and the DIC's endorsement, with no focal point and an
+// agreement not yet valid, is told of all four at once, each with who must
+// act; the first is the state.
+func TestEveryMissingConsentIsNamed(t *testing.T) {
+	in := world{v1alpha1.AudienceProvince, true, false, false}.inputs()
+	in.ConsumerFocalPoints = nil
+	in.Agreement.Spec.ValidFrom = at(time.Hour)
+	d := Decide(in)
+	if d.Live || d.Reason != v1alpha1.ReasonConsumerHasNoFocalPoint {
+		t.Fatalf("got live=%v %s", d.Live, d.Reason)
+	}
+	for _, words := range []string{
+		"agency bo-nnmt has no active primary focal point",
+		"the agreement starts at 2026-11-27T10:00:00Z",
+		"agency so-tnmt must list agency bo-nnmt in spec.access.consumers",
+		"the DIC (Sở TT&TT) must endorse its use of so-tnmt/dat-dai",
+	} {
+		mustSay(t, d, words)
+	}
+	if got := strings.Count(d.Message, "; and "); got != 3 {
+		t.Errorf("four missing consents, joined %d times: %q", got, d.Message)
 	}
 }
 

@@ -70,7 +70,8 @@ type Decision struct {
 	// SectionName is the Gateway listener the route attaches to; empty
 	// for every listener.
 	SectionName string
-	// PathPrefix and URL are where the service is published.
+	// PathPrefix is where the service is published, and URL its public
+	// address; URL is empty while the route is withdrawn.
 	PathPrefix string
 	URL        string
 	// Conditions are every condition of the service, Ready included.
@@ -92,11 +93,14 @@ func Decide(in Inputs) Decision {
 		agencyName = in.Agency.Name
 	}
 	d := Decision{PathPrefix: render.PathPrefix(ds, agencyName)}
-	d.URL = render.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
+	url := render.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
 
 	accepted := accept(in)
 	var reachable conditions.Condition
 	d.Route, d.SectionName, reachable = reach(in, accepted.Status == metav1.ConditionTrue, d.PathPrefix)
+	if d.Route != RouteWithdraw {
+		d.URL = url
+	}
 	routeAccepted := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonNotPublished, "the route is withdrawn: "+reachable.Message)
 	if d.Route != RouteWithdraw {
 		routeAccepted = routeAcceptance(in, d.SectionName)
@@ -117,7 +121,7 @@ func Decide(in Inputs) Decision {
 		ready = conditions.False(v1alpha1.ConditionReady, reachable.Reason, reachable.Message)
 	default:
 		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
-			fmt.Sprintf("published at %s with %d live agreement(s)", d.URL, in.LiveAgreements))
+			fmt.Sprintf("published at %s with %d live agreement(s)", url, in.LiveAgreements))
 	}
 	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, review, stale}
 	d.Next = clock.Earliest(reviewNext, staleNext)

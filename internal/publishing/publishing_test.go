@@ -176,6 +176,9 @@ func TestDecideAcceptance(t *testing.T) {
 			if !strings.Contains(ready.Message, tc.wantMessage) {
 				t.Errorf("Ready message %q does not contain %q", ready.Message, tc.wantMessage)
 			}
+			if (d.URL == "") != (d.Route == RouteWithdraw) {
+				t.Errorf("the URL is shown exactly while the route is not withdrawn: %q with %s", d.URL, d.Route)
+			}
 			if d.Route == RouteApply && d.SectionName != "https" {
 				t.Errorf("a protected route attaches to the HTTPS listener alone, got %q", d.SectionName)
 			}

@@ -35,6 +35,13 @@ func ProvinceBindingName(fp *v1alpha1.FocalPoint) string {
 	return "datashare-province-focal-point-" + fp.Namespace + "-" + fp.Name
 }
 
+// CatalogBindingName is the ClusterRoleBinding that lets a focal point read
+// the catalog. It carries the namespace, because focal point names are
+// unique only within one.
+func CatalogBindingName(fp *v1alpha1.FocalPoint) string {
+	return "datashare-catalog-" + fp.Namespace + "-" + fp.Name
+}
+
 // FocalPointLabels are the labels of every binding made for fp.
 func FocalPointLabels(fp *v1alpha1.FocalPoint, agency string) map[string]string {
 	return map[string]string{
@@ -73,10 +80,20 @@ func FocalPointBindings(fp *v1alpha1.FocalPoint, agency string) []*rbacv1.RoleBi
 // cannot be owned by a namespaced one, so the FocalPoint's finalizer deletes
 // it.
 func ProvinceBinding(fp *v1alpha1.FocalPoint, agency string) *rbacv1.ClusterRoleBinding {
+	return clusterBinding(fp, agency, ProvinceBindingName(fp), v1alpha1.ProvinceFocalPointClusterRole)
+}
+
+// CatalogBinding returns the ClusterRoleBinding that lets a focal point read
+// the catalog in every namespace; the FocalPoint's finalizer deletes it.
+func CatalogBinding(fp *v1alpha1.FocalPoint, agency string) *rbacv1.ClusterRoleBinding {
+	return clusterBinding(fp, agency, CatalogBindingName(fp), v1alpha1.CatalogReaderClusterRole)
+}
+
+func clusterBinding(fp *v1alpha1.FocalPoint, agency, name, role string) *rbacv1.ClusterRoleBinding {
 	return &rbacv1.ClusterRoleBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "ClusterRoleBinding"},
-		ObjectMeta: metav1.ObjectMeta{Name: ProvinceBindingName(fp), Labels: FocalPointLabels(fp, agency)},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: v1alpha1.ProvinceFocalPointClusterRole},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: FocalPointLabels(fp, agency)},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
 		Subjects:   subjectsOf(fp),
 	}
 }
