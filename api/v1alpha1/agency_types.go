@@ -38,7 +38,10 @@ type AgencySpec struct {
 	// displayName is the agency's official name in Vietnamese, with
 	// diacritics, for example "Sở Tài nguyên và Môi trường tỉnh Sóc Trăng".
 	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=256
+	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+	// +kubebuilder:validation:XValidation:rule="size(self) <= 256",message="must be at most 256 characters"
 	DisplayName string `json:"displayName"`
 
 	// level is where the agency sits: Province, Department, District or

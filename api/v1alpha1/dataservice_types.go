@@ -201,12 +201,18 @@ type DataServiceSpec struct {
 	// title is the service's name in the catalog, in Vietnamese with
 	// diacritics, for example "Tra cứu thông tin thửa đất".
 	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=256
+	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+	// +kubebuilder:validation:XValidation:rule="size(self) <= 256",message="must be at most 256 characters"
 	Title string `json:"title"`
 
 	// description says what data the service gives and for what use.
 	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=4096
+	// +kubebuilder:validation:MaxLength=8192
+	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*$')",message="must be readable text: no control characters (such as BEL or NUL; line breaks and tabs are fine) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+	// +kubebuilder:validation:XValidation:rule="size(self) <= 4096",message="must be at most 4096 characters"
 	Description string `json:"description"`
 
 	// version is the service's interface version, for example "v1". It is

@@ -31,13 +31,19 @@ type SharingAgreementSpec struct {
 
 	// purpose says what the consumer uses the data for.
 	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*$')",message="must be readable text: no control characters (such as BEL or NUL; line breaks and tabs are fine) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+	// +kubebuilder:validation:XValidation:rule="size(self) <= 1024",message="must be at most 1024 characters"
 	Purpose string `json:"purpose"`
 
 	// legalBasis cites the legal ground for using the data, for example
 	// "Nghị định 47/2020/NĐ-CP, Điều 10".
 	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+	// +kubebuilder:validation:XValidation:rule="size(self) <= 512",message="must be at most 512 characters"
 	LegalBasis string `json:"legalBasis"`
 
 	// validFrom is when the agreement takes effect; absent means at once.

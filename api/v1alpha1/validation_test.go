@@ -150,7 +150,13 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			want:  "spec.displayName in body should be at least 1 chars long"},
 		{name: "agency display name over 256 characters", base: goodAgency,
 			edits: []edit{{"spec.displayName", strings.Repeat("Sở ", 100)}},
-			want:  "spec.displayName: Too long: may not be more than 256"},
+			want:  "must be at most 256 characters"},
+		{name: "agency display name of zero-width spaces", base: goodAgency,
+			edits: []edit{{"spec.displayName", "\u200b\u200b\u200b"}},
+			want:  "must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"},
+		{name: "agency display name of spaces", base: goodAgency,
+			edits: []edit{{"spec.displayName", " \u00a0 "}},
+			want:  "must not be blank"},
 		{name: "agency name over 63 characters", base: goodAgency,
 			edits: []edit{{"metadata.name", strings.Repeat("a", 64)}},
 			want:  "an Agency name is a DNS label (at most 63 lowercase letters, digits and '-', no dots)"},
@@ -213,6 +219,27 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			want: "spec.subjects: Too many: 21: must have at most 20 items"},
 
 		// DataService.
+		{name: "service title of zero-width spaces", base: goodDataService,
+			edits: []edit{{"spec.title", "\u200b\u200c\u200d\ufeff"}},
+			want:  "must be readable text on one line"},
+		{name: "service title of spaces only", base: goodDataService,
+			edits: []edit{{"spec.title", "   "}},
+			want:  "must not be blank"},
+		{name: "service description with a right-to-left override, BEL and NUL", base: goodDataService,
+			edits: []edit{{"spec.description", "Tra cứu \u202eevil\u202c \u0007\u0000"}},
+			want:  "must be readable text: no control characters (such as BEL or NUL; line breaks and tabs are fine) and no invisible format characters (such as a zero-width space or a right-to-left override)"},
+		{name: "service description of blanks", base: goodDataService,
+			edits: []edit{{"spec.description", "\n \n"}},
+			want:  "must not be blank"},
+		{name: "service description over 4096 characters", base: goodDataService,
+			edits: []edit{{"spec.description", strings.Repeat("đ", 4097)}},
+			want:  "must be at most 4096 characters"},
+		{name: "focal point name of a right-to-left override", base: goodFocalPoint,
+			edits: []edit{{"spec.person.name", "Nguyễn\u202eVăn An"}},
+			want:  "must be readable text on one line"},
+		{name: "document reference with a NUL", base: goodFocalPoint,
+			edits: []edit{{"spec.appointment.documentRef", "QĐ 12\u0000"}},
+			want:  "must be readable text on one line"},
 		{name: "classification meaning a state secret", base: goodDataService,
 			edits: []edit{{"spec.classification", "StateSecret"}},
 			want:  `spec.classification: Unsupported value: "StateSecret": supported values: "Open", "Shared", "Restricted"`},
@@ -298,6 +325,12 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 		{name: "agreement service changed after creation", base: goodAgreement,
 			updateEdits: []edit{{"spec.service.name", "quan-trac-moi-truong"}},
 			want:        "service cannot be changed after the agreement is created: create a new SharingAgreement for the other service"},
+		{name: "agreement purpose of blanks and a line break", base: goodAgreement,
+			edits: []edit{{"spec.purpose", " \n\t "}},
+			want:  "must not be blank"},
+		{name: "agreement legal basis with a line break", base: goodAgreement,
+			edits: []edit{{"spec.legalBasis", "Nghị định 47/2020\nĐiều 10"}},
+			want:  "must be readable text on one line"},
 		{name: "agreement without a purpose", base: goodAgreement,
 			edits: []edit{{"spec.purpose", ""}},
 			want:  "spec.purpose in body should be at least 1 chars long"},
@@ -359,6 +392,19 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadableTextIsAccepted: Vietnamese with diacritics, a description
+// over several lines, and a limit counted in characters, not bytes (4,096
+// two-byte letters).
+func TestReadableTextIsAccepted(t *testing.T) {
+	obj := manifest(t, goodDataService, "readable-text")
+	apply(t, obj.Object, edit{"spec.title", "Tra cứu thông tin thửa đất – Sở Tài nguyên và Môi trường"}, obj.GetName())
+	apply(t, obj.Object, edit{"spec.description", "Dòng một.\r\n\tDòng hai: " + strings.Repeat("đ", 4000)}, obj.GetName())
+	if err := k8s.Create(t.Context(), obj); err != nil {
+		t.Fatalf("readable Vietnamese text within its limit must be accepted: %v", err)
+	}
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), obj) })
 }
 
 // TestSixteenRateLimitsAreAccepted is the edge of the limit refused above
