@@ -118,6 +118,9 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, err
 	}
 	in.LiveAgreements = live
+	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
+		return ctrl.Result{}, err
+	}
 	if in.PathHolder, err = r.pathHolder(ctx, ds, render.PathPrefix(ds, agencyName)); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -271,6 +274,20 @@ func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.Na
 		}
 	}
 	return sa, render.RecordedKeyIDs(sa, consumerKeyID), nil
+}
+
+// registeredConsumers says, for each agency the service's consents name,
+// whether it is registered.
+func (r *DataServiceReconciler) registeredConsumers(ctx context.Context, ds *v1alpha1.DataService) (map[string]bool, error) {
+	registered := map[string]bool{}
+	for _, c := range ds.Spec.Access.Consumers {
+		err := r.Get(ctx, client.ObjectKey{Name: string(c.Agency)}, &v1alpha1.Agency{})
+		if client.IgnoreNotFound(err) != nil {
+			return nil, err
+		}
+		registered[string(c.Agency)] = err == nil
+	}
+	return registered, nil
 }
 
 // pathHolder returns the oldest other DataService published at the same
@@ -448,6 +465,10 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
 		}), onChangeOf(agencyForServices)).
+		// An agency registered or removed that a consent names.
+		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return servicesIn(ctx, "", client.MatchingFields{indexServiceConsumer: o.GetName()})
+		}), onChangeOf(specView)).
 		// A gateway-side key issued, removed or emptied changes who may
 		// call; a sentinel removed or emptied is written again.
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {

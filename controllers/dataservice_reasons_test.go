@@ -222,3 +222,37 @@ func TestRegulationClocksTurnAtTheirMoment(t *testing.T) {
 		t.Errorf("Ready reason %s", c.Reason)
 	}
 }
+
+// TestAConsentNamingAnUnknownAgencyIsReported: kept, reported, and cleared
+// when the DIC registers the agency.
+func TestAConsentNamingAnUnknownAgencyIsReported(t *testing.T) {
+	ds := publishedService(t, "so-tb-la", "thong-bao", v1alpha1.AudienceListed, v1alpha1.Consent{Agency: "ubnd-chua-co", DocumentRef: "CV 7"})
+	var c *metav1.Condition
+	eventually(t, 10*time.Second, "the unknown consumer is reported", func() error {
+		var err error
+		if c, err = conditionOf(t, ds, v1alpha1.ConditionConsumersKnown); err != nil {
+			return err
+		}
+		if c.Status != metav1.ConditionFalse || c.Reason != string(v1alpha1.ReasonUnknownConsumer) {
+			return errorf("%s/%s", c.Status, c.Reason)
+		}
+		return nil
+	})
+	if !strings.Contains(c.Message, "spec.access.consumers names ubnd-chua-co, which no Agency is") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil || len(ds.Spec.Access.Consumers) != 1 {
+		t.Fatalf("the consent must be kept: %v", err)
+	}
+	consumerAgency(t, "ubnd-chua-co", v1alpha1.LevelCommune)
+	eventually(t, 10*time.Second, "the report clears once the agency is registered", func() error {
+		c, err := conditionOf(t, ds, v1alpha1.ConditionConsumersKnown)
+		if err != nil {
+			return err
+		}
+		if c.Status != metav1.ConditionTrue {
+			return errorf("%s/%s", c.Status, c.Reason)
+		}
+		return nil
+	})
+}

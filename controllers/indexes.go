@@ -23,6 +23,9 @@ const (
 	indexAgreementService = "spec.service"
 	// indexServiceBackend finds the DataServices served by a Service.
 	indexServiceBackend = "spec.backend.serviceName"
+	// indexServiceConsumer finds the DataServices whose
+	// spec.access.consumers names an agency.
+	indexServiceConsumer = "spec.access.consumers.agency"
 	// indexServicePath finds the DataServices published at a path prefix:
 	// the one they ask for, or the default the operator computed for them.
 	indexServicePath = "effectivePathPrefix"
@@ -81,6 +84,15 @@ func addIndexes(mgr ctrl.Manager) error {
 	}
 	if err := idx.IndexField(ctx, &v1alpha1.DataService{}, indexServiceBackend, func(o client.Object) []string {
 		return []string{string(o.(*v1alpha1.DataService).Spec.Backend.ServiceName)}
+	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.DataService{}, indexServiceConsumer, func(o client.Object) []string {
+		var agencies []string
+		for _, c := range o.(*v1alpha1.DataService).Spec.Access.Consumers {
+			agencies = append(agencies, string(c.Agency))
+		}
+		return agencies
 	}); err != nil {
 		return err
 	}

@@ -94,6 +94,11 @@ const (
 	// ConditionNetworkIsolated is True when a NetworkPolicy admits traffic
 	// to the backend only from the gateway and the agency's own namespace.
 	ConditionNetworkIsolated ConditionType = "NetworkIsolated"
+	// ConditionConsumersKnown is True when every agency that
+	// spec.access.consumers names is registered. An unknown name is kept
+	// (its Agency may come later) and reported here; it does not block
+	// Ready.
+	ConditionConsumersKnown ConditionType = "ConsumersKnown"
 	// ConditionReviewDue is True when the yearly review (Điều 3.3) is due.
 	// It does not block Ready.
 	ConditionReviewDue ConditionType = "ReviewDue"
@@ -162,6 +167,12 @@ const (
 	ReasonOpenDataOverdue ConditionReason = "RefreshOverdue"
 	// ReasonNeverRefreshed: no refresh of the open data is recorded.
 	ReasonNeverRefreshed ConditionReason = "NeverRefreshed"
+	// ReasonConsumersRegistered: every consumer the provider names is a
+	// registered Agency.
+	ReasonConsumersRegistered ConditionReason = "ConsumersRegistered"
+	// ReasonUnknownConsumer: spec.access.consumers names an agency that is
+	// not registered.
+	ReasonUnknownConsumer ConditionReason = "UnknownConsumer"
 	// ReasonNotOpenData: the service is not Public, so it is not open data
 	// and has no refresh clock.
 	ReasonNotOpenData ConditionReason = "NotOpenData"

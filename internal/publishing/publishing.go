@@ -45,7 +45,10 @@ type Inputs struct {
 	// LiveAgreements is the number of agreements whose keys the gateway
 	// accepts.
 	LiveAgreements int
-	Now            time.Time
+	// RegisteredConsumers says, for each agency spec.access.consumers
+	// names, whether an Agency of that name exists.
+	RegisteredConsumers map[string]bool
+	Now                 time.Time
 }
 
 // RouteAction is what happens to a service's HTTPRoute and its policies.
@@ -123,7 +126,7 @@ func Decide(in Inputs) Decision {
 		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
 			fmt.Sprintf("published at %s with %d live agreement(s)", url, in.LiveAgreements))
 	}
-	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, review, stale}
+	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, consumersKnown(in), review, stale}
 	d.Next = clock.Earliest(reviewNext, staleNext)
 	return d
 }
@@ -256,6 +259,23 @@ func isolation(in Inputs) conditions.Condition {
 	return conditions.True(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonIsolated,
 		fmt.Sprintf("NetworkPolicy %s admits port %d of Service %s only from the gateway's proxies in namespace %s and from namespace %s",
 			render.ServiceObjectName(ds), ds.Spec.Backend.Port, svc.Name, in.Config.ProxyPodNamespace(), ds.Namespace))
+}
+
+// consumersKnown reports consents that name an agency nobody registered:
+// kept, since its Agency may be registered later, but never silent.
+func consumersKnown(in Inputs) conditions.Condition {
+	var unknown []string
+	for _, c := range in.Service.Spec.Access.Consumers {
+		if !in.RegisteredConsumers[string(c.Agency)] {
+			unknown = append(unknown, string(c.Agency))
+		}
+	}
+	if len(unknown) > 0 {
+		return conditions.False(v1alpha1.ConditionConsumersKnown, v1alpha1.ReasonUnknownConsumer,
+			fmt.Sprintf("spec.access.consumers names %s, which no Agency is: the provider must correct the name, or the DIC register the agency; the consent is kept meanwhile",
+				strings.Join(unknown, ", ")))
+	}
+	return conditions.True(v1alpha1.ConditionConsumersKnown, v1alpha1.ReasonConsumersRegistered, "every agency spec.access.consumers names is registered")
 }
 
 // reviewClock turns True when the yearly review (Điều 3.3) falls due.

@@ -182,10 +182,31 @@ func TestDecideAcceptance(t *testing.T) {
 			if d.Route == RouteApply && d.SectionName != "https" {
 				t.Errorf("a protected route attaches to the HTTPS listener alone, got %q", d.SectionName)
 			}
-			if len(d.Conditions) != 7 {
+			if len(d.Conditions) != 8 {
 				t.Errorf("every condition is set on every visit; got %d", len(d.Conditions))
 			}
 		})
+	}
+}
+
+// TestConsumersKnown: a consent naming an agency nobody registered is kept
+// and reported, without blocking Ready.
+func TestConsumersKnown(t *testing.T) {
+	in := inputs()
+	in.Service.Spec.Access.Consumers = []v1alpha1.Consent{{Agency: "ubnd-tp", DocumentRef: "CV 1"}, {Agency: "ubnd-tp-go-sai", DocumentRef: "CV 2"}}
+	in.RegisteredConsumers = map[string]bool{"ubnd-tp": true, "ubnd-tp-go-sai": false}
+	d := Decide(in)
+	c := find(d, v1alpha1.ConditionConsumersKnown)
+	if c.Status != metav1.ConditionFalse || c.Reason != v1alpha1.ReasonUnknownConsumer ||
+		!strings.Contains(c.Message, "spec.access.consumers names ubnd-tp-go-sai, which no Agency is: the provider must correct the name, or the DIC register the agency") {
+		t.Fatalf("got %+v", c)
+	}
+	if find(d, v1alpha1.ConditionReady).Status != metav1.ConditionTrue {
+		t.Error("an unknown consumer must not block Ready")
+	}
+	in.RegisteredConsumers["ubnd-tp-go-sai"] = true
+	if c := find(Decide(in), v1alpha1.ConditionConsumersKnown); c.Status != metav1.ConditionTrue {
+		t.Fatalf("every consumer registered: got %+v", c)
 	}
 }
 
