@@ -5,7 +5,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -50,11 +49,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	now := r.now()
 	ns := string(agency.Spec.Namespace)
 
-	nsExists, err := namespaceExists(ctx, r.Client, ns)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	claims, err := claimants(ctx, r.Client, ns)
+	meta, err := namespaceMeta(ctx, r.Client, ns)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -62,15 +57,12 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	if err := r.List(ctx, fps, client.InNamespace(ns)); err != nil {
 		return ctrl.Result{}, err
 	}
-	decision := registry.DecideAgency(registry.AgencyInputs{
-		Agency: agency, NamespaceExists: nsExists, Claimants: claims, FocalPoints: fps.Items, Now: now,
-	})
+	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, Now: now})
 
 	status := agency.Status.DeepCopy()
 	status.ObservedGeneration = agency.Generation
 	status.FocalPoints = decision.FocalPoints
-	holds := decision.Reason != v1alpha1.ReasonNamespaceClaimed && nsExists
-	if holds {
+	if decision.HoldsNamespace {
 		if err := r.applyCredentialsRole(ctx, agency); err != nil {
 			return ctrl.Result{}, err
 		}
@@ -159,8 +151,9 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {
 			return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
 		}), onChangeOf(specView)).
+		// A namespace created, deleted or labelled for an agency.
 		Watches(&corev1.Namespace{}, byNamespace(func(o client.Object) []string { return []string{o.GetName()} }),
-			builder.OnlyMetadata).
+			builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), onChangeOf(specView)).
 		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), onChangeOf(serviceForAgency)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
@@ -171,16 +164,3 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Complete(r)
 }
 
-// namespaceExists reads a namespace's metadata from the cache.
-func namespaceExists(ctx context.Context, c client.Reader, name string) (bool, error) {
-	ns := &metav1.PartialObjectMetadata{}
-	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-	err := c.Get(ctx, client.ObjectKey{Name: name}, ns)
-	switch {
-	case apierrors.IsNotFound(err):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return ns.DeletionTimestamp == nil, nil
-}

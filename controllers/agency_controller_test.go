@@ -24,7 +24,13 @@ func TestAgencyBecomesReadyStepByStep(t *testing.T) {
 		t.Errorf("message: %q", c.Message)
 	}
 
-	newNamespace(t, "so-gtvt")
+	create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "so-gtvt"}})
+	c = waitForReason(t, agency, metav1.ConditionFalse, v1alpha1.ReasonNamespaceNotLabelled)
+	if !strings.Contains(c.Message, "the DIC must label it (kubectl label namespace so-gtvt datashare.lgsp.vn/agency=so-gtvt)") {
+		t.Errorf("message: %q", c.Message)
+	}
+
+	labelNamespace(t, "so-gtvt", "so-gtvt")
 	c = waitForReason(t, agency, metav1.ConditionFalse, v1alpha1.ReasonNoFocalPoint)
 	if !strings.Contains(c.Message, "must commit a FocalPoint with role Primary in namespace so-gtvt") {
 		t.Errorf("message: %q", c.Message)
@@ -44,30 +50,57 @@ func TestAgencyBecomesReadyStepByStep(t *testing.T) {
 	})
 }
 
-// TestNamespaceClaimRace registers two agencies for one namespace: the one
-// created first keeps it, the other says who holds it, and takes over when
-// the holder is deleted.
-func TestNamespaceClaimRace(t *testing.T) {
-	newNamespace(t, "ubnd-vinh-chau")
+// TestNamespaceBelongsToTheAgencyItsLabelNames: two agencies name one
+// namespace; the namespace's label, the DIC's word, decides. Deleting and
+// registering the holder again — what the immutability message on
+// spec.namespace advises — gives the namespace back to it, never to the
+// other claimant, and the other is told whose it is. Relabelling hands it
+// over.
+func TestNamespaceBelongsToTheAgencyItsLabelNames(t *testing.T) {
+	create(t, namespaceObject("ubnd-vinh-chau"))
+	labelNamespace(t, "ubnd-vinh-chau", "ubnd-tx-vinh-chau")
 	newFocalPoint(t, "ubnd-vinh-chau", "chanh-van-phong", v1alpha1.RolePrimary, appointment{}, "cvp@vinhchau")
-	first := newAgency(t, "ubnd-tx-vinh-chau", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
-	// Creation timestamps have one-second precision: make the order plain.
-	time.Sleep(1100 * time.Millisecond)
+	// The other claimant is registered first: registration order decides
+	// nothing.
 	second := newAgency(t, "ubnd-vinh-chau-trung-lap", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
+	first := newAgency(t, "ubnd-tx-vinh-chau", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
 
 	waitForReason(t, first, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	claimed := "namespace ubnd-vinh-chau belongs to agency ubnd-tx-vinh-chau by its label datashare.lgsp.vn/agency=ubnd-tx-vinh-chau: " +
+		"the DIC must give agency ubnd-vinh-chau-trung-lap a namespace of its own, or relabel ubnd-vinh-chau if it is ubnd-vinh-chau-trung-lap's"
 	c := waitForReason(t, second, metav1.ConditionFalse, v1alpha1.ReasonNamespaceClaimed)
-	if !strings.Contains(c.Message, "namespace ubnd-vinh-chau is already held by agency ubnd-tx-vinh-chau") {
+	if c.Message != claimed {
 		t.Errorf("message: %q", c.Message)
 	}
 	if len(second.Status.FocalPoints) != 0 {
 		t.Errorf("an agency that does not hold its namespace lists no focal points, got %v", second.Status.FocalPoints)
 	}
 
+	// The DIC deletes the holder and registers it again.
 	if err := k8s.Delete(ctx, first); err != nil {
 		t.Fatal(err)
 	}
+	eventually(t, 10*time.Second, "the holder is gone", func() error {
+		if exists(t, &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: first.Name}}) {
+			return errorf("still there")
+		}
+		return nil
+	})
+	// Meanwhile the other claimant is not given the namespace.
+	time.Sleep(time.Second)
+	if c, _ := conditionOf(t, second, v1alpha1.ConditionReady); c == nil || c.Reason != string(v1alpha1.ReasonNamespaceClaimed) {
+		t.Fatalf("the other claimant took the namespace while its holder was away: %+v", c)
+	}
+	again := newAgency(t, "ubnd-tx-vinh-chau", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
+	waitForReason(t, again, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	if c := waitForReason(t, second, metav1.ConditionFalse, v1alpha1.ReasonNamespaceClaimed); c.Message != claimed {
+		t.Errorf("message after re-registration: %q", c.Message)
+	}
+
+	// The DIC relabels the namespace: it changes hands, both ways told.
+	labelNamespace(t, "ubnd-vinh-chau", "ubnd-vinh-chau-trung-lap")
 	waitForReason(t, second, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	waitForReason(t, again, metav1.ConditionFalse, v1alpha1.ReasonNamespaceClaimed)
 }
 
 // TestAgencyCountsFollowServicesAndAgreements checks that the counts change

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
@@ -30,7 +31,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
-	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -80,11 +80,10 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	now := r.now()
 
-	claims, err := claimants(ctx, r.Client, ds.Namespace)
+	agency, err := namespaceHolder(ctx, r.Client, ds.Namespace)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	agency := registry.NamespaceHolder(claims)
 	agencyName := ds.Namespace
 	if agency != nil {
 		agencyName = agency.Name
@@ -465,6 +464,10 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
 		}), onChangeOf(agencyForServices)).
+		// The namespace's label says which agency it belongs to.
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return servicesIn(ctx, o.GetName())
+		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		// An agency registered or removed that a consent names.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, "", client.MatchingFields{indexServiceConsumer: o.GetName()})

@@ -25,8 +25,22 @@ func create(t *testing.T, obj client.Object) {
 	}
 }
 
+// namespaceObject is a namespace labelled, as the DIC labels it, for the
+// agency of the same name.
 func namespaceObject(name string) *corev1.Namespace {
-	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{v1alpha1.LabelAgency: name}}}
+}
+
+// labelNamespace says, as the DIC would, that namespace ns belongs to
+// agency.
+func labelNamespace(t *testing.T, ns, agency string) {
+	t.Helper()
+	update(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, func(n *corev1.Namespace) {
+		if n.Labels == nil {
+			n.Labels = map[string]string{}
+		}
+		n.Labels[v1alpha1.LabelAgency] = agency
+	})
 }
 
 func newNamespace(t *testing.T, name string) {

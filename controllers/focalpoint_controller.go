@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -57,11 +59,10 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 	now := r.now()
 
-	agencies, err := claimants(ctx, r.Client, fp.Namespace)
+	agency, err := namespaceHolder(ctx, r.Client, fp.Namespace)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	agency := registry.NamespaceHolder(agencies)
 	peers := &v1alpha1.FocalPointList{}
 	if err := r.List(ctx, peers, client.InNamespace(fp.Namespace)); err != nil {
 		return ctrl.Result{}, err
@@ -207,6 +208,10 @@ func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
 		}), onChangeOf(specView)).
+		// The namespace's label says which agency it belongs to.
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return focalPointsIn(ctx, o.GetName())
+		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		Owns(&rbacv1.RoleBinding{}).
 		// A province-level binding has no owner reference; its labels name
 		// the focal point.

@@ -4,11 +4,13 @@ import (
 	"context"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
 
 // Field indexes of the cache.
@@ -118,6 +120,31 @@ func claimants(ctx context.Context, c client.Reader, ns string) ([]v1alpha1.Agen
 		return nil, err
 	}
 	return list.Items, nil
+}
+
+// namespaceHolder returns the Agency that holds namespace ns (see
+// registry.NamespaceHolder), or nil.
+func namespaceHolder(ctx context.Context, c client.Reader, ns string) (*v1alpha1.Agency, error) {
+	meta, err := namespaceMeta(ctx, c, ns)
+	if err != nil {
+		return nil, err
+	}
+	claims, err := claimants(ctx, c, ns)
+	if err != nil {
+		return nil, err
+	}
+	return registry.NamespaceHolder(claims, meta), nil
+}
+
+// namespaceMeta reads a namespace's metadata from the cache; nil when it
+// does not exist.
+func namespaceMeta(ctx context.Context, c client.Reader, name string) (*metav1.PartialObjectMetadata, error) {
+	ns := &metav1.PartialObjectMetadata{}
+	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+	if err := c.Get(ctx, client.ObjectKey{Name: name}, ns); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return ns, nil
 }
 
 // agencyRequests maps a namespace to reconcile requests for the Agencies

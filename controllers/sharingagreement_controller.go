@@ -26,7 +26,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
-	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -147,11 +146,10 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 // consentInputs reads everything the consent decision depends on.
 func (r *SharingAgreementReconciler) consentInputs(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) (consent.Inputs, error) {
 	in := consent.Inputs{Agreement: sa, Now: now}
-	consumers, err := claimants(ctx, r.Client, sa.Namespace)
-	if err != nil {
+	var err error
+	if in.Consumer, err = namespaceHolder(ctx, r.Client, sa.Namespace); err != nil {
 		return in, err
 	}
-	in.Consumer = registry.NamespaceHolder(consumers)
 	svc := &v1alpha1.DataService{}
 	switch err := r.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: string(sa.Spec.Service.Name)}, svc); {
 	case err == nil:
@@ -159,11 +157,9 @@ func (r *SharingAgreementReconciler) consentInputs(ctx context.Context, sa *v1al
 	case !apierrors.IsNotFound(err):
 		return in, err
 	}
-	providers, err := claimants(ctx, r.Client, string(sa.Spec.Service.Namespace))
-	if err != nil {
+	if in.Provider, err = namespaceHolder(ctx, r.Client, string(sa.Spec.Service.Namespace)); err != nil {
 		return in, err
 	}
-	in.Provider = registry.NamespaceHolder(providers)
 	fps := &v1alpha1.FocalPointList{}
 	if err := r.List(ctx, fps, client.InNamespace(sa.Namespace)); err != nil {
 		return in, err
@@ -454,6 +450,11 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.InNamespace(o.GetNamespace()))
 		}), onChangeOf(specView)).
+		// The namespace's label says which agency it belongs to: consumer
+		// or provider.
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			return append(list(ctx, client.InNamespace(o.GetName())), list(ctx, client.MatchingFields{indexAgreementProvider: o.GetName()})...)
+		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		// The consumer's Secret, repaired when a person deletes or edits it.
 		Owns(&corev1.Secret{}, r.notOwnIssue()).
 		// Gateway-side keys, in the provider's namespace: repaired when a

@@ -140,6 +140,15 @@ func secretByName(o client.Object) any {
 	}{o.GetDeletionTimestamp() != nil, o.GetLabels()}
 }
 
+// namespaceLabels is what is read of a namespace: that it exists, and the
+// label that names its agency.
+func namespaceLabels(o client.Object) any {
+	return struct {
+		Deleting bool
+		Agency   string
+	}{o.GetDeletionTimestamp() != nil, o.GetLabels()[v1alpha1.LabelAgency]}
+}
+
 // keySecret is what the DataService reads of a gateway-side key or a
 // sentinel: that it exists, under which labels, and whether it holds one
 // valid key (never the key itself).

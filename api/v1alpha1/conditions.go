@@ -39,8 +39,11 @@ const (
 	// ReasonNamespaceNotFound: spec.namespace does not exist. The DIC must
 	// create it.
 	ReasonNamespaceNotFound ConditionReason = "NamespaceNotFound"
-	// ReasonNamespaceClaimed: an older Agency already claims spec.namespace.
+	// ReasonNamespaceClaimed: the namespace's label names another Agency.
 	ReasonNamespaceClaimed ConditionReason = "NamespaceClaimed"
+	// ReasonNamespaceNotLabelled: the namespace does not carry the label
+	// datashare.lgsp.vn/agency that names the agency it belongs to.
+	ReasonNamespaceNotLabelled ConditionReason = "NamespaceNotLabelled"
 	// ReasonNoFocalPoint: the agency has no active primary focal point.
 	ReasonNoFocalPoint ConditionReason = "NoFocalPoint"
 )

@@ -10,7 +10,10 @@ const (
 	// ManagedByOperator is the value of LabelManagedBy.
 	ManagedByOperator = "datashare-operator"
 
-	// LabelAgency names the Agency an object belongs to.
+	// LabelAgency names the Agency an object belongs to. On a namespace it
+	// is the DIC's word that the namespace belongs to that Agency: an
+	// Agency holds its spec.namespace only when the namespace's label names
+	// it.
 	LabelAgency = "datashare.lgsp.vn/agency"
 	// LabelFocalPoint names the FocalPoint whose rights an RBAC binding
 	// grants.

@@ -4,31 +4,36 @@ import (
 	"fmt"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/age"
 )
 
-// NamespaceHolder returns the Agency that holds a namespace among the
-// agencies that claim it: the one created first. It returns nil when none
-// claims it.
-func NamespaceHolder(claimants []v1alpha1.Agency) *v1alpha1.Agency {
-	live := make([]*v1alpha1.Agency, 0, len(claimants))
+// NamespaceHolder returns the Agency that holds a namespace: the one that
+// claims it in spec.namespace and that the namespace's own label
+// datashare.lgsp.vn/agency names. Both are the DIC's word (it registers
+// agencies and creates namespaces), as a ReferenceGrant needs both sides: a
+// namespace never changes hands because an Agency is deleted and
+// registered again. ns is nil when the namespace does not exist; nil is
+// returned when no agency holds it.
+func NamespaceHolder(claimants []v1alpha1.Agency, ns *metav1.PartialObjectMetadata) *v1alpha1.Agency {
+	if ns == nil || ns.DeletionTimestamp != nil {
+		return nil
+	}
+	named := ns.Labels[v1alpha1.LabelAgency]
 	for i := range claimants {
-		if claimants[i].DeletionTimestamp == nil {
-			live = append(live, &claimants[i])
+		if a := &claimants[i]; a.DeletionTimestamp == nil && a.Name == named && string(a.Spec.Namespace) == ns.Name {
+			return a
 		}
 	}
-	return age.Oldest(live)
+	return nil
 }
 
 // AgencyInputs is what an agency's readiness depends on.
 type AgencyInputs struct {
 	Agency *v1alpha1.Agency
-	// NamespaceExists says whether spec.namespace exists.
-	NamespaceExists bool
-	// Claimants are the agencies whose spec.namespace is this agency's,
-	// this one included.
-	Claimants []v1alpha1.Agency
+	// Namespace is spec.namespace's metadata; nil when it does not exist.
+	Namespace *metav1.PartialObjectMetadata
 	// FocalPoints are the focal points in the agency's namespace.
 	FocalPoints []v1alpha1.FocalPoint
 	Now         time.Time
@@ -36,7 +41,10 @@ type AgencyInputs struct {
 
 // AgencyDecision is what the operator makes of one agency.
 type AgencyDecision struct {
-	Ready   bool
+	// HoldsNamespace says that the agency holds its namespace: its
+	// services, agreements and focal points there are its own.
+	HoldsNamespace bool
+	Ready          bool
 	Reason  v1alpha1.ConditionReason
 	Message string
 	// FocalPoints are the names of the active focal points, primary first;
@@ -52,21 +60,30 @@ type AgencyDecision struct {
 func DecideAgency(in AgencyInputs) AgencyDecision {
 	a := in.Agency
 	ns := a.Spec.Namespace
-	if holder := NamespaceHolder(in.Claimants); holder != nil && holder.Name != a.Name {
-		return AgencyDecision{
-			Reason: v1alpha1.ReasonNamespaceClaimed,
-			Message: fmt.Sprintf("namespace %s is already held by agency %s, registered earlier: the DIC must give agency %s a namespace of its own",
-				ns, holder.Name, a.Name),
-		}
-	}
-	if !in.NamespaceExists {
+	label := fmt.Sprintf("%s=%s", v1alpha1.LabelAgency, a.Name)
+	switch {
+	case in.Namespace == nil || in.Namespace.DeletionTimestamp != nil:
 		return AgencyDecision{
 			Reason:  v1alpha1.ReasonNamespaceNotFound,
-			Message: fmt.Sprintf("namespace %s does not exist: the DIC must create it", ns),
+			Message: fmt.Sprintf("namespace %s does not exist: the DIC must create it, labelled %s", ns, label),
+		}
+	case in.Namespace.Labels[v1alpha1.LabelAgency] == "":
+		return AgencyDecision{
+			Reason: v1alpha1.ReasonNamespaceNotLabelled,
+			Message: fmt.Sprintf("namespace %s does not say which agency it belongs to: the DIC must label it (kubectl label namespace %s %s)",
+				ns, ns, label),
+		}
+	case in.Namespace.Labels[v1alpha1.LabelAgency] != a.Name:
+		other := in.Namespace.Labels[v1alpha1.LabelAgency]
+		return AgencyDecision{
+			Reason: v1alpha1.ReasonNamespaceClaimed,
+			Message: fmt.Sprintf("namespace %s belongs to agency %s by its label %s=%s: the DIC must give agency %s a namespace of its own, or relabel %s if it is %s's",
+				ns, other, v1alpha1.LabelAgency, other, a.Name, ns, a.Name),
 		}
 	}
 	d := AgencyDecision{
-		FocalPoints: ActiveNames(in.FocalPoints, in.Now),
+		HoldsNamespace: true,
+		FocalPoints:    ActiveNames(in.FocalPoints, in.Now),
 		Next:        NextAppointmentChange(in.FocalPoints, in.Now),
 	}
 	primary := ActivePrimary(in.FocalPoints, in.Now)

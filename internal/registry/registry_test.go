@@ -164,20 +164,29 @@ func TestDecideFocalPoint(t *testing.T) {
 	}
 }
 
+// namespace is a namespace's metadata, labelled for an agency unless that
+// is empty.
+func namespace(name, agency string) *metav1.PartialObjectMetadata {
+	ns := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	if agency != "" {
+		ns.Labels = map[string]string{v1alpha1.LabelAgency: agency}
+	}
+	return ns
+}
+
 func TestDecideAgency(t *testing.T) {
 	old, newer := at(-48*time.Hour), at(-24*time.Hour)
 	holder := agency("so-tnmt", "so-tnmt", old)
 	latecomer := agency("so-tnmt-2", "so-tnmt", newer)
-	sameSecond := agency("a-so-tnmt", "so-tnmt", old)
 	primary := focalPoint("p", v1alpha1.RolePrimary, old, old, at(3*time.Hour))
 	deputy := focalPoint("d", v1alpha1.RoleDeputy, old, old, time.Time{})
 	future := focalPoint("f", v1alpha1.RolePrimary, old, at(time.Hour), time.Time{})
+	labelled := namespace("so-tnmt", "so-tnmt")
 
 	cases := []struct {
 		name          string
 		agency        v1alpha1.Agency
-		nsExists      bool
-		claimants     []v1alpha1.Agency
+		namespace     *metav1.PartialObjectMetadata
 		fps           []v1alpha1.FocalPoint
 		wantReady     bool
 		wantReason    v1alpha1.ConditionReason
@@ -185,26 +194,30 @@ func TestDecideAgency(t *testing.T) {
 		wantNext      time.Time
 		wantInMessage string
 	}{
-		{"claimed by an older agency", latecomer, true, []v1alpha1.Agency{holder, latecomer}, []v1alpha1.FocalPoint{primary},
-			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{}, "already held by agency so-tnmt"},
-		{"claimed in the same second: by name", holder, true, []v1alpha1.Agency{holder, sameSecond}, []v1alpha1.FocalPoint{primary},
-			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{}, "already held by agency a-so-tnmt"},
-		{"the holder keeps it", holder, true, []v1alpha1.Agency{holder, latecomer}, []v1alpha1.FocalPoint{primary},
+		{"the namespace's label names another agency", latecomer, labelled, []v1alpha1.FocalPoint{primary},
+			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{},
+			"namespace so-tnmt belongs to agency so-tnmt by its label datashare.lgsp.vn/agency=so-tnmt: the DIC must give agency so-tnmt-2 a namespace of its own, or relabel so-tnmt if it is so-tnmt-2's"},
+		{"the label names it, whoever registered first", latecomer, namespace("so-tnmt", "so-tnmt-2"), []v1alpha1.FocalPoint{primary},
 			true, v1alpha1.ReasonReady, []string{"p"}, at(3 * time.Hour), "p is the active primary"},
-		{"namespace missing", holder, false, []v1alpha1.Agency{holder}, nil,
-			false, v1alpha1.ReasonNamespaceNotFound, nil, time.Time{}, "the DIC must create it"},
-		{"no focal point", holder, true, []v1alpha1.Agency{holder}, nil,
+		{"the holder keeps it", holder, labelled, []v1alpha1.FocalPoint{primary},
+			true, v1alpha1.ReasonReady, []string{"p"}, at(3 * time.Hour), "p is the active primary"},
+		{"namespace missing", holder, nil, nil,
+			false, v1alpha1.ReasonNamespaceNotFound, nil, time.Time{}, "namespace so-tnmt does not exist: the DIC must create it, labelled datashare.lgsp.vn/agency=so-tnmt"},
+		{"namespace without the label", holder, namespace("so-tnmt", ""), []v1alpha1.FocalPoint{primary},
+			false, v1alpha1.ReasonNamespaceNotLabelled, nil, time.Time{},
+			"namespace so-tnmt does not say which agency it belongs to: the DIC must label it (kubectl label namespace so-tnmt datashare.lgsp.vn/agency=so-tnmt)"},
+		{"no focal point", holder, labelled, nil,
 			false, v1alpha1.ReasonNoFocalPoint, nil, time.Time{}, "must commit a FocalPoint with role Primary in namespace so-tnmt"},
-		{"a deputy is not enough", holder, true, []v1alpha1.Agency{holder}, []v1alpha1.FocalPoint{deputy},
+		{"a deputy is not enough", holder, labelled, []v1alpha1.FocalPoint{deputy},
 			false, v1alpha1.ReasonNoFocalPoint, []string{"d"}, time.Time{}, "no active primary"},
-		{"a primary appointed from later", holder, true, []v1alpha1.Agency{holder}, []v1alpha1.FocalPoint{future, deputy},
+		{"a primary appointed from later", holder, labelled, []v1alpha1.FocalPoint{future, deputy},
 			false, v1alpha1.ReasonNoFocalPoint, []string{"d"}, at(time.Hour), "no active primary"},
-		{"primary and deputy", holder, true, []v1alpha1.Agency{holder}, []v1alpha1.FocalPoint{deputy, primary},
+		{"primary and deputy", holder, labelled, []v1alpha1.FocalPoint{deputy, primary},
 			true, v1alpha1.ReasonReady, []string{"p", "d"}, at(3 * time.Hour), ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			d := DecideAgency(AgencyInputs{Agency: &tc.agency, NamespaceExists: tc.nsExists, Claimants: tc.claimants, FocalPoints: tc.fps, Now: t0})
+			d := DecideAgency(AgencyInputs{Agency: &tc.agency, Namespace: tc.namespace, FocalPoints: tc.fps, Now: t0})
 			if d.Ready != tc.wantReady || d.Reason != tc.wantReason || !d.Next.Equal(tc.wantNext) ||
 				strings.Join(d.FocalPoints, ",") != strings.Join(tc.wantNames, ",") {
 				t.Fatalf("got ready=%v reason=%s next=%v names=%v; want %v %s %v %v",
@@ -214,6 +227,40 @@ func TestDecideAgency(t *testing.T) {
 				t.Errorf("message %q does not contain %q", d.Message, tc.wantInMessage)
 			}
 		})
+	}
+}
+
+// TestNamespaceHolder: the holder is the claimant the namespace's label
+// names; deleting and registering again changes nothing, and a namespace
+// that does not exist, or has no label, has no holder.
+func TestNamespaceHolder(t *testing.T) {
+	a := agency("a", "ns", at(-time.Hour))
+	b := agency("b", "ns", at(-2*time.Hour))
+	reRegistered := agency("a", "ns", at(0))
+	deleting := agency("a", "ns", at(-time.Hour))
+	deleting.DeletionTimestamp = &metav1.Time{Time: t0}
+	elsewhere := agency("a", "other", at(-time.Hour))
+	cases := []struct {
+		name      string
+		claimants []v1alpha1.Agency
+		ns        *metav1.PartialObjectMetadata
+		want      string
+	}{
+		{"the labelled claimant, though registered later", []v1alpha1.Agency{b, a}, namespace("ns", "a"), "a"},
+		{"the labelled claimant registered again", []v1alpha1.Agency{b, reRegistered}, namespace("ns", "a"), "a"},
+		{"the labelled claimant being deleted", []v1alpha1.Agency{b, deleting}, namespace("ns", "a"), ""},
+		{"no label", []v1alpha1.Agency{a, b}, namespace("ns", ""), ""},
+		{"no namespace", []v1alpha1.Agency{a, b}, nil, ""},
+		{"the label names an agency of another namespace", []v1alpha1.Agency{elsewhere}, namespace("ns", "a"), ""},
+	}
+	for _, tc := range cases {
+		got := ""
+		if h := NamespaceHolder(tc.claimants, tc.ns); h != nil {
+			got = h.Name
+		}
+		if got != tc.want {
+			t.Errorf("%s: holder %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
 

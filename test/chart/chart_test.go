@@ -161,8 +161,8 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 					t.Errorf("the chart renders no %s", kind)
 				}
 			}
-			if kinds["CustomResourceDefinition"] != 4 || kinds["ClusterRole"] != 3 {
-				t.Errorf("want 4 CRDs and 3 ClusterRoles (the operator's and the two focal-point roles), got %v", kinds)
+			if kinds["CustomResourceDefinition"] != 4 || kinds["ClusterRole"] != 4 {
+				t.Errorf("want 4 CRDs and 4 ClusterRoles (the operator's, and the focal-point, province and catalog roles), got %v", kinds)
 			}
 			t.Logf("rendered and dry-run applied: %v", kinds)
 		})
@@ -283,7 +283,7 @@ func TestKustomizeInstall(t *testing.T) {
 		kinds[obj.GetKind()]++
 		dryRun(t, obj)
 	}
-	if kinds["CustomResourceDefinition"] != 4 || kinds["Deployment"] != 1 || kinds["ClusterRole"] != 3 {
+	if kinds["CustomResourceDefinition"] != 4 || kinds["Deployment"] != 1 || kinds["ClusterRole"] != 4 {
 		t.Fatalf("config/default renders %v", kinds)
 	}
 }

@@ -110,7 +110,7 @@ func province(t *testing.T, prefix string, consumers, perConsumer int) []string 
 		}
 	}
 	agency := func(name string, appraised ...string) {
-		create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})
+		create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{v1alpha1.LabelAgency: name}}})
 		a := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.AgencySpec{
 			DisplayName: "Cơ quan " + name, Level: v1alpha1.LevelDepartment, Namespace: v1alpha1.ObjectName(name)}}
 		for _, s := range appraised {
@@ -218,6 +218,10 @@ func checkInvariants(prefix string) (string, error) {
 	if err := k8s.List(ctx, agencies); err != nil {
 		return "", err
 	}
+	namespaces := &corev1.NamespaceList{}
+	if err := k8s.List(ctx, namespaces); err != nil {
+		return "", err
+	}
 	byKey := map[string]*v1alpha1.SharingAgreement{}
 	var digest []string
 	now := time.Now()
@@ -228,8 +232,8 @@ func checkInvariants(prefix string) (string, error) {
 		}
 		byKey[sa.Namespace+"/"+sa.Name] = sa
 		in := consent.Inputs{Agreement: sa, Now: now}
-		in.Consumer = registry.NamespaceHolder(claimantsOf(agencies, sa.Namespace))
-		in.Provider = registry.NamespaceHolder(claimantsOf(agencies, string(sa.Spec.Service.Namespace)))
+		in.Consumer = registry.NamespaceHolder(claimantsOf(agencies, sa.Namespace), namespaceMeta(namespaces, sa.Namespace))
+		in.Provider = registry.NamespaceHolder(claimantsOf(agencies, string(sa.Spec.Service.Namespace)), namespaceMeta(namespaces, string(sa.Spec.Service.Namespace)))
 		svc := &v1alpha1.DataService{}
 		if err := k8s.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: string(sa.Spec.Service.Name)}, svc); err == nil {
 			in.Service = svc
@@ -329,6 +333,16 @@ func checkInvariants(prefix string) (string, error) {
 	}
 	sort.Strings(digest)
 	return strings.Join(digest, ","), nil
+}
+
+// namespaceMeta is a namespace's metadata, nil when it does not exist.
+func namespaceMeta(all *corev1.NamespaceList, name string) *metav1.PartialObjectMetadata {
+	for _, ns := range all.Items {
+		if ns.Name == name {
+			return &metav1.PartialObjectMetadata{ObjectMeta: ns.ObjectMeta}
+		}
+	}
+	return nil
 }
 
 func claimantsOf(all *v1alpha1.AgencyList, ns string) []v1alpha1.Agency {

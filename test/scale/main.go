@@ -273,7 +273,7 @@ func buildWorld(ctx context.Context, c client.Client, o options) error {
 	}
 	for a := 0; a < o.agencies; a++ {
 		ns := fmt.Sprintf("ag-%d", a)
-		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
+		objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{v1alpha1.LabelAgency: ns}}})
 	}
 	if err := createAll(ctx, c, objs, o.workers); err != nil {
 		return err
