@@ -163,4 +163,3 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Owns(&rbacv1.Role{}).
 		Complete(r)
 }
-

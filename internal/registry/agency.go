@@ -45,8 +45,8 @@ type AgencyDecision struct {
 	// services, agreements and focal points there are its own.
 	HoldsNamespace bool
 	Ready          bool
-	Reason  v1alpha1.ConditionReason
-	Message string
+	Reason         v1alpha1.ConditionReason
+	Message        string
 	// FocalPoints are the names of the active focal points, primary first;
 	// empty when the agency does not hold its namespace.
 	FocalPoints []string
@@ -84,7 +84,7 @@ func DecideAgency(in AgencyInputs) AgencyDecision {
 	d := AgencyDecision{
 		HoldsNamespace: true,
 		FocalPoints:    ActiveNames(in.FocalPoints, in.Now),
-		Next:        NextAppointmentChange(in.FocalPoints, in.Now),
+		Next:           NextAppointmentChange(in.FocalPoints, in.Now),
 	}
 	primary := ActivePrimary(in.FocalPoints, in.Now)
 	if primary == nil {
