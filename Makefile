@@ -46,6 +46,7 @@ manifests: $(CONTROLLER_GEN) ## Generate the CRDs and the operator's RBAC from m
 	rm -f $(CHART)/files/crds/*.yaml
 	cp config/crd/bases/*.yaml $(CHART)/files/crds/
 	cp config/rbac/role.yaml config/rbac/focal_point_roles.yaml $(CHART)/files/rbac/
+	mkdir -p $(CHART)/files/admission && cp config/admission/owned_objects.yaml $(CHART)/files/admission/
 
 .PHONY: fmt
 fmt: ## Format the Go code.
