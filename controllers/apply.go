@@ -2,10 +2,12 @@ package controllers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/lgsp-vn/datashare-operator/internal/render"
@@ -30,6 +32,10 @@ func applyIfChanged(ctx context.Context, c client.Client, desired client.Object)
 	}
 	err = c.Get(ctx, client.ObjectKeyFromObject(desired), existing.(client.Object))
 	switch {
+	case err == nil && foreignSpec(existing.(client.Object)):
+		if err := replaceSpec(ctx, c, existing.(client.Object), want); err != nil {
+			return false, err
+		}
 	case err == nil:
 		if have, err := render.ToMap(existing); err == nil && covers(have, want.Object) {
 			return false, nil
@@ -41,6 +47,43 @@ func applyIfChanged(ctx context.Context, c client.Client, desired client.Object)
 		return false, fmt.Errorf("apply %s %s/%s: %w", want.GetKind(), want.GetNamespace(), want.GetName(), err)
 	}
 	return true, nil
+}
+
+// foreignSpec reports whether another writer owns fields of obj's spec
+// (the cache keeps managed fields only on the generated routes and
+// policies). Server-side apply keeps a field someone else added — a
+// timeouts block on a route, an authorization section in a policy — for
+// as long as the operator does not set it.
+func foreignSpec(obj client.Object) bool {
+	for _, mf := range obj.GetManagedFields() {
+		if mf.Manager == FieldManager || mf.Subresource != "" || mf.FieldsV1 == nil {
+			continue
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(mf.FieldsV1.Raw, &fields); err == nil && fields["f:spec"] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceSpec writes want's spec over existing's whole spec, which removes
+// what another writer added; the apply that follows takes ownership of
+// every field again, so that the other writer owns none.
+func replaceSpec(ctx context.Context, c client.Client, existing client.Object, want *unstructured.Unstructured) error {
+	m, err := render.ToMap(existing)
+	if err != nil {
+		return err
+	}
+	replaced := &unstructured.Unstructured{Object: m}
+	replaced.SetAPIVersion(want.GetAPIVersion())
+	replaced.SetKind(want.GetKind())
+	replaced.SetManagedFields(nil)
+	replaced.Object["spec"] = want.Object["spec"]
+	if err := c.Update(ctx, replaced, client.FieldOwner(FieldManager)); err != nil {
+		return fmt.Errorf("remove what others added to %s %s/%s: %w", want.GetKind(), want.GetNamespace(), want.GetName(), err)
+	}
+	return nil
 }
 
 // covers reports whether have holds every field of want with the same

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -311,6 +313,55 @@ func TestDataServiceDriftIsRepaired(t *testing.T) {
 		})
 		t.Logf("a deleted %T was recreated in %s", obj, time.Since(deleted).Round(time.Millisecond))
 	}
+
+	// Fields another writer adds to what the operator generates — which
+	// server-side apply would keep, since the operator does not set them —
+	// are removed.
+	added := []struct {
+		obj          client.Object
+		patch, field string
+	}{
+		{route, `{"spec":{"rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/so-ngv/can-bo/v1"}}],"timeouts":{"request":"1h"}}]}}`, `"timeouts"`},
+		{policy, `{"spec":{"authorization":{"defaultAction":"Allow"}}}`, `"authorization"`},
+		{np, `{"spec":{"egress":[{}],"policyTypes":["Ingress","Egress"]}}`, `"egress"`},
+	}
+	for _, a := range added {
+		obj := a.obj
+		if err := k8s.Patch(ctx, obj, client.RawPatch(types.MergePatchType, []byte(a.patch)), client.FieldOwner("someone-else")); err != nil {
+			t.Fatalf("add to %T: %v", obj, err)
+		}
+		if !strings.Contains(string(mustJSON(t, obj)), a.field) {
+			t.Fatalf("the patch did not add %s to %T", a.field, obj)
+		}
+		changed := time.Now()
+		eventually(t, 10*time.Second, fmt.Sprintf("what was added to %T is removed", obj), func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+				return err
+			}
+			spec := string(mustJSON(t, obj))
+			for _, field := range []string{`"timeouts"`, `"authorization"`, `"egress"`} {
+				if strings.Contains(spec, field) {
+					return errorf("%s still there", field)
+				}
+			}
+			for _, mf := range obj.GetManagedFields() {
+				if mf.Manager == "someone-else" {
+					return errorf("someone-else still owns fields")
+				}
+			}
+			return nil
+		})
+		t.Logf("a field added to %T was removed in %s", obj, time.Since(changed).Round(time.Millisecond))
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 // TestDataServiceEnforcesRateLimits follows a consent's rateLimit into the

@@ -68,7 +68,8 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		return ctrl.Result{}, err
 	}
 	d := registry.DecideFocalPoint(registry.FocalPointInputs{
-		FocalPoint: fp, Agency: agency, Peers: peers.Items, CoordinatorAgency: r.Config.CoordinatorAgency, Now: now,
+		FocalPoint: fp, Agency: agency, Peers: peers.Items, CoordinatorAgency: r.Config.CoordinatorAgency,
+		SubjectPrefix: r.Config.FocalPointSubjectPrefix, Now: now,
 	})
 
 	if err := r.grant(ctx, fp, agency, d); err != nil {

@@ -205,7 +205,7 @@ func TestFocalPointNotReadyReasons(t *testing.T) {
 	newNamespace(t, "chua-dang-ky")
 	orphan := newFocalPoint(t, "chua-dang-ky", "ai-do", v1alpha1.RolePrimary, appointment{}, "aido@x")
 	c = waitForReason(t, orphan, metav1.ConditionFalse, v1alpha1.ReasonNoAgency)
-	if !strings.Contains(c.Message, "no Agency claims namespace chua-dang-ky") {
+	if !strings.Contains(c.Message, "no Agency holds namespace chua-dang-ky") {
 		t.Errorf("message: %q", c.Message)
 	}
 	if exists(t, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "chua-dang-ky", Name: render.FocalPointBindingName(orphan)}}) {

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"time"
 
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/rest"
@@ -21,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
@@ -43,8 +46,8 @@ func (o Options) now() time.Time {
 
 // CacheOptions restricts the cache to what the operator needs: Secrets,
 // RBAC objects and NetworkPolicies only when the operator made them (never
-// every Secret or RoleBinding in the cluster), and no managed fields on
-// anything. Routes and SecurityPolicies are cached whole: their CRDs may be
+// every Secret or RoleBinding in the cluster), and no managed fields but on
+// the routes and policies it generates. Routes and SecurityPolicies are cached whole: their CRDs may be
 // installed after the operator starts, and a cache cannot be restricted by
 // label for a kind the API server does not serve yet.
 func CacheOptions() cache.Options {
@@ -54,7 +57,7 @@ func CacheOptions() cache.Options {
 	}
 	ours := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
 	return cache.Options{
-		DefaultTransform: cache.TransformStripManagedFields(),
+		DefaultTransform: stripManagedFields,
 		ByObject: map[client.Object]cache.ByObject{
 			&corev1.Secret{}:              ours,
 			&rbacv1.Role{}:                ours,
@@ -63,6 +66,24 @@ func CacheOptions() cache.Options {
 			&networkingv1.NetworkPolicy{}: ours,
 		},
 	}
+}
+
+// stripManagedFields drops the managed fields of what the cache holds,
+// except on the routes and policies the operator generates: there they show
+// a field that another writer added, which the operator removes.
+func stripManagedFields(in any) (any, error) {
+	obj, err := meta.Accessor(in)
+	if err != nil || obj.GetManagedFields() == nil {
+		return in, nil
+	}
+	switch in.(type) {
+	case *gatewayv1.HTTPRoute, *egv1a1.SecurityPolicy, *egv1a1.BackendTrafficPolicy, *networkingv1.NetworkPolicy:
+		if obj.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByOperator {
+			return in, nil
+		}
+	}
+	obj.SetManagedFields(nil)
+	return in, nil
 }
 
 // SetupWithManager registers the field indexes and every reconciler that

@@ -385,7 +385,7 @@ func TestAgreementRefusals(t *testing.T) {
 	orphan := agreement("chua-co-co-quan", "can-bo", ds)
 	create(t, orphan)
 	c := waitForReason(t, orphan, metav1.ConditionFalse, v1alpha1.ReasonNoConsumerAgency)
-	if !strings.Contains(c.Message, "no Agency claims namespace chua-co-co-quan: the DIC (Sở TT&TT) must register the consumer agency") {
+	if !strings.Contains(c.Message, "no Agency holds namespace chua-co-co-quan: the DIC (Sở TT&TT) must register the consumer agency") {
 		t.Errorf("message: %q", c.Message)
 	}
 

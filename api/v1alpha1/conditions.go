@@ -68,6 +68,9 @@ const (
 	// ReasonDuplicatePrimary: another active primary focal point exists in
 	// the same agency.
 	ReasonDuplicatePrimary ConditionReason = "DuplicatePrimary"
+	// ReasonSubjectOutsideIdentityProvider: a subject's name lacks the
+	// identity provider's prefix the operator is configured with.
+	ReasonSubjectOutsideIdentityProvider ConditionReason = "SubjectOutsideIdentityProvider"
 	// ReasonNoAgency: no Agency claims the focal point's namespace.
 	ReasonNoAgency ConditionReason = "NoAgency"
 	// ReasonBound: the rights are granted.

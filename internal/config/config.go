@@ -99,6 +99,10 @@ type Config struct {
 	OpenDataRefresh time.Duration
 	// KeyRotationGrace is how long a rotated key stays valid at the gateway.
 	KeyRotationGrace time.Duration
+	// FocalPointSubjectPrefix, when set, is the prefix of every user and
+	// group name the cluster's identity provider reports (for example
+	// "oidc:"): a focal point naming a subject without it is not bound.
+	FocalPointSubjectPrefix string
 	// AllowPlaintextKeys lets a protected service use an HTTP listener when
 	// the Gateway has no HTTPS one: keys then travel in clear, which only a
 	// laboratory accepts.
@@ -157,6 +161,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ReviewPeriod, "review-period", c.ReviewPeriod, "how often each service must be reviewed (Điều 3.3)")
 	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
 	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
+	fs.StringVar(&c.FocalPointSubjectPrefix, "focal-point-subject-prefix", c.FocalPointSubjectPrefix, "when set, the prefix of every user and group name the identity provider reports (for example oidc:); a focal point naming a subject without it is not bound")
 	fs.BoolVar(&c.AllowPlaintextKeys, "allow-plaintext-keys", c.AllowPlaintextKeys, "let protected services use an HTTP listener when the Gateway has no HTTPS one (keys then travel in clear: for laboratories only)")
 	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
 	fs.Var(selectorFlag{&c.ProxySelector}, "gateway-proxy-selector", "labels of the gateway's proxy pods, as key=value,key=value")

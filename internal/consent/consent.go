@@ -104,7 +104,7 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 	}
 
 	if in.Consumer == nil {
-		return not(v1alpha1.ReasonNoConsumerAgency, "no Agency claims namespace %s: the DIC (Sở TT&TT) must register the consumer agency before it can use a service", sa.Namespace)
+		return not(v1alpha1.ReasonNoConsumerAgency, "no Agency holds namespace %s: the DIC (Sở TT&TT) must register the consumer agency, and label the namespace %s=<agency>, before it can use a service", sa.Namespace, v1alpha1.LabelAgency)
 	}
 	consumer := in.Consumer.Name
 	if in.Service == nil {

@@ -161,7 +161,7 @@ func TestConsentRefusals(t *testing.T) {
 		words  string
 	}{
 		{"no consumer agency", func(in *Inputs) { in.Consumer = nil }, v1alpha1.ReasonNoConsumerAgency,
-			"no Agency claims namespace ubnd-tp: the DIC (Sở TT&TT) must register the consumer agency"},
+			"no Agency holds namespace ubnd-tp: the DIC (Sở TT&TT) must register the consumer agency"},
 		{"no such service", func(in *Inputs) { in.Service = nil }, v1alpha1.ReasonServiceNotReady,
 			"DataService so-tnmt/dat-dai does not exist: agency ubnd-tp must correct spec.service"},
 		{"service of its own agency", func(in *Inputs) { in.Provider = in.Consumer }, v1alpha1.ReasonSelfSharing,

@@ -141,7 +141,7 @@ func accept(in Inputs) conditions.Condition {
 	}
 	switch {
 	case in.Agency == nil:
-		return no(v1alpha1.ReasonAgencyNotReady, "no Agency claims namespace %s: the DIC (Sở TT&TT) must register the agency before it can publish", ds.Namespace)
+		return no(v1alpha1.ReasonAgencyNotReady, "no Agency holds namespace %s: the DIC (Sở TT&TT) must register the agency, and label the namespace %s=<agency>, before it can publish", ds.Namespace, v1alpha1.LabelAgency)
 	case !meta.IsStatusConditionTrue(in.Agency.Status.Conditions, string(v1alpha1.ConditionReady)):
 		why := "it has not been reconciled yet"
 		if c := meta.FindStatusCondition(in.Agency.Status.Conditions, string(v1alpha1.ConditionReady)); c != nil {

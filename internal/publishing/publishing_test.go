@@ -128,7 +128,7 @@ func TestDecideAcceptance(t *testing.T) {
 		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Config.Enforcement = config.EnforcementNone }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
 			"the Gateway API CRDs are not installed"},
 		{"no agency", func(in *Inputs) { in.Agency = nil }, RouteWithdraw, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonNotPublished, v1alpha1.ReasonAgencyNotReady,
-			"no Agency claims namespace so-tnmt: the DIC (Sở TT&TT) must register the agency"},
+			"no Agency holds namespace so-tnmt: the DIC (Sở TT&TT) must register the agency"},
 		{"agency not Ready", func(in *Inputs) { in.Agency = notReady }, RouteWithdraw, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonNotPublished, v1alpha1.ReasonAgencyNotReady,
 			"agency so-tnmt is not Ready, so it cannot publish (Điều 20): agency so-tnmt has no active primary focal point"},
 		{"not appraised", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil }, RouteWithdraw, v1alpha1.ReasonNotAppraised, v1alpha1.ReasonNotPublished, v1alpha1.ReasonNotAppraised,

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -79,7 +80,10 @@ type FocalPointInputs struct {
 	Peers []v1alpha1.FocalPoint
 	// CoordinatorAgency is the name of the DIC's Agency.
 	CoordinatorAgency string
-	Now               time.Time
+	// SubjectPrefix, when set, is the prefix every subject's name must
+	// carry: the identity provider's (for example "oidc:").
+	SubjectPrefix string
+	Now           time.Time
 }
 
 // DecideFocalPoint says whether a focal point holds its rights, and why.
@@ -94,11 +98,18 @@ func DecideFocalPoint(in FocalPointInputs) FocalPointDecision {
 	switch {
 	case in.Agency == nil:
 		d.Reason = v1alpha1.ReasonNoAgency
-		d.Message = fmt.Sprintf("no Agency claims namespace %s: the DIC (Sở TT&TT) must register this agency with spec.namespace: %s", fp.Namespace, fp.Namespace)
+		d.Message = fmt.Sprintf("no Agency holds namespace %s: the DIC (Sở TT&TT) must register the agency with spec.namespace: %s and label the namespace %s=<agency>",
+			fp.Namespace, fp.Namespace, v1alpha1.LabelAgency)
 		return d
 	case !d.Activity.Active:
 		d.Reason = d.Activity.Reason
 		d.Message = d.Activity.Message
+		return d
+	}
+	if outside := subjectsOutside(fp, in.SubjectPrefix); len(outside) > 0 {
+		d.Reason = v1alpha1.ReasonSubjectOutsideIdentityProvider
+		d.Message = fmt.Sprintf("subject(s) %s do not start with %q, the identity provider's prefix (the operator's --focal-point-subject-prefix): the agency must name its officers as the identity provider reports them; no rights are granted until then",
+			strings.Join(outside, ", "), in.SubjectPrefix)
 		return d
 	}
 	if fp.Spec.Role == v1alpha1.RolePrimary {
@@ -118,4 +129,16 @@ func DecideFocalPoint(in FocalPointInputs) FocalPointDecision {
 	}
 	d.Message = fmt.Sprintf("%s %s of agency %s holds its rights %s; %s", fp.Spec.Role, fp.Name, in.Agency.Name, scope, d.Activity.Message)
 	return d
+}
+
+// subjectsOutside lists the subjects whose names lack prefix; none when
+// prefix is empty.
+func subjectsOutside(fp *v1alpha1.FocalPoint, prefix string) []string {
+	var outside []string
+	for _, s := range fp.Spec.Subjects {
+		if prefix != "" && !strings.HasPrefix(s.Name, prefix) {
+			outside = append(outside, string(s.Kind)+" "+s.Name)
+		}
+	}
+	return outside
 }

@@ -142,7 +142,11 @@ func TestDecideFocalPoint(t *testing.T) {
 		wantNext      time.Time
 		wantInMessage string
 	}{
-		{"no agency claims the namespace", primary, nil, nil, false, false, v1alpha1.ReasonNoAgency, time.Time{}, "the DIC (Sở TT&TT) must register this agency"},
+		{"no agency claims the namespace", primary, nil, nil, false, false, v1alpha1.ReasonNoAgency, time.Time{}, "the DIC (Sở TT&TT) must register the agency"},
+		{"a subject outside the identity provider's prefix", withSubjects(primary, "oidc:lan@stnmt", "lan@stnmt"), &tnmt, []v1alpha1.FocalPoint{primary}, false, false,
+			v1alpha1.ReasonSubjectOutsideIdentityProvider, at(2 * time.Hour), `subject(s) User lan@stnmt do not start with "oidc:", the identity provider's prefix`},
+		{"every subject inside the prefix", withSubjects(primary, "oidc:lan@stnmt"), &tnmt, []v1alpha1.FocalPoint{primary}, true, false,
+			v1alpha1.ReasonReady, at(2 * time.Hour), ""},
 		{"appointment not started", future, &tnmt, []v1alpha1.FocalPoint{future}, false, false, v1alpha1.ReasonAppointmentNotStarted, at(time.Hour), "starts at"},
 		{"appointment ended", ended, &tnmt, []v1alpha1.FocalPoint{ended}, false, false, v1alpha1.ReasonAppointmentEnded, time.Time{}, "ended at"},
 		{"the primary", primary, &tnmt, []v1alpha1.FocalPoint{primary, second}, true, false, v1alpha1.ReasonReady, at(2 * time.Hour), "in namespace so-tnmt"},
@@ -152,7 +156,11 @@ func TestDecideFocalPoint(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			d := DecideFocalPoint(FocalPointInputs{FocalPoint: &tc.fp, Agency: tc.agency, Peers: tc.peers, CoordinatorAgency: "so-tttt", Now: t0})
+			prefix := ""
+			if strings.Contains(tc.name, "prefix") {
+				prefix = "oidc:"
+			}
+			d := DecideFocalPoint(FocalPointInputs{FocalPoint: &tc.fp, Agency: tc.agency, Peers: tc.peers, CoordinatorAgency: "so-tttt", SubjectPrefix: prefix, Now: t0})
 			if d.Grant != tc.wantGrant || d.ProvinceLevel != tc.wantProvince || d.Reason != tc.wantReason || !d.Next.Equal(tc.wantNext) {
 				t.Fatalf("got grant=%v province=%v reason=%s next=%v; want %v %v %s %v",
 					d.Grant, d.ProvinceLevel, d.Reason, d.Next, tc.wantGrant, tc.wantProvince, tc.wantReason, tc.wantNext)
@@ -172,6 +180,16 @@ func namespace(name, agency string) *metav1.PartialObjectMetadata {
 		ns.Labels = map[string]string{v1alpha1.LabelAgency: agency}
 	}
 	return ns
+}
+
+// withSubjects is fp with users of the given names.
+func withSubjects(fp v1alpha1.FocalPoint, users ...string) v1alpha1.FocalPoint {
+	fp = *fp.DeepCopy()
+	fp.Spec.Subjects = nil
+	for _, u := range users {
+		fp.Spec.Subjects = append(fp.Spec.Subjects, v1alpha1.Subject{Kind: v1alpha1.SubjectUser, Name: u})
+	}
+	return fp
 }
 
 func TestDecideAgency(t *testing.T) {

@@ -96,6 +96,7 @@ lgsp:
   openDataRefresh: 720h
   keyRotationGrace: 1h
   allowPlaintextKeys: true
+  focalPointSubjectPrefix: "oidc:"
   proxy:
     namespace: envoy-gateway-system
     selector: {gateway.envoyproxy.io/owning-gateway-name: lgsp-public}
@@ -126,7 +127,7 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 				"--gateway-proxy-selector=app.kubernetes.io/component=proxy,app.kubernetes.io/name=envoy"}},
 		{name: "every value changed", values: nonDefault, keepCRDs: false,
 			wantArgs: []string{"--coordinator-agency=so-khcn", "--lgsp-gateway=lgsp-gw/lgsp-public/https", "--enforcement=none",
-				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--allow-plaintext-keys=true", "--leader-elect=false",
+				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--allow-plaintext-keys=true", "--focal-point-subject-prefix=oidc:", "--leader-elect=false",
 				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--concurrency=8"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
