@@ -2,6 +2,8 @@ package controllers
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -78,6 +80,17 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		ready = conditions.True(v1alpha1.ConditionReady, decision.Reason, decision.Message)
 	}
 	conditions.Set(&status.Conditions, agency.Generation, ready, metav1.NewTime(now))
+	found, err := r.endorsedServices(ctx, agency)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	endorsements := conditions.True(v1alpha1.ConditionEndorsementsKnown, v1alpha1.ReasonEndorsedServicesFound, "every DataService spec.endorsements names exists")
+	if unknown := registry.UnknownEndorsements(agency, found); len(unknown) > 0 {
+		endorsements = conditions.False(v1alpha1.ConditionEndorsementsKnown, v1alpha1.ReasonUnknownService,
+			fmt.Sprintf("spec.endorsements names %s, which no DataService is: the DIC must correct the name, or the provider publish it; the endorsement is kept meanwhile",
+				strings.Join(unknown, ", ")))
+	}
+	conditions.Set(&status.Conditions, agency.Generation, endorsements, metav1.NewTime(now))
 	conditions.Set(&status.Conditions, agency.Generation, conditions.Stalled(ready, false), metav1.NewTime(now))
 
 	base := agency.DeepCopy()
@@ -86,6 +99,21 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		return ctrl.Result{}, err
 	}
 	return requeueAt(decision.Next, now), nil
+}
+
+// endorsedServices says, for each service the agency's endorsements name,
+// whether it exists.
+func (r *AgencyReconciler) endorsedServices(ctx context.Context, agency *v1alpha1.Agency) (map[string]bool, error) {
+	found := map[string]bool{}
+	for _, e := range agency.Spec.Endorsements {
+		ns, name, _ := strings.Cut(string(e.Service), "/")
+		err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &v1alpha1.DataService{})
+		if client.IgnoreNotFound(err) != nil {
+			return nil, err
+		}
+		found[string(e.Service)] = err == nil
+	}
+	return found, nil
 }
 
 // count fills the counts of the agency's services and agreements. It only
@@ -156,6 +184,19 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), onChangeOf(specView)).
 		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), onChangeOf(serviceForAgency)).
+		// A service an outside body's endorsement names, published or gone.
+		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+			list := &v1alpha1.AgencyList{}
+			if err := r.List(ctx, list, client.MatchingFields{indexAgencyEndorsement: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+				ctrl.LoggerFrom(ctx).Error(err, "list agencies endorsing a service")
+				return nil
+			}
+			reqs := make([]reconcile.Request, 0, len(list.Items))
+			for i := range list.Items {
+				reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+			}
+			return reqs
+		}), onChangeOf(specView)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
 		}), onChangeOf(agreementForAgency)).

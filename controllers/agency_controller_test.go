@@ -209,3 +209,38 @@ func waitQuiet(t *testing.T, ns string) {
 		return nil
 	})
 }
+
+// TestAnEndorsementOfAnUnknownServiceIsReported: kept, reported, and
+// cleared when the service is published.
+func TestAnEndorsementOfAnUnknownServiceIsReported(t *testing.T) {
+	outsider, _ := consumerAgency(t, "bo-chua-ro", v1alpha1.LevelCentral,
+		v1alpha1.Endorsement{Service: "so-chua-co/du-lieu-moi", DocumentRef: "CV DIC 9"})
+	var c *metav1.Condition
+	eventually(t, 10*time.Second, "the unknown service is reported", func() error {
+		var err error
+		if c, err = conditionOf(t, outsider, v1alpha1.ConditionEndorsementsKnown); err != nil {
+			return err
+		}
+		if c.Status != metav1.ConditionFalse || c.Reason != string(v1alpha1.ReasonUnknownService) {
+			return errorf("%s/%s", c.Status, c.Reason)
+		}
+		return nil
+	})
+	if !strings.Contains(c.Message, "spec.endorsements names so-chua-co/du-lieu-moi, which no DataService is") {
+		t.Errorf("message: %q", c.Message)
+	}
+	if c, _ := conditionOf(t, outsider, v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
+		t.Errorf("an unknown endorsed service must not block Ready: %+v", c)
+	}
+	publishedService(t, "so-chua-co", "du-lieu-moi", v1alpha1.AudienceProvince)
+	eventually(t, 10*time.Second, "the report clears once the service exists", func() error {
+		c, err := conditionOf(t, outsider, v1alpha1.ConditionEndorsementsKnown)
+		if err != nil {
+			return err
+		}
+		if c.Status != metav1.ConditionTrue {
+			return errorf("%s/%s", c.Status, c.Reason)
+		}
+		return nil
+	})
+}

@@ -17,6 +17,9 @@ import (
 const (
 	// indexAgencyNamespace finds the Agencies that claim a namespace.
 	indexAgencyNamespace = "spec.namespace"
+	// indexAgencyEndorsement finds the Agencies whose spec.endorsements
+	// name a service, by "namespace/name".
+	indexAgencyEndorsement = "spec.endorsements.service"
 	// indexAgreementProvider finds the SharingAgreements that use a service
 	// in a namespace.
 	indexAgreementProvider = "spec.service.namespace"
@@ -70,6 +73,15 @@ func addIndexes(mgr ctrl.Manager) error {
 	ctx := context.Background()
 	if err := idx.IndexField(ctx, &v1alpha1.Agency{}, indexAgencyNamespace, func(o client.Object) []string {
 		return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
+	}); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.Agency{}, indexAgencyEndorsement, func(o client.Object) []string {
+		var services []string
+		for _, e := range o.(*v1alpha1.Agency).Spec.Endorsements {
+			services = append(services, string(e.Service))
+		}
+		return services
 	}); err != nil {
 		return err
 	}

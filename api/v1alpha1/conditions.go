@@ -80,6 +80,23 @@ const (
 	ReasonNotBound ConditionReason = "NotBound"
 )
 
+// Agency condition types.
+const (
+	// ConditionEndorsementsKnown is True when every DataService that
+	// spec.endorsements names exists. An unknown one is kept (the service
+	// may be published later) and reported here; it does not block Ready.
+	ConditionEndorsementsKnown ConditionType = "EndorsementsKnown"
+)
+
+// Agency reasons of EndorsementsKnown.
+const (
+	// ReasonEndorsedServicesFound: every endorsed service exists.
+	ReasonEndorsedServicesFound ConditionReason = "EndorsedServicesFound"
+	// ReasonUnknownService: an endorsement names a service that does not
+	// exist.
+	ReasonUnknownService ConditionReason = "UnknownService"
+)
+
 // DataService condition types.
 const (
 	// ConditionAccepted is True when the service is offered for sharing:

@@ -98,3 +98,16 @@ func DecideAgency(in AgencyInputs) AgencyDecision {
 	d.Message = fmt.Sprintf("namespace %s is held and %s is the active primary focal point", ns, primary.Name)
 	return d
 }
+
+// UnknownEndorsements lists the services, as "namespace/name", that an
+// agency's endorsements name and found says do not exist. They are kept
+// (the service may be published later) and reported.
+func UnknownEndorsements(a *v1alpha1.Agency, found map[string]bool) []string {
+	var unknown []string
+	for _, e := range a.Spec.Endorsements {
+		if !found[string(e.Service)] {
+			unknown = append(unknown, string(e.Service))
+		}
+	}
+	return unknown
+}

@@ -308,3 +308,16 @@ func TestCountReadyServices(t *testing.T) {
 		t.Fatalf("got %d ready, want 1", n)
 	}
 }
+
+func TestUnknownEndorsements(t *testing.T) {
+	a := &v1alpha1.Agency{Spec: v1alpha1.AgencySpec{Endorsements: []v1alpha1.Endorsement{
+		{Service: "so-tnmt/dat-dai"}, {Service: "so-x/khong-co"},
+	}}}
+	got := UnknownEndorsements(a, map[string]bool{"so-tnmt/dat-dai": true})
+	if strings.Join(got, ",") != "so-x/khong-co" {
+		t.Fatalf("got %v", got)
+	}
+	if got := UnknownEndorsements(a, map[string]bool{"so-tnmt/dat-dai": true, "so-x/khong-co": true}); len(got) != 0 {
+		t.Fatalf("every service exists: got %v", got)
+	}
+}
