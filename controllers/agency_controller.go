@@ -191,11 +191,7 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				ctrl.LoggerFrom(ctx).Error(err, "list agencies endorsing a service")
 				return nil
 			}
-			reqs := make([]reconcile.Request, 0, len(list.Items))
-			for i := range list.Items {
-				reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
-			}
-			return reqs
+			return requestsFor(list.Items)
 		}), onChangeOf(specView)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}

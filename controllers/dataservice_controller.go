@@ -506,11 +506,3 @@ func (r *DataServiceReconciler) allServices(ctx context.Context, _ client.Object
 	}
 	return requestsFor(list.Items)
 }
-
-func requestsFor(services []v1alpha1.DataService) []reconcile.Request {
-	reqs := make([]reconcile.Request, 0, len(services))
-	for i := range services {
-		reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&services[i])})
-	}
-	return reqs
-}

@@ -192,11 +192,7 @@ func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list focal points", "namespace", ns)
 			return nil
 		}
-		reqs := make([]reconcile.Request, 0, len(list.Items))
-		for i := range list.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
-		}
-		return reqs
+		return requestsFor(list.Items)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("focalpoint").

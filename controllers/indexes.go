@@ -169,9 +169,7 @@ func agencyRequests(ctx context.Context, c client.Reader, namespaces ...string) 
 			ctrl.LoggerFrom(ctx).Error(err, "list agencies claiming a namespace", "namespace", ns)
 			continue
 		}
-		for _, a := range agencies {
-			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&a)})
-		}
+		reqs = append(reqs, requestsFor(agencies)...)
 	}
 	return reqs
 }

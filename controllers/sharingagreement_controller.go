@@ -428,11 +428,7 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list sharing agreements")
 			return nil
 		}
-		reqs := make([]reconcile.Request, 0, len(l.Items))
-		for i := range l.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&l.Items[i])})
-		}
-		return reqs
+		return requestsFor(l.Items)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("sharingagreement").

@@ -147,11 +147,7 @@ func installRBAC() error {
 // provider, so that the API server's own RBAC decides what it may do.
 func userClient(t *testing.T, name string, groups ...string) client.Client {
 	t.Helper()
-	user, err := env.AddUser(envtest.User{Name: name, Groups: groups}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(user.Config(), client.Options{Scheme: scheme.New()})
+	c, err := env.UserClient(name, groups...)
 	if err != nil {
 		t.Fatal(err)
 	}

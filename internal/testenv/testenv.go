@@ -18,9 +18,11 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
 // Modules whose CRD files are installed beside the operator's own. Their
@@ -150,6 +152,16 @@ func readCRDs(path string) ([]*apiextensionsv1.CustomResourceDefinition, error) 
 		crds = append(crds, crd)
 	}
 	return crds, nil
+}
+
+// UserClient is a client that acts as a user of the API server, in groups,
+// so that the API server's own RBAC and admission decide what it may do.
+func (e *Env) UserClient(name string, groups ...string) (client.Client, error) {
+	user, err := e.AddUser(envtest.User{Name: name, Groups: groups}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return client.New(user.Config(), client.Options{Scheme: scheme.New()})
 }
 
 // WriteAdminKubeconfig writes, at path, a kubeconfig for a new user of the
