@@ -15,6 +15,16 @@ KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
 
+# The Kubernetes release the tool module pins, stamped into kube-apiserver as
+# Kubernetes' own build does, so that clients that read the server's version
+# (kubectl version, helm's kubeVersion check) see it.
+KUBE_VERSION := $(shell awk '{for (i = 1; i < NF; i++) if ($$i == "k8s.io/kubernetes" && $$(i+1) ~ /^v[0-9]/) {print $$(i+1); exit}}' hack/envtest/kube-apiserver/go.mod)
+KUBE_MAJOR := $(word 1,$(subst ., ,$(patsubst v%,%,$(KUBE_VERSION))))
+KUBE_MINOR := $(word 2,$(subst ., ,$(patsubst v%,%,$(KUBE_VERSION))))
+KUBE_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+	-X $(pkg).gitVersion=$(KUBE_VERSION) -X $(pkg).gitMajor=$(KUBE_MAJOR) -X $(pkg).gitMinor=$(KUBE_MINOR) \
+	-X $(pkg).gitCommit= -X $(pkg).gitTreeState=clean)
+
 # Each tool is rebuilt when the go.mod that pins its version changes.
 TOOLS_MOD := hack/tools/go.mod
 HELM_MOD := hack/helm/go.mod
@@ -84,10 +94,16 @@ run: manifests ## Run the operator against the cluster of the current kubeconfig
 ##@ Tools
 
 .PHONY: envtest-bins
-envtest-bins: $(KUBE_APISERVER) $(ETCD) ## Build kube-apiserver and etcd for envtest into bin/.
+envtest-bins: unstamped-apiserver $(KUBE_APISERVER) $(ETCD) ## Build kube-apiserver and etcd for envtest into bin/.
+
+# A kube-apiserver built before the version was stamped is built again.
+.PHONY: unstamped-apiserver
+unstamped-apiserver:
+	@if [ -x $(KUBE_APISERVER) ] && ! $(KUBE_APISERVER) --version 2>/dev/null | grep -qx "Kubernetes $(KUBE_VERSION)"; then \
+		echo "$(KUBE_APISERVER) does not say it is $(KUBE_VERSION): building it again"; rm -f $(KUBE_APISERVER); fi
 
 $(KUBE_APISERVER): $(APISERVER_MOD)
-	cd hack/envtest/kube-apiserver && go build -o $@ k8s.io/kubernetes/cmd/kube-apiserver
+	cd hack/envtest/kube-apiserver && go build -ldflags '$(KUBE_LDFLAGS)' -o $@ k8s.io/kubernetes/cmd/kube-apiserver
 
 $(ETCD): $(ETCD_MOD) hack/envtest/etcd/main.go
 	cd hack/envtest/etcd && go build -o $@ .

@@ -48,7 +48,11 @@ func RepoRoot() string {
 // Option changes what Start installs.
 type Option func(*options)
 
-type options struct{ withoutGatewayCRDs bool }
+type options struct{ withoutGatewayCRDs, withoutOwnCRDs bool }
+
+// WithoutOwnCRDs leaves out this project's CRDs, for tests that install
+// them as the Helm chart does.
+func WithoutOwnCRDs() Option { return func(o *options) { o.withoutOwnCRDs = true } }
 
 // WithoutGatewayCRDs leaves out the Gateway API and Envoy Gateway CRDs, for
 // tests of an operator that starts before they are installed.
@@ -77,11 +81,9 @@ func Start(opts ...Option) (*Env, error) {
 			return nil, err
 		}
 	}
-	env := &envtest.Environment{
-		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join(RepoRoot(), "config", "crd", "bases")},
-		CRDs:                  crds,
-		ErrorIfCRDPathMissing: true,
+	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDs: crds, ErrorIfCRDPathMissing: true}
+	if !o.withoutOwnCRDs {
+		env.CRDDirectoryPaths = []string{filepath.Join(RepoRoot(), "config", "crd", "bases")}
 	}
 	cfg, err := env.Start()
 	if err != nil {

@@ -44,7 +44,8 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M) int {
 	var err error
-	if env, err = testenv.Start(); err != nil {
+	// The chart installs the CRDs itself.
+	if env, err = testenv.Start(testenv.WithoutOwnCRDs()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -240,7 +241,7 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 		set  []string
 		want string
 	}{
-		{"no coordinator agency", nil, "coordinatorAgency"},
+		{"no coordinator agency", nil, "lgsp.coordinatorAgency is required: the name of the DIC's Agency (Sở TT&TT), for example --set lgsp.coordinatorAgency=so-tttt"},
 		{"an enforcement profile that does not exist", []string{"lgsp.enforcement=istio"}, "at '/lgsp/enforcement': value must be one of 'envoy-gateway', 'none'"},
 		{"a coordinator that is not an Agency name", []string{"lgsp.coordinatorAgency=Sở TTTT"}, "at '/lgsp/coordinatorAgency'"},
 		{"a base URL with a trailing slash", []string{"lgsp.publicBaseURL=https://lgsp.soctrang.gov.vn/"}, "at '/lgsp/publicBaseURL'"},
