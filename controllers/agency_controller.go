@@ -91,7 +91,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 				strings.Join(unknown, ", ")))
 	}
 	conditions.Set(&status.Conditions, agency.Generation, endorsements, metav1.NewTime(now))
-	conditions.Set(&status.Conditions, agency.Generation, conditions.Stalled(ready, false), metav1.NewTime(now))
+	conditions.Set(&status.Conditions, agency.Generation, conditions.Stalled(ready), metav1.NewTime(now))
 
 	base := agency.DeepCopy()
 	agency.Status = *status

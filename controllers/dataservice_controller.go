@@ -141,8 +141,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	for _, c := range d.Conditions {
 		conditions.Set(&status.Conditions, ds.Generation, c, metav1.NewTime(now))
 		if c.Type == v1alpha1.ConditionReady {
-			// The gateway reports on a route by itself.
-			stalled := conditions.Stalled(c, c.Reason == v1alpha1.ReasonWaitingForGateway)
+			stalled := conditions.Stalled(c)
 			conditions.Set(&status.Conditions, ds.Generation, stalled, metav1.NewTime(now))
 		}
 	}

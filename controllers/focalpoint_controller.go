@@ -97,8 +97,7 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message), t)
 	}
 	conditions.Set(&status.Conditions, gen, ready, t)
-	// An appointment that starts later needs only time.
-	conditions.Set(&status.Conditions, gen, conditions.Stalled(ready, d.Reason == v1alpha1.ReasonAppointmentNotStarted), t)
+	conditions.Set(&status.Conditions, gen, conditions.Stalled(ready), t)
 	base := fp.DeepCopy()
 	fp.Status = *status
 	if _, err := writeStatus(ctx, r.Client, r.Recorder, fp, base); err != nil {

@@ -57,14 +57,27 @@ func Get(conds []metav1.Condition, t v1alpha1.ConditionType) *metav1.Condition {
 	return meta.FindStatusCondition(conds, string(t))
 }
 
+// passesWithTime are the Ready reasons that change by themselves, with no
+// one to act: an appointment or an agreement that starts later, a gateway
+// that has not reported on a route yet, a service out of reach for a while
+// (its agreements keep their keys; the service itself says who must act).
+// They are defined here once, for every kind.
+var passesWithTime = map[v1alpha1.ConditionReason]bool{
+	v1alpha1.ReasonNotYetValid:           true,
+	v1alpha1.ReasonAppointmentNotStarted: true,
+	v1alpha1.ReasonWaitingForGateway:     true,
+	v1alpha1.ReasonServiceUnreachable:    true,
+}
+
 // Stalled is the Stalled condition that goes with ready: True, with ready's
 // reason and message, when the object is not Ready and waits on a person;
-// False when it is Ready, or not Ready only for a while (transient).
-func Stalled(ready Condition, transient bool) Condition {
+// False when it is Ready, or not Ready only for a while (its reason passes
+// with time, or it is not decided yet).
+func Stalled(ready Condition) Condition {
 	switch {
 	case ready.Status == metav1.ConditionTrue:
 		return False(v1alpha1.ConditionStalled, v1alpha1.ReasonReady, "the object is Ready")
-	case transient || ready.Status == metav1.ConditionUnknown:
+	case passesWithTime[ready.Reason] || ready.Status == metav1.ConditionUnknown:
 		return False(v1alpha1.ConditionStalled, v1alpha1.ReasonProgressing, "not Ready yet, and no one needs to act: "+ready.Message)
 	}
 	return True(v1alpha1.ConditionStalled, ready.Reason, ready.Message)

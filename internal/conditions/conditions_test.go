@@ -10,19 +10,22 @@ import (
 
 func TestStalled(t *testing.T) {
 	cases := []struct {
-		name      string
-		ready     Condition
-		transient bool
-		want      metav1.ConditionStatus
-		reason    v1alpha1.ConditionReason
+		name   string
+		ready  Condition
+		want   metav1.ConditionStatus
+		reason v1alpha1.ConditionReason
 	}{
-		{"ready", True(v1alpha1.ConditionReady, v1alpha1.ReasonActive, "ok"), false, metav1.ConditionFalse, v1alpha1.ReasonReady},
-		{"waiting on a person", False(v1alpha1.ConditionReady, v1alpha1.ReasonAwaitingProviderConsent, "the provider must list"), false, metav1.ConditionTrue, v1alpha1.ReasonAwaitingProviderConsent},
-		{"waiting on time", False(v1alpha1.ConditionReady, v1alpha1.ReasonNotYetValid, "starts at"), true, metav1.ConditionFalse, v1alpha1.ReasonProgressing},
-		{"not decided yet", Unknown(v1alpha1.ConditionReady, v1alpha1.ReasonReconciling, "soon"), false, metav1.ConditionFalse, v1alpha1.ReasonProgressing},
+		{"ready", True(v1alpha1.ConditionReady, v1alpha1.ReasonActive, "ok"), metav1.ConditionFalse, v1alpha1.ReasonReady},
+		{"waiting on a person", False(v1alpha1.ConditionReady, v1alpha1.ReasonAwaitingProviderConsent, "the provider must list"), metav1.ConditionTrue, v1alpha1.ReasonAwaitingProviderConsent},
+		{"the platform team must act", False(v1alpha1.ConditionReady, v1alpha1.ReasonGatewayNotFound, "create the Gateway"), metav1.ConditionTrue, v1alpha1.ReasonGatewayNotFound},
+		{"an agreement that starts later", False(v1alpha1.ConditionReady, v1alpha1.ReasonNotYetValid, "starts at"), metav1.ConditionFalse, v1alpha1.ReasonProgressing},
+		{"an appointment that starts later", False(v1alpha1.ConditionReady, v1alpha1.ReasonAppointmentNotStarted, "starts at"), metav1.ConditionFalse, v1alpha1.ReasonProgressing},
+		{"a route the gateway has not reported on", False(v1alpha1.ConditionReady, v1alpha1.ReasonWaitingForGateway, "soon"), metav1.ConditionFalse, v1alpha1.ReasonProgressing},
+		{"an agreement whose service is out of reach", False(v1alpha1.ConditionReady, v1alpha1.ReasonServiceUnreachable, "key stays"), metav1.ConditionFalse, v1alpha1.ReasonProgressing},
+		{"not decided yet", Unknown(v1alpha1.ConditionReady, v1alpha1.ReasonReconciling, "soon"), metav1.ConditionFalse, v1alpha1.ReasonProgressing},
 	}
 	for _, tc := range cases {
-		got := Stalled(tc.ready, tc.transient)
+		got := Stalled(tc.ready)
 		if got.Type != v1alpha1.ConditionStalled || got.Status != tc.want || got.Reason != tc.reason {
 			t.Errorf("%s: got %+v", tc.name, got)
 		}

@@ -54,6 +54,12 @@ type Decision struct {
 	ExpiresAt time.Time
 	// Consent is the provider's entry for the consumer, when there is one.
 	Consent *v1alpha1.Consent
+	// IssueKeys is true when the agreement holds keys: it is live and its
+	// service is not open data, which needs none.
+	IssueKeys bool
+	// NoKey is the CredentialIssued condition when IssueKeys is false:
+	// why no key is issued.
+	NoKey conditions.Condition
 	// Pending is true when the decision waits for the operator itself (the
 	// service has not been reconciled yet): Ready is Unknown, and no Event
 	// tells of a state nobody is in.
@@ -77,13 +83,25 @@ func Decide(in Inputs) Decision {
 	svcKey := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
 	var windows []window
 	d := decide(in, svcKey, &windows)
-	d.Next = nextBoundary(in)
+	d.Next = nextBoundary(windows, in)
 	d.Reachable = Reachability(in.Service)
 	d.Ready = d.Live
+	d.IssueKeys = d.Live && in.Service.Spec.Access.Audience != v1alpha1.AudiencePublic
+	switch {
+	case d.IssueKeys:
+	case d.Live:
+		d.NoKey = conditions.False(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonPublicService,
+			fmt.Sprintf("the service is open data: no key is needed; call %s directly", in.Service.Status.URL))
+	default:
+		d.NoKey = conditions.False(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonNotIssued, "no key is issued while the agreement is not live: "+d.Message)
+	}
 	if d.Live && d.Reachable.Status == metav1.ConditionFalse {
 		d.Ready, d.Reason = false, v1alpha1.ReasonServiceUnreachable
 		d.Message = fmt.Sprintf("every consent holds and the key stays issued, but DataService %s cannot be reached right now: %s; the same key works again as soon as it can",
 			svcKey, d.Reachable.Message)
+		if !d.IssueKeys {
+			d.Message = fmt.Sprintf("every consent holds (open data needs no key), but DataService %s cannot be reached right now: %s", svcKey, d.Reachable.Message)
+		}
 	}
 	if d.Live {
 		var ends []time.Time
@@ -225,31 +243,18 @@ func outside(w window, now time.Time) (Decision, bool) {
 	return Decision{}, true
 }
 
-// nextBoundary is the earliest window boundary after now among everything
-// the decision can depend on: the agreement's window, the consumer's focal
-// point appointments, and the provider's consent and the DIC's endorsement
-// for this consumer.
-func nextBoundary(in Inputs) time.Time {
-	var times []time.Time
-	add := func(t *metav1.Time) {
-		if t != nil && t.After(in.Now) {
-			times = append(times, t.Time)
-		}
-	}
-	sa := in.Agreement
-	add(sa.Spec.ValidFrom)
-	add(sa.Spec.ValidUntil)
-	if next := registry.NextAppointmentChange(in.ConsumerFocalPoints, in.Now); !next.IsZero() {
-		times = append(times, next)
-	}
-	if in.Service != nil && in.Consumer != nil {
-		if c := findConsent(in.Service, in.Consumer.Name); c != nil {
-			add(c.ValidFrom)
-			add(c.ValidUntil)
-		}
-		if e := findEndorsement(in.Consumer, string(sa.Spec.Service.Namespace)+"/"+string(sa.Spec.Service.Name)); e != nil {
-			add(e.ValidFrom)
-			add(e.ValidUntil)
+// nextBoundary is the earliest moment after now at which the decision can
+// change by the clock alone: a boundary of a window the decision rests on
+// (the very list decide consulted, so that a window added there is woken
+// for), or the start or end of any of the consumer's focal point
+// appointments (one may become the primary).
+func nextBoundary(windows []window, in Inputs) time.Time {
+	times := []time.Time{registry.NextAppointmentChange(in.ConsumerFocalPoints, in.Now)}
+	for _, w := range windows {
+		for _, t := range []*metav1.Time{w.from, w.till} {
+			if t != nil && t.After(in.Now) {
+				times = append(times, t.Time)
+			}
 		}
 	}
 	return clock.Earliest(times...)

@@ -272,3 +272,24 @@ func TestReachabilityNeverDecidesTheKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestKeysOnlyForALiveProtectedService: open data needs no key, and a
+// refused agreement holds none; each says why.
+func TestKeysOnlyForALiveProtectedService(t *testing.T) {
+	cases := []struct {
+		name       string
+		w          world
+		wantKeys   bool
+		wantReason v1alpha1.ConditionReason
+	}{
+		{"live, protected", world{v1alpha1.AudienceProvince, false, false, false}, true, ""},
+		{"live, open data", world{v1alpha1.AudiencePublic, false, false, false}, false, v1alpha1.ReasonPublicService},
+		{"not live", world{v1alpha1.AudienceListed, false, false, false}, false, v1alpha1.ReasonNotIssued},
+	}
+	for _, tc := range cases {
+		d := Decide(tc.w.inputs())
+		if d.IssueKeys != tc.wantKeys || d.NoKey.Reason != tc.wantReason {
+			t.Errorf("%s: issue keys %v, no-key reason %q; want %v, %q", tc.name, d.IssueKeys, d.NoKey.Reason, tc.wantKeys, tc.wantReason)
+		}
+	}
+}

@@ -64,6 +64,15 @@ func FuzzDecide(f *testing.F) {
 		if !d.Next.IsZero() && !d.Next.After(now) {
 			t.Fatalf("next change %v is not after now", d.Next)
 		}
+		// The decision holds until Next: no window boundary is missed.
+		later := in
+		later.Now = now.Add(100 * 365 * 24 * time.Hour)
+		if !d.Next.IsZero() {
+			later.Now = d.Next.Add(-time.Millisecond)
+		}
+		if d2 := Decide(later); d2.Live != d.Live || d2.Reason != d.Reason {
+			t.Fatalf("the decision changed from %s to %s at %v, before the next change %v", d.Reason, d2.Reason, later.Now, d.Next)
+		}
 		if !d.Live {
 			if !d.ExpiresAt.IsZero() {
 				t.Fatal("an agreement that is not live has no expiry")
