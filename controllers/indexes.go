@@ -4,6 +4,7 @@ import (
 	"context"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -125,13 +126,28 @@ func addIndexes(mgr ctrl.Manager) error {
 	})
 }
 
-// claimants lists the Agencies whose spec.namespace is ns.
+// claimants lists the Agencies whose spec.namespace is ns: through the
+// cache's index, or, from a reader that has none (the API server, which
+// has no field selector for it), by listing every Agency.
 func claimants(ctx context.Context, c client.Reader, ns string) ([]v1alpha1.Agency, error) {
 	list := &v1alpha1.AgencyList{}
-	if err := c.List(ctx, list, client.MatchingFields{indexAgencyNamespace: ns}); err != nil {
+	err := c.List(ctx, list, client.MatchingFields{indexAgencyNamespace: ns})
+	if err == nil {
+		return list.Items, nil
+	}
+	if !apierrors.IsBadRequest(err) {
 		return nil, err
 	}
-	return list.Items, nil
+	if err := c.List(ctx, list); err != nil {
+		return nil, err
+	}
+	var out []v1alpha1.Agency
+	for _, a := range list.Items {
+		if string(a.Spec.Namespace) == ns {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // namespaceHolder returns the Agency that holds namespace ns (see

@@ -71,7 +71,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	now := r.now()
 
-	in, err := r.consentInputs(ctx, sa, now)
+	in, err := GatherConsent(ctx, r.Client, sa, now)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -93,11 +93,10 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		status.ExpiresAt = &metav1.Time{Time: d.ExpiresAt}
 	}
 
-	public := in.Service != nil && in.Service.Spec.Access.Audience == v1alpha1.AudiencePublic
-	var issued conditions.Condition
+	issued := d.NoKey
 	var wake time.Time
 	var handOver *keyHandOver
-	if d.Live && !public {
+	if d.IssueKeys {
 		if issued, wake, handOver, err = r.keep(ctx, sa, in.Consumer.Name, status, d, now); err != nil {
 			return ctrl.Result{}, err
 		}
@@ -106,11 +105,6 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 			return ctrl.Result{}, err
 		}
 		status.Credential = v1alpha1.CredentialStatus{}
-		issued = conditions.False(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonNotIssued, "no key is issued while the agreement is not live: "+d.Message)
-		if d.Live {
-			issued = conditions.False(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonPublicService,
-				fmt.Sprintf("the service is open data: no key is needed; call %s directly", status.Endpoint))
-		}
 	}
 
 	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
@@ -122,10 +116,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	t := metav1.NewTime(now)
 	conditions.Set(&status.Conditions, sa.Generation, ready, t)
-	// An agreement that starts later, or whose service is out of reach for
-	// a while, needs only time.
-	transient := d.Reason == v1alpha1.ReasonNotYetValid || d.Reason == v1alpha1.ReasonServiceUnreachable
-	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready, transient), t)
+	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready), t)
 	conditions.Set(&status.Conditions, sa.Generation, issued, t)
 	conditions.Set(&status.Conditions, sa.Generation, d.Reachable, t)
 	base := sa.DeepCopy()
@@ -141,31 +132,6 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		}
 	}
 	return requeueAt(clock.Earliest(d.Next, wake), now), nil
-}
-
-// consentInputs reads everything the consent decision depends on.
-func (r *SharingAgreementReconciler) consentInputs(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) (consent.Inputs, error) {
-	in := consent.Inputs{Agreement: sa, Now: now}
-	var err error
-	if in.Consumer, err = namespaceHolder(ctx, r.Client, sa.Namespace); err != nil {
-		return in, err
-	}
-	svc := &v1alpha1.DataService{}
-	switch err := r.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: string(sa.Spec.Service.Name)}, svc); {
-	case err == nil:
-		in.Service = svc
-	case !apierrors.IsNotFound(err):
-		return in, err
-	}
-	if in.Provider, err = namespaceHolder(ctx, r.Client, string(sa.Spec.Service.Namespace)); err != nil {
-		return in, err
-	}
-	fps := &v1alpha1.FocalPointList{}
-	if err := r.List(ctx, fps, client.InNamespace(sa.Namespace)); err != nil {
-		return in, err
-	}
-	in.ConsumerFocalPoints = fps.Items
-	return in, nil
 }
 
 // keyHandOver is what is left to do once the status records an

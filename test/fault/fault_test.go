@@ -31,7 +31,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
-	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
@@ -214,14 +213,6 @@ func checkInvariants(prefix string) (string, error) {
 	if err := k8s.List(ctx, secrets, client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator}); err != nil {
 		return "", err
 	}
-	agencies := &v1alpha1.AgencyList{}
-	if err := k8s.List(ctx, agencies); err != nil {
-		return "", err
-	}
-	namespaces := &corev1.NamespaceList{}
-	if err := k8s.List(ctx, namespaces); err != nil {
-		return "", err
-	}
 	byKey := map[string]*v1alpha1.SharingAgreement{}
 	var digest []string
 	now := time.Now()
@@ -231,18 +222,10 @@ func checkInvariants(prefix string) (string, error) {
 			continue
 		}
 		byKey[sa.Namespace+"/"+sa.Name] = sa
-		in := consent.Inputs{Agreement: sa, Now: now}
-		in.Consumer = registry.NamespaceHolder(claimantsOf(agencies, sa.Namespace), namespaceMeta(namespaces, sa.Namespace))
-		in.Provider = registry.NamespaceHolder(claimantsOf(agencies, string(sa.Spec.Service.Namespace)), namespaceMeta(namespaces, string(sa.Spec.Service.Namespace)))
-		svc := &v1alpha1.DataService{}
-		if err := k8s.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: string(sa.Spec.Service.Name)}, svc); err == nil {
-			in.Service = svc
-		}
-		fps := &v1alpha1.FocalPointList{}
-		if err := k8s.List(ctx, fps, client.InNamespace(sa.Namespace)); err != nil {
+		in, err := controllers.GatherConsent(ctx, k8s, sa, now)
+		if err != nil {
 			return "", err
 		}
-		in.ConsumerFocalPoints = fps.Items
 		want := consent.Decide(in)
 		ready := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionReady)
 		if ready == nil || ready.ObservedGeneration != sa.Generation || ready.Reason != string(want.Reason) {
@@ -333,26 +316,6 @@ func checkInvariants(prefix string) (string, error) {
 	}
 	sort.Strings(digest)
 	return strings.Join(digest, ","), nil
-}
-
-// namespaceMeta is a namespace's metadata, nil when it does not exist.
-func namespaceMeta(all *corev1.NamespaceList, name string) *metav1.PartialObjectMetadata {
-	for _, ns := range all.Items {
-		if ns.Name == name {
-			return &metav1.PartialObjectMetadata{ObjectMeta: ns.ObjectMeta}
-		}
-	}
-	return nil
-}
-
-func claimantsOf(all *v1alpha1.AgencyList, ns string) []v1alpha1.Agency {
-	var out []v1alpha1.Agency
-	for _, a := range all.Items {
-		if string(a.Spec.Namespace) == ns {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 // TestStopsAtRandomLoseNothing stops the operator at random moments while
