@@ -2,12 +2,10 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -61,8 +59,13 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, Now: now})
 
-	status := agency.Status.DeepCopy()
-	status.ObservedGeneration = agency.Generation
+	found, err := r.endorsedServices(ctx, agency)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+
+	base := agency.DeepCopy()
+	status := &agency.Status
 	status.FocalPoints = decision.FocalPoints
 	if decision.HoldsNamespace {
 		if err := r.applyCredentialsRole(ctx, agency); err != nil {
@@ -75,30 +78,12 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		status.ServicesProvided, status.ServicesReady = 0, 0
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
 	}
-	ready := conditions.False(v1alpha1.ConditionReady, decision.Reason, decision.Message)
-	if decision.Ready {
-		ready = conditions.True(v1alpha1.ConditionReady, decision.Reason, decision.Message)
+	conds := []conditions.Condition{
+		conditions.Bool(v1alpha1.ConditionReady, decision.Ready, decision.Reason, decision.Message),
+		registry.EndorsementsKnown(agency, found),
 	}
-	conditions.Set(&status.Conditions, agency.Generation, ready, metav1.NewTime(now))
-	found, err := r.endorsedServices(ctx, agency)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	endorsements := conditions.True(v1alpha1.ConditionEndorsementsKnown, v1alpha1.ReasonEndorsedServicesFound, "every DataService spec.endorsements names exists")
-	if unknown := registry.UnknownEndorsements(agency, found); len(unknown) > 0 {
-		endorsements = conditions.False(v1alpha1.ConditionEndorsementsKnown, v1alpha1.ReasonUnknownService,
-			fmt.Sprintf("spec.endorsements names %s, which no DataService is: the DIC must correct the name, or the provider publish it; the endorsement is kept meanwhile",
-				strings.Join(unknown, ", ")))
-	}
-	conditions.Set(&status.Conditions, agency.Generation, endorsements, metav1.NewTime(now))
-	conditions.Set(&status.Conditions, agency.Generation, conditions.Stalled(ready), metav1.NewTime(now))
-
-	base := agency.DeepCopy()
-	agency.Status = *status
-	if _, err := writeStatus(ctx, r.Client, r.Recorder, agency, base); err != nil {
-		return ctrl.Result{}, err
-	}
-	return requeueAt(decision.Next, now), nil
+	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, conds, now, decision.Next)
+	return result, err
 }
 
 // endorsedServices says, for each service the agency's endorsements name,

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 )
 
 // requeueAt asks to be called again at next, the moment a decision changes
@@ -71,6 +72,35 @@ func writeStatus[T conditioned](ctx context.Context, c client.Client, rec events
 	ready := string(v1alpha1.ConditionReady)
 	announceReadyChange(rec, obj, meta.FindStatusCondition(base.GetConditions(), ready), meta.FindStatusCondition(obj.GetConditions(), ready))
 	return true, nil
+}
+
+// statusful is an object of this API whose status the operator writes.
+type statusful interface {
+	conditioned
+	StatusConditions() *[]metav1.Condition
+	SetObservedGeneration(int64)
+}
+
+// finish ends every Reconcile the same way: obj's status describes its
+// generation, conds are set with it (and Stalled beside Ready), the status
+// is written only when it differs from base, obj's copy from before the
+// reconcile changed its status, and obj is looked at again at next. It
+// reports whether it wrote.
+func finish[T statusful](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T,
+	conds []conditions.Condition, now, next time.Time) (ctrl.Result, bool, error) {
+	obj.SetObservedGeneration(obj.GetGeneration())
+	t := metav1.NewTime(now)
+	for _, cond := range conds {
+		conditions.Set(obj.StatusConditions(), obj.GetGeneration(), cond, t)
+		if cond.Type == v1alpha1.ConditionReady {
+			conditions.Set(obj.StatusConditions(), obj.GetGeneration(), conditions.Stalled(cond), t)
+		}
+	}
+	wrote, err := writeStatus(ctx, c, rec, obj, base)
+	if err != nil {
+		return ctrl.Result{}, false, err
+	}
+	return requeueAt(next, now), wrote, nil
 }
 
 // changeFinalizers applies change to obj's finalizers and, if it changed

@@ -135,19 +135,15 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, err
 	}
 
-	status := ds.Status.DeepCopy()
-	status.ObservedGeneration = ds.Generation
-	status.URL, status.PathPrefix, status.LiveAgreements = d.URL, d.PathPrefix, int32(live)
-	for _, c := range d.Conditions {
-		conditions.Set(&status.Conditions, ds.Generation, c, metav1.NewTime(now))
-		if c.Type == v1alpha1.ConditionReady {
-			stalled := conditions.Stalled(c)
-			conditions.Set(&status.Conditions, ds.Generation, stalled, metav1.NewTime(now))
-		}
-	}
 	base := ds.DeepCopy()
-	ds.Status = *status
-	wrote, err := writeStatus(ctx, r.Client, r.Recorder, ds, base)
+	ds.Status.URL, ds.Status.PathPrefix, ds.Status.LiveAgreements = d.URL, d.PathPrefix, int32(live)
+	next := d.Next
+	if !in.GatewayAPIInstalled {
+		// Look again: the CRDs may be installed at any time, and the API
+		// server serves them a moment after they are created.
+		next = now.Add(gatewayAPIRecheck)
+	}
+	result, wrote, err := finish(ctx, r.Client, r.Recorder, ds, base, d.Conditions, now, next)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -161,12 +157,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 			}
 		}
 	}
-	if !in.GatewayAPIInstalled {
-		// Look again: the CRDs may be installed at any time, and the API
-		// server serves them a moment after they are created.
-		return ctrl.Result{RequeueAfter: gatewayAPIRecheck}, nil
-	}
-	return requeueAt(d.Next, now), nil
+	return result, nil
 }
 
 // publish makes the gateway objects match the decision. A held route is
@@ -178,27 +169,27 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 	publish := action != publishing.RouteWithdraw
 	if gatewayAPI {
 		if action != publishing.RouteHold {
-			if err := r.keep(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
+			if err := r.applyOrDelete(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
 				return err
 			}
 		}
 		if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-			if err := r.keep(ctx, publish && objs.SecurityPolicy != nil, objs.SecurityPolicy,
+			if err := r.applyOrDelete(ctx, publish && objs.SecurityPolicy != nil, objs.SecurityPolicy,
 				&egv1a1.SecurityPolicy{ObjectMeta: named}, "withdraw SecurityPolicy"); err != nil {
 				return err
 			}
-			if err := r.keep(ctx, publish && objs.TrafficPolicy != nil, objs.TrafficPolicy,
+			if err := r.applyOrDelete(ctx, publish && objs.TrafficPolicy != nil, objs.TrafficPolicy,
 				&egv1a1.BackendTrafficPolicy{ObjectMeta: named}, "withdraw BackendTrafficPolicy"); err != nil {
 				return err
 			}
 		}
 	}
-	return r.keep(ctx, objs.NetworkPolicy != nil, objs.NetworkPolicy, &networkingv1.NetworkPolicy{ObjectMeta: named}, "delete NetworkPolicy")
+	return r.applyOrDelete(ctx, objs.NetworkPolicy != nil, objs.NetworkPolicy, &networkingv1.NetworkPolicy{ObjectMeta: named}, "delete NetworkPolicy")
 }
 
-// keep applies desired when wanted, and otherwise deletes the object that
-// absent names; what says what a failed deletion was doing.
-func (r *DataServiceReconciler) keep(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
+// applyOrDelete applies desired when wanted, and otherwise deletes the
+// object that absent names; what says what a failed deletion was doing.
+func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
 	if wanted {
 		_, err := applyIfChanged(ctx, r.Client, desired)
 		return err

@@ -198,7 +198,7 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	sa := agreement("ubnd-tx-nga-nam", "ho-tich", ds)
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, sa))
+	rememberKey(issuedKey(t, sa))
 	issued := gatewayKeysOf(t, sa)
 	eventually(t, 10*time.Second, "the issued key, and it alone, is in the policy and the route reaches the backend", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
@@ -249,7 +249,7 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		return nil
 	})
 	t.Logf("an emptied key left the SecurityPolicy %s after the edit", time.Since(changed).Round(time.Millisecond))
-	rememberKey(consumerKey(t, sa))
+	rememberKey(issuedKey(t, sa))
 
 	if err := k8s.Delete(ctx, sa); err != nil {
 		t.Fatal(err)

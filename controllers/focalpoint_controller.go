@@ -76,34 +76,23 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		return ctrl.Result{}, err
 	}
 
-	status := fp.Status.DeepCopy()
-	status.ObservedGeneration = fp.Generation
-	status.Agency = ""
-	if agency != nil {
-		status.Agency = agency.Name
-	}
-	status.ProvinceLevel = d.ProvinceLevel
-	gen, t := fp.Generation, metav1.NewTime(now)
-	if d.Activity.Active {
-		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionActive, d.Activity.Reason, d.Activity.Message), t)
-	} else {
-		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionActive, d.Activity.Reason, d.Activity.Message), t)
-	}
-	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
-	if d.Grant {
-		ready = conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
-		conditions.Set(&status.Conditions, gen, conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(fp, d)), t)
-	} else {
-		conditions.Set(&status.Conditions, gen, conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message), t)
-	}
-	conditions.Set(&status.Conditions, gen, ready, t)
-	conditions.Set(&status.Conditions, gen, conditions.Stalled(ready), t)
 	base := fp.DeepCopy()
-	fp.Status = *status
-	if _, err := writeStatus(ctx, r.Client, r.Recorder, fp, base); err != nil {
-		return ctrl.Result{}, err
+	fp.Status.Agency = ""
+	if agency != nil {
+		fp.Status.Agency = agency.Name
 	}
-	return requeueAt(d.Next, now), nil
+	fp.Status.ProvinceLevel = d.ProvinceLevel
+	bound := conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message)
+	if d.Grant {
+		bound = conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(fp, d))
+	}
+	conds := []conditions.Condition{
+		conditions.Bool(v1alpha1.ConditionActive, d.Activity.Active, d.Activity.Reason, d.Activity.Message),
+		bound,
+		conditions.Bool(v1alpha1.ConditionReady, d.Grant, d.Reason, d.Message),
+	}
+	result, _, err := finish(ctx, r.Client, r.Recorder, fp, base, conds, now, d.Next)
+	return result, err
 }
 
 // grant makes the bindings match the decision: present while the focal

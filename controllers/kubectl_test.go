@@ -97,7 +97,7 @@ func TestKubectlGetTellsTheTruth(t *testing.T) {
 	sa.Spec.ValidUntil = &metav1.Time{Time: until}
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, sa))
+	rememberKey(issuedKey(t, sa))
 	// A service its agency may not publish yet: no URL.
 	unpublished := dataService("so-kt-in", "chua-tham-dinh")
 	create(t, unpublished)

@@ -3,11 +3,9 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -25,8 +23,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
-	"github.com/lgsp-vn/datashare-operator/internal/credentials"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // gatewayKeysFinalizer guards the gateway-side keys, which live in the
@@ -49,7 +45,9 @@ type SharingAgreementReconciler struct {
 	Options
 	Recorder events.EventRecorder
 
-	issued issuedKeys
+	// justIssued remembers the keys this process issued until the cache
+	// shows them.
+	justIssued issuedKeys
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements,verbs=get;list;watch;patch
@@ -77,8 +75,8 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	d := consent.Decide(in)
 
-	status := sa.Status.DeepCopy()
-	status.ObservedGeneration = sa.Generation
+	base := sa.DeepCopy()
+	status := &sa.Status
 	status.ConsumerAgency, status.ProviderAgency, status.Endpoint, status.ExpiresAt = "", "", "", nil
 	if in.Consumer != nil {
 		status.ConsumerAgency = in.Consumer.Name
@@ -93,13 +91,15 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		status.ExpiresAt = &metav1.Time{Time: d.ExpiresAt}
 	}
 
-	issued := d.NoKey
+	credential := d.NoKey
 	var wake time.Time
 	var handOver *keyHandOver
 	if d.IssueKeys {
-		if issued, wake, handOver, err = r.keep(ctx, sa, in.Consumer.Name, status, d, now); err != nil {
+		kept, err := r.keepKeys(ctx, base, in.Consumer.Name, status.Endpoint, d, now)
+		if err != nil {
 			return ctrl.Result{}, err
 		}
+		credential, wake, handOver, status.Credential = kept.condition, kept.wake, &kept.handOver, kept.status
 	} else {
 		if err := r.withdraw(ctx, sa); err != nil {
 			return ctrl.Result{}, err
@@ -107,23 +107,11 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		status.Credential = v1alpha1.CredentialStatus{}
 	}
 
-	ready := conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
-	switch {
-	case d.Ready:
-		ready = conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
-	case d.Pending:
-		ready = conditions.Unknown(v1alpha1.ConditionReady, d.Reason, d.Message)
-	}
-	t := metav1.NewTime(now)
-	conditions.Set(&status.Conditions, sa.Generation, ready, t)
-	conditions.Set(&status.Conditions, sa.Generation, conditions.Stalled(ready), t)
-	conditions.Set(&status.Conditions, sa.Generation, issued, t)
-	conditions.Set(&status.Conditions, sa.Generation, d.Reachable, t)
-	base := sa.DeepCopy()
-	sa.Status = *status
 	// The status records a new key's id before the consumer gets the key,
 	// so that the gateway accepts it from the moment the consumer has it.
-	if _, err := writeStatus(ctx, r.Client, r.Recorder, sa, base); err != nil {
+	conds := []conditions.Condition{d.ReadyCondition(), credential, d.Reachable}
+	result, _, err := finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake))
+	if err != nil {
 		return ctrl.Result{}, err
 	}
 	if handOver != nil {
@@ -131,223 +119,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 			return ctrl.Result{}, err
 		}
 	}
-	return requeueAt(clock.Earliest(d.Next, wake), now), nil
-}
-
-// keyHandOver is what is left to do once the status records an
-// agreement's keys: give the consumer its Secret, and delete the gateway
-// keys the status no longer records.
-type keyHandOver struct {
-	consumerSecret *corev1.Secret
-	delete         []string
-}
-
-// keep holds a live agreement's keys: it issues the first, rotates when
-// due or asked, retires rotated keys after the grace period, deletes keys
-// it did not issue, and says what the consumer's Secret must hold. It sets
-// the credential in status and returns the CredentialIssued condition,
-// when to look again, and what to do once the status is written.
-func (r *SharingAgreementReconciler) keep(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer string, status *v1alpha1.SharingAgreementStatus,
-	d consent.Decision, now time.Time) (conditions.Condition, time.Time, *keyHandOver, error) {
-	interval := defaultRotationInterval
-	if ri := sa.Spec.Credentials.RotationInterval; ri != nil {
-		interval = ri.Duration
-	}
-	var rotateAt time.Time
-	var note string
-	if v, ok := sa.Annotations[v1alpha1.AnnotationRotateKey]; ok {
-		if at, err := time.Parse(time.RFC3339, v); err == nil {
-			rotateAt = at
-		} else {
-			note = fmt.Sprintf(" (annotation %s=%q is not an RFC 3339 time such as 2026-11-27T09:00:00Z, and is ignored)", v1alpha1.AnnotationRotateKey, v)
-		}
-	}
-
-	state, cred, err := r.keyState(ctx, r.Client, sa, sa.Status.Credential.KeyIDs, now)
-	if err != nil {
-		return conditions.Condition{}, time.Time{}, nil, err
-	}
-	state.RotationRequested = rotateAt
-	plan := credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
-	agreement := client.ObjectKeyFromObject(sa)
-	if len(plan.Expire) > 0 || len(plan.Delete) > 0 || (plan.Issue && r.issued.cacheBehind(agreement, state.CurrentID)) {
-		// About to retire or delete a key, or to issue one while the cache
-		// has not shown the last key this process issued: decide on what
-		// the API server holds, the agreement's recorded keys included, so
-		// that a key is never issued twice nor removed by mistake.
-		fresh := &v1alpha1.SharingAgreement{}
-		if err := r.APIReader.Get(ctx, agreement, fresh); err != nil {
-			return conditions.Condition{}, time.Time{}, nil, err
-		}
-		if state, cred, err = r.keyState(ctx, r.APIReader, sa, fresh.Status.Credential.KeyIDs, now); err != nil {
-			return conditions.Condition{}, time.Time{}, nil, err
-		}
-		state.RotationRequested = rotateAt
-		plan = credentials.PlanRotation(state, now, interval, r.Config.KeyRotationGrace)
-	}
-	cred.ConsumerAgency, cred.Endpoint, cred.ExpiresAt = consumer, status.Endpoint, d.ExpiresAt
-	keyIDs := plan.Keep
-
-	if plan.Issue {
-		key, id, err := credentials.NewKey()
-		if err != nil {
-			return conditions.Condition{}, time.Time{}, nil, err
-		}
-		// Remembered before the write: should the write fail, or the cache
-		// not show it yet, the next decision reads past the cache.
-		r.issued.remember(agreement, id)
-		// The gateway learns the new key, and the status records it,
-		// before the consumer gets it; old keys are marked for retirement
-		// before the consumer moves on; so that a stop between any two
-		// steps loses nothing.
-		// A gateway key is never changed once written, only annotated
-		// when it retires: it is created rather than applied, which costs
-		// the API server about two thirds as much (docs/performance.md).
-		gk := render.GatewayKeySecret(sa, consumer, key, id)
-		if err := r.Create(ctx, gk, client.FieldOwner(FieldManager)); err != nil {
-			return conditions.Condition{}, time.Time{}, nil, fmt.Errorf("issue gateway key %s/%s: %w", gk.Namespace, gk.Name, err)
-		}
-		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
-		keyIDs = append(slices.Clone(keyIDs), id)
-		slices.Sort(keyIDs)
-	}
-	// Rounded up to the second the annotation can hold, so that the grace
-	// period is never shorter than configured.
-	graceEnd := now.Add(r.Config.KeyRotationGrace)
-	if t := graceEnd.Truncate(time.Second); !t.Equal(graceEnd) {
-		graceEnd = t.Add(time.Second)
-	}
-	for _, name := range plan.Expire {
-		if err := r.retireAt(ctx, sa, name, graceEnd); err != nil {
-			return conditions.Condition{}, time.Time{}, nil, err
-		}
-	}
-	// A first key issued as the agreement becomes live is told by the
-	// BecameReady Event; one Event per agreement is enough for that news.
-	wasLive := conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionCredentialIssued)
-	if plan.Issue && (state.CurrentID != "" || wasLive) {
-		action := "KeyRotated"
-		if state.CurrentID == "" {
-			action = "KeyIssued"
-		}
-		r.Recorder.Eventf(sa, nil, corev1.EventTypeNormal, string(v1alpha1.ReasonIssued), action,
-			"key %s issued in Secret %s: %s", cred.KeyID, render.ConsumerSecretName(sa), plan.Why)
-	}
-
-	status.Credential = v1alpha1.CredentialStatus{
-		SecretName:     render.ConsumerSecretName(sa),
-		IssuedAt:       &metav1.Time{Time: cred.IssuedAt},
-		NextRotationAt: &metav1.Time{Time: plan.NextRotation},
-		KeyIDs:         keyIDs,
-	}
-	msg := fmt.Sprintf("key %s is in Secret %s, issued at %s; the next rotation is at %s", cred.KeyID, render.ConsumerSecretName(sa),
-		clock.Format(cred.IssuedAt), clock.Format(plan.NextRotation))
-	if n := len(keyIDs); n > 1 {
-		msg += fmt.Sprintf("; %d older key(s) stay valid until their grace period ends", n-1)
-	}
-	return conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note), plan.Wake,
-		&keyHandOver{consumerSecret: render.ConsumerSecret(sa, cred), delete: plan.Delete}, nil
-}
-
-// handOver gives the consumer its Secret and deletes the gateway keys that
-// the status no longer records.
-func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.SharingAgreement, h keyHandOver) error {
-	if _, err := applyIfChanged(ctx, r.Client, h.consumerSecret); err != nil {
-		return err
-	}
-	for _, name := range h.delete {
-		gk := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: string(sa.Spec.Service.Namespace), Name: name}}
-		if _, err := deleteIfExists(ctx, r.Client, gk); err != nil {
-			return fmt.Errorf("delete gateway key %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// keyState reads an agreement's keys, from the cache or from the API
-// server: the consumer's current key, and the gateway-side keys, each
-// checked against the ids the status records and the consumer's key.
-func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement, recorded []string, now time.Time) (credentials.State, render.ConsumerCredential, error) {
-	var state credentials.State
-	var cred render.ConsumerCredential
-	keys, err := r.gatewayKeys(ctx, reader, sa)
-	if err != nil {
-		return state, cred, err
-	}
-	existing := &corev1.Secret{}
-	switch err := reader.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, existing); {
-	case apierrors.IsNotFound(err):
-	case err != nil:
-		return state, cred, err
-	default:
-		issuedAt, err := time.Parse(time.RFC3339, existing.Annotations[v1alpha1.AnnotationIssuedAt])
-		if err == nil && existing.Labels[v1alpha1.LabelKeyID] != "" && len(existing.Data[render.SecretKeyAPIKey]) > 0 {
-			state.CurrentID, state.IssuedAt = existing.Labels[v1alpha1.LabelKeyID], issuedAt
-			cred.Key, cred.KeyID, cred.IssuedAt = string(existing.Data[render.SecretKeyAPIKey]), state.CurrentID, issuedAt
-		}
-	}
-	for i := range keys {
-		k := &keys[i]
-		id := k.Labels[v1alpha1.LabelKeyID]
-		gk := credentials.GatewayKey{Name: k.Name, ID: id, Recorded: slices.Contains(recorded, id),
-			Sound: render.HoldsOneKey(k) && k.Name == render.GatewayKeyName(sa, id)}
-		if id != "" && id == state.CurrentID {
-			// The consumer's current key must be the very key the gateway
-			// checks.
-			for _, v := range k.Data {
-				gk.Sound = gk.Sound && string(v) == cred.Key
-			}
-		}
-		if v := k.Annotations[v1alpha1.AnnotationExpiresAt]; v != "" {
-			if gk.ExpiresAt, err = time.Parse(time.RFC3339, v); err != nil {
-				gk.ExpiresAt = now // unreadable: retire it now
-			}
-		}
-		state.Keys = append(state.Keys, gk)
-	}
-	return state, cred, nil
-}
-
-// retireAt marks a gateway-side key to stop being accepted at a moment.
-func (r *SharingAgreementReconciler) retireAt(ctx context.Context, sa *v1alpha1.SharingAgreement, name string, at time.Time) error {
-	s := &corev1.Secret{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: name}, s); err != nil {
-		return client.IgnoreNotFound(err)
-	}
-	base := s.DeepCopy()
-	if s.Annotations == nil {
-		s.Annotations = map[string]string{}
-	}
-	s.Annotations[v1alpha1.AnnotationExpiresAt] = clock.Format(at)
-	if err := r.Patch(ctx, s, client.MergeFrom(base), client.FieldOwner(FieldManager)); err != nil {
-		return fmt.Errorf("retire gateway key %s: %w", name, err)
-	}
-	return nil
-}
-
-// withdraw removes every key of an agreement that is not live: at the
-// gateway first, then the consumer's Secret, so that workloads that still
-// mount it get no working key.
-func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement) error {
-	keys, err := r.gatewayKeys(ctx, r.Client, sa)
-	if err != nil {
-		return err
-	}
-	for i := range keys {
-		if _, err := deleteIfExists(ctx, r.Client, &keys[i]); err != nil {
-			return fmt.Errorf("withdraw gateway key %s: %w", keys[i].Name, err)
-		}
-	}
-	consumerSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}}
-	wrote, err := deleteIfExists(ctx, r.Client, consumerSecret)
-	if err != nil {
-		return fmt.Errorf("withdraw Secret %s: %w", consumerSecret.Name, err)
-	}
-	if wrote || len(keys) > 0 {
-		r.Recorder.Eventf(sa, nil, corev1.EventTypeWarning, "KeysWithdrawn", "Withdraw",
-			"the agreement is no longer live: %d gateway key(s) and Secret %s removed", len(keys), consumerSecret.Name)
-	}
-	return nil
+	return result, nil
 }
 
 // finalize removes what the agreement issued in both namespaces, then lets
@@ -362,27 +134,8 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, gatewayKeysFinalizer); err != nil {
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
-	r.issued.forget(client.ObjectKeyFromObject(sa))
+	r.justIssued.forget(client.ObjectKeyFromObject(sa))
 	return nil
-}
-
-// gatewayKeys lists an agreement's gateway-side key Secrets: through the
-// cache's index, or by labels when reader is the API server.
-func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
-	var selector client.ListOption = client.MatchingFields{indexCredential: agreementKeysIndexValue(sa.Namespace, sa.Name)}
-	if reader == r.APIReader {
-		selector = client.MatchingLabels{
-			v1alpha1.LabelManagedBy:          v1alpha1.ManagedByOperator,
-			v1alpha1.LabelCredential:         v1alpha1.CredentialGateway,
-			v1alpha1.LabelAgreementNamespace: sa.Namespace,
-			v1alpha1.LabelAgreement:          sa.Name,
-		}
-	}
-	list := &corev1.SecretList{}
-	if err := reader.List(ctx, list, client.InNamespace(string(sa.Spec.Service.Namespace)), selector); err != nil {
-		return nil, err
-	}
-	return list.Items, nil
 }
 
 // SetupWithManager registers the controller and what it watches.
@@ -443,6 +196,6 @@ func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 	return builder.WithPredicates(predicate.Funcs{CreateFunc: func(e event.CreateEvent) bool {
 		l := e.Object.GetLabels()
 		agreement := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}
-		return !r.issued.issuedHere(agreement, l[v1alpha1.LabelKeyID])
+		return !r.justIssued.issuedHere(agreement, l[v1alpha1.LabelKeyID])
 	}})
 }

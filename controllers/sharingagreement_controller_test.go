@@ -47,6 +47,7 @@ func TestLiveAgreementIssuesCredentials(t *testing.T) {
 		t.Errorf("the next rotation is %s after issue, want the default 2160h", got)
 	}
 
+	issuedKey(t, sa)
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ubnd-my-tu", Name: "datashare-dat-o"}}
 	if !exists(t, secret) {
 		t.Fatal("no consumer Secret")
@@ -98,8 +99,8 @@ func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
 	create(t, fromInside)
 	waitForReason(t, fromOutside, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, fromOutside))
-	rememberKey(consumerKey(t, fromInside))
+	rememberKey(issuedKey(t, fromOutside))
+	rememberKey(issuedKey(t, fromInside))
 
 	report := map[string]time.Duration{}
 
@@ -124,7 +125,7 @@ func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
 		ds.Spec.Access.Consumers = append(ds.Spec.Access.Consumers, v1alpha1.Consent{Agency: "ubnd-ke-sach", DocumentRef: "CV 3"})
 	})
 	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, fromInside))
+	rememberKey(issuedKey(t, fromInside))
 	if err := k8s.Delete(ctx, insiderFP); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,7 @@ func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
 	// A new focal point, then the DIC withdraws the service's appraisal.
 	newFocalPoint(t, "ubnd-ke-sach", "dau-moi-moi", v1alpha1.RolePrimary, appointment{}, "moi@ubnd-ke-sach")
 	waitForReason(t, fromInside, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, fromInside))
+	rememberKey(issuedKey(t, fromInside))
 	update(t, &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-tc-ks"}}, func(a *v1alpha1.Agency) { a.Spec.AppraisedServices = nil })
 	report["the DIC withdraws the appraisal"] = waitKeysGone(t, fromInside, time.Now())
 	c = waitForReason(t, fromInside, metav1.ConditionFalse, v1alpha1.ReasonServiceNotReady)
@@ -170,7 +171,7 @@ func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
 	if sa.Status.ExpiresAt == nil || !sa.Status.ExpiresAt.Time.Equal(until) {
 		t.Errorf("expiresAt %v, want %v", sa.Status.ExpiresAt, until)
 	}
-	rememberKey(consumerKey(t, sa))
+	rememberKey(issuedKey(t, sa))
 	if len(gatewayKeysOf(t, sa)) != 1 {
 		t.Fatal("one key while live")
 	}
@@ -260,7 +261,7 @@ func TestDeletionLeavesNothingAndRecreationIssuesAFreshKey(t *testing.T) {
 	sa := agreement("ubnd-long-phu", "bao-hiem", ds)
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	first := consumerKey(t, sa)
+	first := issuedKey(t, sa)
 	rememberKey(first)
 
 	if err := k8s.Delete(ctx, sa); err != nil {
@@ -282,7 +283,7 @@ func TestDeletionLeavesNothingAndRecreationIssuesAFreshKey(t *testing.T) {
 	again := agreement("ubnd-long-phu", "bao-hiem", ds)
 	create(t, again)
 	waitForReason(t, again, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	second := consumerKey(t, again)
+	second := issuedKey(t, again)
 	rememberKey(second)
 	if second == "" || second == first {
 		t.Fatal("a recreated agreement must get a fresh key")
@@ -299,7 +300,7 @@ func TestConsumerCannotGrantItself(t *testing.T) {
 	listed := agreement("ubnd-cu-lao-dung", "benh-an", ds)
 	create(t, listed)
 	waitForReason(t, listed, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, listed))
+	rememberKey(issuedKey(t, listed))
 	_ = listedFP
 
 	user := userClient(t, fp.Spec.Subjects[0].Name)
@@ -573,7 +574,7 @@ func TestNoEventForAStateNobodyWasIn(t *testing.T) {
 	create(t, sa)
 	create(t, ds)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(consumerKey(t, sa))
+	rememberKey(issuedKey(t, sa))
 	waitQuiet(t, "ubnd-cung-luc")
 	if findEvent(sa, "NotReady", string(v1alpha1.ReasonServiceNotReady)) == nil {
 		t.Fatal("a Warning Event told of ServiceNotReady while the service was only new")

@@ -81,6 +81,21 @@ func consumerKey(t *testing.T, sa *v1alpha1.SharingAgreement) string {
 	return string(s.Data[render.SecretKeyAPIKey])
 }
 
+// issuedKey waits until the consumer's Secret holds a key, and returns it:
+// the agreement's status records a new key before the Secret is written,
+// so that the gateway accepts the key from the moment the consumer has it.
+func issuedKey(t *testing.T, sa *v1alpha1.SharingAgreement) string {
+	t.Helper()
+	var key string
+	eventually(t, 10*time.Second, "the consumer's Secret holds the key", func() error {
+		if key = consumerKey(t, sa); key == "" {
+			return errorf("no key yet")
+		}
+		return nil
+	})
+	return key
+}
+
 // waitKeysGone waits until the agreement has no gateway-side key, and says
 // how long that took from since.
 func waitKeysGone(t *testing.T, sa *v1alpha1.SharingAgreement, since time.Time) time.Duration {
@@ -114,7 +129,7 @@ func liveAgreement(t *testing.T, provider, service, consumer string) (*v1alpha1.
 	sa := agreement(consumer, service, ds)
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	key := consumerKey(t, sa)
+	key := issuedKey(t, sa)
 	rememberKey(key)
 	return ds, sa, key
 }

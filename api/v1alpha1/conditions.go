@@ -264,3 +264,31 @@ func (d *DataService) GetConditions() []metav1.Condition { return d.Status.Condi
 
 // GetConditions returns the agreement's conditions.
 func (s *SharingAgreement) GetConditions() []metav1.Condition { return s.Status.Conditions }
+
+// StatusConditions returns the agency's conditions, to set.
+func (a *Agency) StatusConditions() *[]metav1.Condition { return &a.Status.Conditions }
+
+// StatusConditions returns the focal point's conditions, to set.
+func (f *FocalPoint) StatusConditions() *[]metav1.Condition { return &f.Status.Conditions }
+
+// StatusConditions returns the data service's conditions, to set.
+func (d *DataService) StatusConditions() *[]metav1.Condition { return &d.Status.Conditions }
+
+// StatusConditions returns the agreement's conditions, to set.
+func (s *SharingAgreement) StatusConditions() *[]metav1.Condition { return &s.Status.Conditions }
+
+// SetObservedGeneration records the generation the agency's status
+// describes.
+func (a *Agency) SetObservedGeneration(g int64) { a.Status.ObservedGeneration = g }
+
+// SetObservedGeneration records the generation the focal point's status
+// describes.
+func (f *FocalPoint) SetObservedGeneration(g int64) { f.Status.ObservedGeneration = g }
+
+// SetObservedGeneration records the generation the data service's status
+// describes.
+func (d *DataService) SetObservedGeneration(g int64) { d.Status.ObservedGeneration = g }
+
+// SetObservedGeneration records the generation the agreement's status
+// describes.
+func (s *SharingAgreement) SetObservedGeneration(g int64) { s.Status.ObservedGeneration = g }

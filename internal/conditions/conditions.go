@@ -33,6 +33,15 @@ func Unknown(t v1alpha1.ConditionType, r v1alpha1.ConditionReason, msg string) C
 	return Condition{Type: t, Status: metav1.ConditionUnknown, Reason: r, Message: msg}
 }
 
+// Bool builds a Condition that is True when ok and False otherwise: the
+// shape of a decision that holds or does not, with its reason and message.
+func Bool(t v1alpha1.ConditionType, ok bool, r v1alpha1.ConditionReason, msg string) Condition {
+	if ok {
+		return True(t, r, msg)
+	}
+	return False(t, r, msg)
+}
+
 // Set writes c into conds for the given generation. The transition time
 // changes only when the status does, so an unchanged world leaves conds
 // byte-for-byte equal.

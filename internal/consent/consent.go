@@ -208,6 +208,20 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 		Message: fmt.Sprintf("agency %s uses DataService %s of agency %s with every consent in place", consumer, svcKey, provider)}
 }
 
+// ReadyCondition is the agreement's Ready condition: its reason is the
+// state; True
+// when live and reachable, Unknown while the decision waits for the
+// operator itself.
+func (d Decision) ReadyCondition() conditions.Condition {
+	switch {
+	case d.Ready:
+		return conditions.True(v1alpha1.ConditionReady, d.Reason, d.Message)
+	case d.Pending:
+		return conditions.Unknown(v1alpha1.ConditionReady, d.Reason, d.Message)
+	}
+	return conditions.False(v1alpha1.ConditionReady, d.Reason, d.Message)
+}
+
 // Offered says whether a service can carry agreements: its Accepted
 // condition, which holds what only its agency and the DIC can change (the
 // agency Ready, the appraisal). Whether it can be reached right now — the

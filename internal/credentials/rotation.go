@@ -81,10 +81,29 @@ type Plan struct {
 	// rotated keys in their grace period), without a key issued now: what
 	// the agreement's status records.
 	Keep []string
+	// GraceEnd is when the keys that leave use now stop being accepted:
+	// now plus the grace period, rounded up to the second an annotation can
+	// hold, so that the grace is never shorter than configured.
+	GraceEnd time.Time
 	// NextRotation is when the key in use is due for rotation.
 	NextRotation time.Time
 	// Wake is the earliest moment the plan can change by the clock alone.
 	Wake time.Time
+}
+
+// RotationRequest reads the annotation by which a person asks for a new
+// key (v1alpha1.AnnotationRotateKey, an RFC 3339 moment): the moment, or a
+// note saying why the annotation is ignored.
+func RotationRequest(annotations map[string]string, key string) (time.Time, string) {
+	v, ok := annotations[key]
+	if !ok {
+		return time.Time{}, ""
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Sprintf(" (annotation %s=%q is not an RFC 3339 time such as 2026-11-27T09:00:00Z, and is ignored)", key, v)
+	}
+	return at, ""
 }
 
 // PlanRotation decides what happens to an agreement's keys at now. A key
@@ -111,6 +130,10 @@ func PlanRotation(s State, now time.Time, interval, grace time.Duration) Plan {
 		p.Issue, p.Why = true, fmt.Sprintf("a rotation was requested at %s", clock.Format(s.RotationRequested))
 	}
 
+	p.GraceEnd = now.Add(grace)
+	if t := p.GraceEnd.Truncate(time.Second); !t.Equal(p.GraceEnd) {
+		p.GraceEnd = t.Add(time.Second)
+	}
 	p.NextRotation = s.IssuedAt.Add(interval)
 	if p.Issue {
 		p.NextRotation = now.Add(interval)
@@ -135,7 +158,7 @@ func PlanRotation(s State, now time.Time, interval, grace time.Duration) Plan {
 			// A key leaving use keeps working for the grace period, so that
 			// workloads can pick up the new one.
 			p.Expire = append(p.Expire, k.Name)
-			retiring = append(retiring, GatewayKey{Name: k.Name, ID: k.ID, ExpiresAt: now.Add(grace)})
+			retiring = append(retiring, GatewayKey{Name: k.Name, ID: k.ID, ExpiresAt: p.GraceEnd})
 		default:
 			p.Keep = append(p.Keep, k.ID)
 		}

@@ -132,3 +132,24 @@ func TestNewKey(t *testing.T) {
 		seen[key] = true
 	}
 }
+
+func TestGraceEndIsRoundedUpToTheSecond(t *testing.T) {
+	at := now.Add(300 * time.Millisecond)
+	p := PlanRotation(State{CurrentID: "a", IssuedAt: now.Add(-91 * 24 * time.Hour), Keys: []GatewayKey{key("ka", "a")}}, at, 90*24*time.Hour, time.Hour)
+	if want := now.Add(time.Hour + time.Second); !p.GraceEnd.Equal(want) || !p.Wake.Equal(want) {
+		t.Fatalf("grace ends %v, wake %v; want both %v", p.GraceEnd, p.Wake, want)
+	}
+}
+
+func TestRotationRequest(t *testing.T) {
+	const k = "datashare.lgsp.vn/rotate-key"
+	if at, note := RotationRequest(map[string]string{k: "2026-11-27T09:00:00Z"}, k); !at.Equal(now) || note != "" {
+		t.Errorf("got %v %q", at, note)
+	}
+	if at, note := RotationRequest(map[string]string{k: "ngày mai"}, k); !at.IsZero() || !strings.Contains(note, "is not an RFC 3339 time") {
+		t.Errorf("got %v %q", at, note)
+	}
+	if at, note := RotationRequest(nil, k); !at.IsZero() || note != "" {
+		t.Errorf("got %v %q", at, note)
+	}
+}

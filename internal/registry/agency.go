@@ -2,11 +2,13 @@ package registry
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 )
 
 // NamespaceHolder returns the Agency that holds a namespace: the one that
@@ -110,4 +112,15 @@ func UnknownEndorsements(a *v1alpha1.Agency, found map[string]bool) []string {
 		}
 	}
 	return unknown
+}
+
+// EndorsementsKnown is an Agency's EndorsementsKnown condition: False, naming
+// them, while its endorsements name services that found says do not exist.
+func EndorsementsKnown(a *v1alpha1.Agency, found map[string]bool) conditions.Condition {
+	if unknown := UnknownEndorsements(a, found); len(unknown) > 0 {
+		return conditions.False(v1alpha1.ConditionEndorsementsKnown, v1alpha1.ReasonUnknownService,
+			fmt.Sprintf("spec.endorsements names %s, which no DataService is: the DIC must correct the name, or the provider publish it; the endorsement is kept meanwhile",
+				strings.Join(unknown, ", ")))
+	}
+	return conditions.True(v1alpha1.ConditionEndorsementsKnown, v1alpha1.ReasonEndorsedServicesFound, "every DataService spec.endorsements names exists")
 }
