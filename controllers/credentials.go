@@ -16,6 +16,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -120,10 +121,10 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 			action = "KeyIssued"
 		}
 		r.Recorder.Eventf(sa, nil, corev1.EventTypeNormal, string(v1alpha1.ReasonIssued), action,
-			"key %s issued in Secret %s: %s", cred.KeyID, render.ConsumerSecretName(sa), p.Why)
+			"key %s issued in Secret %s: %s", cred.KeyID, names.ConsumerSecretName(sa), p.Why)
 	}
 
-	msg := fmt.Sprintf("key %s is in Secret %s, issued at %s; the next rotation is at %s", cred.KeyID, render.ConsumerSecretName(sa),
+	msg := fmt.Sprintf("key %s is in Secret %s, issued at %s; the next rotation is at %s", cred.KeyID, names.ConsumerSecretName(sa),
 		clock.Format(cred.IssuedAt), clock.Format(p.NextRotation))
 	if n := len(keyIDs); n > 1 {
 		msg += fmt.Sprintf("; %d older key(s) stay valid until their grace period ends", n-1)
@@ -131,7 +132,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 	return keysKept{
 		condition: conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note),
 		status: v1alpha1.CredentialStatus{
-			SecretName:     render.ConsumerSecretName(sa),
+			SecretName:     names.ConsumerSecretName(sa),
 			IssuedAt:       &metav1.Time{Time: cred.IssuedAt},
 			NextRotationAt: &metav1.Time{Time: p.NextRotation},
 			KeyIDs:         keyIDs,
@@ -169,7 +170,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		return state, cred, err
 	}
 	existing := &corev1.Secret{}
-	switch err := reader.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, existing); {
+	switch err := reader.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}, existing); {
 	case apierrors.IsNotFound(err):
 	case err != nil:
 		return state, cred, err
@@ -184,7 +185,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		k := &keys[i]
 		id := k.Labels[v1alpha1.LabelKeyID]
 		gk := credentials.GatewayKey{Name: k.Name, ID: id, Recorded: slices.Contains(recorded, id),
-			Sound: render.HoldsOneKey(k) && k.Name == render.GatewayKeyName(sa, id)}
+			Sound: render.HoldsOneKey(k) && k.Name == names.GatewayKeyName(sa, id)}
 		if id != "" && id == state.CurrentID {
 			// The consumer's current key must be the very key the gateway
 			// checks.
@@ -233,7 +234,7 @@ func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.
 			return fmt.Errorf("withdraw gateway key %s: %w", keys[i].Name, err)
 		}
 	}
-	consumerSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}}
+	consumerSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
 	wrote, err := deleteIfExists(ctx, r.Client, consumerSecret)
 	if err != nil {
 		return fmt.Errorf("withdraw Secret %s: %w", consumerSecret.Name, err)

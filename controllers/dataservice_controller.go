@@ -30,6 +30,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -98,7 +99,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 			return ctrl.Result{}, err
 		}
 		route := &gatewayv1.HTTPRoute{}
-		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}, route); {
+		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}, route); {
 		case err == nil:
 			in.Route = route
 		case !apierrors.IsNotFound(err):
@@ -120,7 +121,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
 		return ctrl.Result{}, err
 	}
-	if in.PathHolder, err = r.pathHolder(ctx, ds, render.PathPrefix(ds, agencyName)); err != nil {
+	if in.PathHolder, err = r.pathHolder(ctx, ds, names.PathPrefix(ds, agencyName)); err != nil {
 		return ctrl.Result{}, err
 	}
 
@@ -165,7 +166,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 // come and go with consent. The NetworkPolicy protects the backend whether
 // or not the service is published.
 func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI bool, objs render.ServiceObjects) error {
-	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}
+	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}
 	publish := action != publishing.RouteWithdraw
 	if gatewayAPI {
 		if action != publishing.RouteHold {
@@ -255,7 +256,7 @@ func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.Na
 	var consumerKeyID string
 	if render.LegacyCredentialStatus(sa) {
 		s := &corev1.Secret{}
-		switch err := r.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}, s); {
+		switch err := r.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}, s); {
 		case err == nil:
 			consumerKeyID = s.Labels[v1alpha1.LabelKeyID]
 		case !apierrors.IsNotFound(err):
@@ -369,8 +370,8 @@ func (r *DataServiceReconciler) lgspGateway(ctx context.Context) (*gatewayv1.Gat
 // unprotected one none. A sentinel is written once and rewritten, with a
 // fresh key, only when it is missing or holds no valid key.
 func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
-	name := client.ObjectKey{Namespace: ds.Namespace, Name: render.SentinelName(ds)}
-	if !render.Protected(ds, r.Config) {
+	name := client.ObjectKey{Namespace: ds.Namespace, Name: names.SentinelName(ds)}
+	if !publishing.Protected(ds, r.Config) {
 		if _, err := deleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: name.Namespace, Name: name.Name}}); err != nil {
 			return fmt.Errorf("delete sentinel %s: %w", name.Name, err)
 		}
@@ -378,7 +379,7 @@ func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.D
 	}
 	existing := &corev1.Secret{}
 	switch err := r.Get(ctx, name, existing); {
-	case err == nil && render.HoldsOneKey(existing) && len(existing.Data[render.SentinelClientID]) > 0:
+	case err == nil && render.HoldsOneKey(existing) && len(existing.Data[names.SentinelClientID]) > 0:
 		return nil
 	case err != nil && !apierrors.IsNotFound(err):
 		return err

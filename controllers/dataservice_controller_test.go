@@ -20,7 +20,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
@@ -132,7 +132,7 @@ func acceptRoute(t *testing.T, route *gatewayv1.HTTPRoute, status metav1.Conditi
 }
 
 func generatedObjects(ds *v1alpha1.DataService) (*gatewayv1.HTTPRoute, *egv1a1.SecurityPolicy, *networkingv1.NetworkPolicy) {
-	meta := metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}
+	meta := metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}
 	return &gatewayv1.HTTPRoute{ObjectMeta: meta}, &egv1a1.SecurityPolicy{ObjectMeta: meta}, &networkingv1.NetworkPolicy{ObjectMeta: meta}
 }
 
@@ -378,7 +378,7 @@ func TestDataServiceEnforcesRateLimits(t *testing.T) {
 		{Agency: "ubnd-h-ke-sach", DocumentRef: "CV 15"},
 	}
 	create(t, ds)
-	limits := &egv1a1.BackendTrafficPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: render.ServiceObjectName(ds)}}
+	limits := &egv1a1.BackendTrafficPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}}
 	waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway)
 
 	capOf := func() (string, error) {
@@ -408,7 +408,7 @@ func TestDataServiceEnforcesRateLimits(t *testing.T) {
 		})
 	}
 	wantCap("the cap is in the BackendTrafficPolicy", `^ubnd-h-my-tu\..+$ 100/Minute`)
-	if got := limits.Spec.TargetRefs; len(got) != 1 || got[0].Kind != "HTTPRoute" || string(got[0].Name) != render.ServiceObjectName(ds) {
+	if got := limits.Spec.TargetRefs; len(got) != 1 || got[0].Kind != "HTTPRoute" || string(got[0].Name) != names.ServiceObjectName(ds) {
 		t.Errorf("the policy must target the service's route: %+v", got)
 	}
 	if limits.Labels[v1alpha1.LabelDataService] != "thue" || len(limits.OwnerReferences) != 1 || limits.OwnerReferences[0].Name != "thue" {

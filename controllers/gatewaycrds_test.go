@@ -13,7 +13,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
@@ -120,6 +120,6 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 			return errorf("Ready reason %s: %s", r.Reason, r.Message)
 		}
 		route, _, _ := generatedObjects(ds)
-		return c.Get(ctx, client.ObjectKey{Namespace: "so-cn", Name: render.ServiceObjectName(ds)}, route)
+		return c.Get(ctx, client.ObjectKey{Namespace: "so-cn", Name: names.ServiceObjectName(ds)}, route)
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -476,7 +477,7 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 		t.Fatalf("the status must record the issued key's id: %v", ids)
 	}
 
-	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: render.GatewayKeyName(sa, "f0f0f0f0"),
+	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: names.GatewayKeyName(sa, "f0f0f0f0"),
 		Labels:      maps.Clone(keys[0].Labels),
 		Annotations: map[string]string{v1alpha1.AnnotationExpiresAt: time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}},
 		Data: map[string][]byte{"ubnd-an-thanh-ba.phuong-tien.f0f0f0f0": []byte("not-a-key-the-operator-issued")}}
@@ -501,7 +502,7 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 		t.Fatal("a forged key must not change the consumer's key")
 	}
 
-	consumer := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}}
+	consumer := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
 	if err := k8s.Delete(ctx, consumer); err != nil {
 		t.Fatal(err)
 	}

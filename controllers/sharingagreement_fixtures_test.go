@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -74,7 +75,7 @@ func gatewayKeysOf(t *testing.T, sa *v1alpha1.SharingAgreement) []corev1.Secret 
 // consumerKey reads the key in the consumer's Secret; empty when absent.
 func consumerKey(t *testing.T, sa *v1alpha1.SharingAgreement) string {
 	t.Helper()
-	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: render.ConsumerSecretName(sa)}}
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
 	if !exists(t, s) {
 		return ""
 	}

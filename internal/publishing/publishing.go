@@ -20,7 +20,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 // Inputs is what a service's publication depends on.
@@ -95,8 +95,8 @@ func Decide(in Inputs) Decision {
 	if in.Agency != nil {
 		agencyName = in.Agency.Name
 	}
-	d := Decision{PathPrefix: render.PathPrefix(ds, agencyName)}
-	url := render.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
+	d := Decision{PathPrefix: names.PathPrefix(ds, agencyName)}
+	url := names.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
 
 	accepted := accept(in)
 	var reachable conditions.Condition
@@ -180,7 +180,7 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 		return RouteWithdraw, "", no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",
 			pathPrefix, in.PathHolder.Namespace, in.PathHolder.Name, agency)
 	}
-	at := Attach(in.Gateway, in.Config, render.Protected(in.Service, in.Config))
+	at := Attach(in.Gateway, in.Config, Protected(in.Service, in.Config))
 	if at.Problem != nil {
 		return RouteHold, "", *at.Problem
 	}
@@ -189,7 +189,7 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 		return RouteApply, at.SectionName, no(v1alpha1.ReasonBackendNotFound, "Service %s does not exist in namespace %s: agency %s must create it (for a system on a virtual machine, a Service without a selector and an EndpointSlice); the route carries no backend until then",
 			ds.Spec.Backend.ServiceName, ds.Namespace, agency)
 	}
-	if _, ok := render.BackendPort(in.Backend, ds.Spec.Backend.Port); !ok {
+	if _, ok := BackendPort(in.Backend, ds.Spec.Backend.Port); !ok {
 		return RouteApply, at.SectionName, no(v1alpha1.ReasonBackendPortNotFound, "Service %s has no port %d (it has %s): agency %s must correct spec.backend.port or the Service; the route carries no backend until then",
 			ds.Spec.Backend.ServiceName, ds.Spec.Backend.Port, portList(in.Backend), agency)
 	}
@@ -213,7 +213,7 @@ func fromRouteAcceptance(routeAccepted conditions.Condition, in Inputs) conditio
 // named).
 func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
 	waiting := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonWaitingForGateway,
-		fmt.Sprintf("the gateway has not reported on route %s yet", render.ServiceObjectName(in.Service)))
+		fmt.Sprintf("the gateway has not reported on route %s yet", names.ServiceObjectName(in.Service)))
 	if in.Route == nil {
 		return waiting
 	}
@@ -252,13 +252,13 @@ func isolation(in Inputs) conditions.Condition {
 		return conditions.False(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonSelectorlessBackend,
 			fmt.Sprintf("Service %s has no selector (a system outside the cluster, such as a virtual machine): no NetworkPolicy can restrict who reaches it; the agency must allow only the gateway's addresses at its own firewall", svc.Name))
 	}
-	if _, ok := render.BackendPort(svc, ds.Spec.Backend.Port); !ok {
+	if _, ok := BackendPort(svc, ds.Spec.Backend.Port); !ok {
 		return conditions.Unknown(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonBackendPortNotFound,
 			fmt.Sprintf("Service %s has no port %d, so there is nothing to isolate yet", svc.Name, ds.Spec.Backend.Port))
 	}
 	return conditions.True(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonIsolated,
 		fmt.Sprintf("NetworkPolicy %s admits port %d of Service %s only from the gateway's proxies in namespace %s and from namespace %s",
-			render.ServiceObjectName(ds), ds.Spec.Backend.Port, svc.Name, in.Config.ProxyPodNamespace(), ds.Namespace))
+			names.ServiceObjectName(ds), ds.Spec.Backend.Port, svc.Name, in.Config.ProxyPodNamespace(), ds.Namespace))
 }
 
 // consumersKnown reports consents that name an agency nobody registered:
@@ -341,4 +341,25 @@ func portList(svc *corev1.Service) string {
 		return "no ports"
 	}
 	return strings.Join(ports, ", ")
+}
+
+// Protected says whether the gateway checks keys on a service's route:
+// under the envoy-gateway profile, for every service that is not open
+// data.
+func Protected(ds *v1alpha1.DataService, cfg config.Config) bool {
+	return cfg.Enforcement == config.EnforcementEnvoyGateway && ds.Spec.Access.Audience != v1alpha1.AudiencePublic
+}
+
+// BackendPort finds the Service port that a DataService names; svc may be
+// nil.
+func BackendPort(svc *corev1.Service, port int32) (corev1.ServicePort, bool) {
+	if svc == nil {
+		return corev1.ServicePort{}, false
+	}
+	for _, p := range svc.Spec.Ports {
+		if p.Port == port {
+			return p, true
+		}
+	}
+	return corev1.ServicePort{}, false
 }

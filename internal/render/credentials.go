@@ -9,6 +9,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 // The keys of a consumer's credential Secret, ready to mount or to read as
@@ -26,24 +27,6 @@ const (
 	// SecretKeyClientID holds the id the backend sees in X-LGSP-Consumer.
 	SecretKeyClientID = "client-id"
 )
-
-// ConsumerSecretName is the Secret, in the consumer's namespace, that holds
-// an agreement's key for its workloads.
-func ConsumerSecretName(sa *v1alpha1.SharingAgreement) string {
-	return "datashare-" + sa.Name
-}
-
-// GatewayKeyName is the gateway-side Secret, in the provider's namespace,
-// that holds one key of an agreement.
-func GatewayKeyName(sa *v1alpha1.SharingAgreement, keyID string) string {
-	return "datashare-key-" + sa.Namespace + "-" + sa.Name + "-" + keyID
-}
-
-// ClientID is the id under which the gateway knows one key, and which it
-// forwards to the backend: "<consumer agency>.<agreement>.<key id>".
-func ClientID(consumerAgency string, sa *v1alpha1.SharingAgreement, keyID string) string {
-	return consumerAgency + "." + sa.Name + "." + keyID
-}
 
 // IssuedLabels are the labels of every Secret issued for an agreement.
 func IssuedLabels(sa *v1alpha1.SharingAgreement, consumerAgency, credential string) map[string]string {
@@ -80,7 +63,7 @@ func ConsumerSecret(sa *v1alpha1.SharingAgreement, c ConsumerCredential) *corev1
 	return &corev1.Secret{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{
-			Name: ConsumerSecretName(sa), Namespace: sa.Namespace, Labels: labels,
+			Name: names.ConsumerSecretName(sa), Namespace: sa.Namespace, Labels: labels,
 			Annotations:     map[string]string{v1alpha1.AnnotationIssuedAt: clock.Format(c.IssuedAt)},
 			OwnerReferences: []metav1.OwnerReference{controllerRef("SharingAgreement", sa.Name, sa.UID)},
 		},
@@ -90,7 +73,7 @@ func ConsumerSecret(sa *v1alpha1.SharingAgreement, c ConsumerCredential) *corev1
 			SecretKeyEndpoint:  []byte(c.Endpoint),
 			SecretKeyHeader:    []byte(v1alpha1.HeaderAPIKey),
 			SecretKeyExpiresAt: []byte(expires),
-			SecretKeyClientID:  []byte(ClientID(c.ConsumerAgency, sa, c.KeyID)),
+			SecretKeyClientID:  []byte(names.ClientID(c.ConsumerAgency, sa, c.KeyID)),
 		},
 	}
 }
@@ -104,21 +87,10 @@ func GatewayKeySecret(sa *v1alpha1.SharingAgreement, consumerAgency, key, keyID 
 	labels[v1alpha1.LabelKeyID] = keyID
 	return &corev1.Secret{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
-		ObjectMeta: metav1.ObjectMeta{Name: GatewayKeyName(sa, keyID), Namespace: string(sa.Spec.Service.Namespace), Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Name: names.GatewayKeyName(sa, keyID), Namespace: string(sa.Spec.Service.Namespace), Labels: labels},
 		Type:       corev1.SecretTypeOpaque,
-		Data:       map[string][]byte{ClientID(consumerAgency, sa, keyID): []byte(key)},
+		Data:       map[string][]byte{names.ClientID(consumerAgency, sa, keyID): []byte(key)},
 	}
-}
-
-// SentinelClientID is the client id of a service's sentinel key. It has no
-// dot, so no agency's rate-limit pattern matches it.
-const SentinelClientID = "lgsp-sentinel"
-
-// SentinelName is the Secret, in a protected service's namespace, that
-// holds its sentinel key. Its dot keeps it apart from every consumer
-// Secret, whose names are DNS labels.
-func SentinelName(ds *v1alpha1.DataService) string {
-	return "datashare-sentinel." + ds.Name
 }
 
 // SentinelSecret holds a protected service's sentinel: a random key that is
@@ -134,10 +106,10 @@ func SentinelSecret(ds *v1alpha1.DataService, agency, key string) *corev1.Secret
 	}
 	return &corev1.Secret{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
-		ObjectMeta: metav1.ObjectMeta{Name: SentinelName(ds), Namespace: ds.Namespace, Labels: labels,
+		ObjectMeta: metav1.ObjectMeta{Name: names.SentinelName(ds), Namespace: ds.Namespace, Labels: labels,
 			OwnerReferences: []metav1.OwnerReference{controllerRef("DataService", ds.Name, ds.UID)}},
 		Type: corev1.SecretTypeOpaque,
-		Data: map[string][]byte{SentinelClientID: []byte(key)},
+		Data: map[string][]byte{names.SentinelClientID: []byte(key)},
 	}
 }
 
@@ -162,10 +134,10 @@ func HoldsOneKey(s *corev1.Secret) bool {
 // RecordedKeyIDs).
 func IssuedGatewayKey(sa *v1alpha1.SharingAgreement, s *corev1.Secret, recorded []string) bool {
 	id := s.Labels[v1alpha1.LabelKeyID]
-	if id == "" || s.Name != GatewayKeyName(sa, id) || !slices.Contains(recorded, id) || !HoldsOneKey(s) {
+	if id == "" || s.Name != names.GatewayKeyName(sa, id) || !slices.Contains(recorded, id) || !HoldsOneKey(s) {
 		return false
 	}
-	return len(s.Data[ClientID(sa.Status.ConsumerAgency, sa, id)]) > 0
+	return len(s.Data[names.ClientID(sa.Status.ConsumerAgency, sa, id)]) > 0
 }
 
 // LegacyCredentialStatus says whether sa's status was last written by an

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 // TestConsumerPatternMatchesOneAgency: an agency's rate-limit pattern
@@ -30,7 +31,7 @@ func TestConsumerPatternMatchesOneAgency(t *testing.T) {
 		{"so-tc.x", "so-tc.x.dat-dai.1a2b3c4d", true},
 	}
 	for _, tc := range cases {
-		if got := regexp.MustCompile(ConsumerPattern(tc.agency)).MatchString(tc.clientID); got != tc.match {
+		if got := regexp.MustCompile(names.ConsumerPattern(tc.agency)).MatchString(tc.clientID); got != tc.match {
 			t.Errorf("pattern of %q on %q: %v, want %v", tc.agency, tc.clientID, got, tc.match)
 		}
 	}

@@ -3,7 +3,6 @@ package render
 import (
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -17,6 +16,8 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 )
 
 // ServiceInputs is what a DataService's gateway objects are made from.
@@ -45,13 +46,6 @@ type ServiceObjects struct {
 	NetworkPolicy *networkingv1.NetworkPolicy
 }
 
-// ServiceObjectName is the name of every object generated for a
-// DataService: its HTTPRoute, SecurityPolicy, BackendTrafficPolicy and
-// NetworkPolicy.
-func ServiceObjectName(ds *v1alpha1.DataService) string {
-	return "datashare-" + ds.Name
-}
-
 // ServiceLabels are the labels of every object generated for a DataService,
 // so that `kubectl get httproute,securitypolicy,networkpolicy -l
 // datashare.lgsp.vn/data-service=<name>` finds them all.
@@ -61,20 +55,6 @@ func ServiceLabels(ds *v1alpha1.DataService, agency string) map[string]string {
 		v1alpha1.LabelAgency:      agency,
 		v1alpha1.LabelDataService: ds.Name,
 	}
-}
-
-// PathPrefix is the path at which a service is published under the LGSP's
-// public base URL: spec.route.pathPrefix, or /<agency>/<service>/<version>.
-func PathPrefix(ds *v1alpha1.DataService, agency string) string {
-	if ds.Spec.Route.PathPrefix != "" {
-		return ds.Spec.Route.PathPrefix
-	}
-	return "/" + agency + "/" + ds.Name + "/" + ds.Spec.Version
-}
-
-// ServiceURL is the public URL of a service.
-func ServiceURL(baseURL, pathPrefix string) string {
-	return strings.TrimSuffix(baseURL, "/") + pathPrefix
 }
 
 // Service renders the objects that publish a DataService. The route always
@@ -94,7 +74,7 @@ func Service(in ServiceInputs) ServiceObjects {
 func objectMeta(in ServiceInputs) metav1.ObjectMeta {
 	ds := in.Service
 	return metav1.ObjectMeta{
-		Name:            ServiceObjectName(ds),
+		Name:            names.ServiceObjectName(ds),
 		Namespace:       ds.Namespace,
 		Labels:          ServiceLabels(ds, in.Agency),
 		OwnerReferences: []metav1.OwnerReference{controllerRef("DataService", ds.Name, ds.UID)},
@@ -111,7 +91,7 @@ func objectMeta(in ServiceInputs) metav1.ObjectMeta {
 func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 	ds := in.Service
 	base, _ := url.Parse(in.Config.PublicBaseURL)
-	prefix := PathPrefix(ds, in.Agency)
+	prefix := names.PathPrefix(ds, in.Agency)
 	rule := gatewayv1.HTTPRouteRule{
 		Matches: []gatewayv1.HTTPRouteMatch{{Path: &gatewayv1.HTTPPathMatch{
 			Type:  ptr.To(gatewayv1.PathMatchPathPrefix),
@@ -135,7 +115,7 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 			RequestHeaderModifier: &gatewayv1.HTTPHeaderFilter{Remove: []string{v1alpha1.HeaderConsumer}},
 		})
 	}
-	_, backendFound := BackendPort(in.Backend, ds.Spec.Backend.Port)
+	_, backendFound := publishing.BackendPort(in.Backend, ds.Spec.Backend.Port)
 	if backendFound && (public || len(in.GatewayKeys) > 0) {
 		rule.BackendRefs = []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
 			BackendObjectReference: gatewayv1.BackendObjectReference{
@@ -178,13 +158,13 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 // keys of another service.
 func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 	ds := in.Service
-	if !Protected(ds, in.Config) {
+	if !publishing.Protected(ds, in.Config) {
 		return nil
 	}
 	keys := slices.Clone(in.GatewayKeys)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	keys = slices.Insert(keys, 0, SentinelName(ds))
+	keys = slices.Insert(keys, 0, names.SentinelName(ds))
 	refs := make([]gatewayv1.SecretObjectReference, 0, len(keys))
 	for _, k := range keys {
 		refs = append(refs, gatewayv1.SecretObjectReference{
@@ -224,7 +204,7 @@ func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 // (timeouts, retries), instead of replacing it for this route.
 func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
 	ds := in.Service
-	if !Protected(ds, in.Config) {
+	if !publishing.Protected(ds, in.Config) {
 		return nil
 	}
 	var rules []egv1a1.RateLimitRule
@@ -236,7 +216,7 @@ func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
 			ClientSelectors: []egv1a1.RateLimitSelectCondition{{Headers: []egv1a1.HeaderMatch{{
 				Type:  ptr.To(egv1a1.HeaderMatchRegularExpression),
 				Name:  v1alpha1.HeaderConsumer,
-				Value: ptr.To(ConsumerPattern(string(c.Agency))),
+				Value: ptr.To(names.ConsumerPattern(string(c.Agency))),
 			}}}},
 			Limit: egv1a1.RateLimitValue{Requests: uint32(c.RateLimit.Requests), Unit: egv1a1.RateLimitUnit(c.RateLimit.Unit)},
 		})
@@ -260,21 +240,6 @@ func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
 	}
 }
 
-// ConsumerPattern is the regular expression that matches, in
-// X-LGSP-Consumer, the client id of every key issued to an agency. Agency
-// names are DNS labels, which have nothing to quote; the name is quoted
-// all the same, so that no name can widen the match.
-func ConsumerPattern(agency string) string {
-	return "^" + regexp.QuoteMeta(agency) + `\..+$`
-}
-
-// Protected says whether the gateway checks keys on a service's route:
-// under the envoy-gateway profile, for every service that is not open
-// data.
-func Protected(ds *v1alpha1.DataService, cfg config.Config) bool {
-	return cfg.Enforcement == config.EnforcementEnvoyGateway && ds.Spec.Access.Audience != v1alpha1.AudiencePublic
-}
-
 // routeTarget points a policy at the service's HTTPRoute.
 func routeTarget(ds *v1alpha1.DataService) egv1a1.PolicyTargetReferences {
 	return egv1a1.PolicyTargetReferences{
@@ -282,7 +247,7 @@ func routeTarget(ds *v1alpha1.DataService) egv1a1.PolicyTargetReferences {
 			LocalPolicyTargetReference: gatewayv1.LocalPolicyTargetReference{
 				Group: gatewayv1.GroupName,
 				Kind:  "HTTPRoute",
-				Name:  gatewayv1.ObjectName(ServiceObjectName(ds)),
+				Name:  gatewayv1.ObjectName(names.ServiceObjectName(ds)),
 			},
 		}},
 	}
@@ -297,7 +262,7 @@ func networkPolicy(in ServiceInputs) *networkingv1.NetworkPolicy {
 	if svc == nil || len(svc.Spec.Selector) == 0 {
 		return nil
 	}
-	port, ok := BackendPort(svc, ds.Spec.Backend.Port)
+	port, ok := publishing.BackendPort(svc, ds.Spec.Backend.Port)
 	if !ok {
 		return nil
 	}
@@ -327,18 +292,4 @@ func networkPolicy(in ServiceInputs) *networkingv1.NetworkPolicy {
 			}},
 		},
 	}
-}
-
-// BackendPort finds the Service port that a DataService names; svc may be
-// nil.
-func BackendPort(svc *corev1.Service, port int32) (corev1.ServicePort, bool) {
-	if svc == nil {
-		return corev1.ServicePort{}, false
-	}
-	for _, p := range svc.Spec.Ports {
-		if p.Port == port {
-			return p, true
-		}
-	}
-	return corev1.ServicePort{}, false
 }

@@ -11,6 +11,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 // FuzzService renders services from arbitrary inputs and checks what must
@@ -93,7 +94,7 @@ func FuzzService(f *testing.F) {
 				seen[string(r.Name)] = true
 			}
 			// The sentinel comes first, so that the list is never empty.
-			if len(refs) != len(distinctNames(in.GatewayKeys))+1 || string(refs[0].Name) != SentinelName(ds) {
+			if len(refs) != len(distinctNames(in.GatewayKeys))+1 || string(refs[0].Name) != names.SentinelName(ds) {
 				t.Fatalf("%d credentialRefs for %d distinct keys and the sentinel, the first %s", len(refs), len(distinctNames(in.GatewayKeys)), refs[0].Name)
 			}
 		}
@@ -127,7 +128,7 @@ func checkRateLimits(t *testing.T, policy *egv1a1.BackendTrafficPolicy, ds *v1al
 		t.Fatalf("%d rate-limit rules for %d capped consumers", len(rules), capped)
 	}
 	for _, c := range ds.Spec.Access.Consumers {
-		id := ClientID(string(c.Agency), &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "agreement.v2"}}, "k1")
+		id := names.ClientID(string(c.Agency), &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "agreement.v2"}}, "k1")
 		var met []egv1a1.RateLimitRule
 		for _, r := range rules {
 			if regexp.MustCompile(*r.ClientSelectors[0].Headers[0].Value).MatchString(id) {

@@ -12,6 +12,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from what the renderer produces")
@@ -87,7 +88,7 @@ func TestServiceGolden(t *testing.T) {
 
 			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Config: cfg, Backend: in.Backend,
 				SectionName: in.SectionName, GatewayKeys: in.GatewayKeys})
-			out := goldenOutput{URL: ServiceURL(cfg.PublicBaseURL, PathPrefix(&in.Service, in.Agency))}
+			out := goldenOutput{URL: names.ServiceURL(cfg.PublicBaseURL, names.PathPrefix(&in.Service, in.Agency))}
 			if objs.Route != nil {
 				out.HTTPRoute = content(t, objs.Route)
 			}

@@ -32,6 +32,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/controllers"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
@@ -231,7 +232,7 @@ func TestOnlyTheOperatorWritesWhatItOwns(t *testing.T) {
 	clusterAdmin := userClient(t, "root@lgsp", "system:masters")
 
 	keyID := sa.Status.Credential.KeyIDs[0]
-	keyName := types.NamespacedName{Namespace: "so-tnmt", Name: render.GatewayKeyName(sa, keyID)}
+	keyName := types.NamespacedName{Namespace: "so-tnmt", Name: names.GatewayKeyName(sa, keyID)}
 	forged := render.GatewayKeySecret(sa, "ubnd-tp", "a-key-nobody-issued", "0badc0de")
 	forged.TypeMeta = metav1.TypeMeta{}
 	policy := &egv1a1.SecurityPolicy{}

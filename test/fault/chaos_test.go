@@ -18,6 +18,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -215,10 +216,10 @@ func TestTransientFaultsRevokeNoKey(t *testing.T) {
 	if live == nil {
 		t.Fatal("no live agreement to forge a key for")
 	}
-	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: provider, Name: render.GatewayKeyName(live, "0badc0de"),
+	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: provider, Name: names.GatewayKeyName(live, "0badc0de"),
 		Labels:      render.IssuedLabels(live, live.Status.ConsumerAgency, v1alpha1.CredentialGateway),
 		Annotations: map[string]string{v1alpha1.AnnotationExpiresAt: time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}},
-		Data: map[string][]byte{render.ClientID(live.Status.ConsumerAgency, live, "0badc0de"): []byte("a-key-the-operator-never-issued")}}
+		Data: map[string][]byte{names.ClientID(live.Status.ConsumerAgency, live, "0badc0de"): []byte("a-key-the-operator-never-issued")}}
 	forged.Labels[v1alpha1.LabelKeyID] = "0badc0de"
 	policy := &egv1a1.SecurityPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: provider, Name: "datashare-" + string(live.Spec.Service.Name)}}
 	create(t, forged)

@@ -22,7 +22,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
@@ -148,7 +148,7 @@ func (w *world) addCase(t *testing.T, c goldenCase, index int, ns, prefix string
 		key := randomKey(t)
 		if strings.HasPrefix(name, "datashare-sentinel.") {
 			w.sentinels[routeKey] = key
-			w.add(secret(ns, name, map[string]string{render.SentinelClientID: key}, ""))
+			w.add(secret(ns, name, map[string]string{names.SentinelClientID: key}, ""))
 			continue
 		}
 		client := fmt.Sprintf("%s.agreement-%d.k%d", consumerIn(name, consumers), index, i)
