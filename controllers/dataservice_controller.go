@@ -26,7 +26,6 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/age"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
@@ -121,7 +120,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
 		return ctrl.Result{}, err
 	}
-	if in.PathHolder, err = r.pathHolder(ctx, ds, names.PathPrefix(ds, agencyName)); err != nil {
+	if in.SamePath, err = r.samePath(ctx, names.PathPrefix(ds, agencyName)); err != nil {
 		return ctrl.Result{}, err
 	}
 
@@ -280,24 +279,13 @@ func (r *DataServiceReconciler) registeredConsumers(ctx context.Context, ds *v1a
 	return registered, nil
 }
 
-// pathHolder returns the oldest other DataService published at the same
-// path, when it is older than ds.
-func (r *DataServiceReconciler) pathHolder(ctx context.Context, ds *v1alpha1.DataService, path string) (*v1alpha1.DataService, error) {
+// samePath lists the DataServices that publish, or ask for, path.
+func (r *DataServiceReconciler) samePath(ctx context.Context, path string) ([]v1alpha1.DataService, error) {
 	list := &v1alpha1.DataServiceList{}
 	if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}); err != nil {
 		return nil, err
 	}
-	contenders := []*v1alpha1.DataService{ds}
-	for i := range list.Items {
-		other := &list.Items[i]
-		if other.DeletionTimestamp == nil && (other.Namespace != ds.Namespace || other.Name != ds.Name) {
-			contenders = append(contenders, other)
-		}
-	}
-	if oldest := age.Oldest(contenders); oldest != ds {
-		return oldest, nil
-	}
-	return nil, nil
+	return list.Items, nil
 }
 
 // gatewayAPIInstalled says whether the CRDs of the enforcement profile

@@ -17,6 +17,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/age"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
@@ -36,9 +37,9 @@ type Inputs struct {
 	Gateway *gatewayv1.Gateway
 	// Backend is the backend Service; nil when it does not exist.
 	Backend *corev1.Service
-	// PathHolder is an older DataService that publishes the same path
-	// prefix; nil when the path is free.
-	PathHolder *v1alpha1.DataService
+	// SamePath are the DataServices that publish, or ask for, the same path
+	// prefix (ds itself may be among them).
+	SamePath []v1alpha1.DataService
 	// Route is the service's HTTPRoute as the gateway reports on it; nil
 	// when it does not exist.
 	Route *gatewayv1.HTTPRoute
@@ -176,9 +177,10 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 		return RouteWithdraw, "", no(v1alpha1.ReasonGatewayAPIMissing, "%s not installed in the cluster: the platform team must install them; the service is published as soon as they are", crds)
 	case !accepted:
 		return RouteWithdraw, "", conditions.Unknown(v1alpha1.ConditionReachable, v1alpha1.ReasonNotPublished, "the route is withdrawn until the service is accepted")
-	case in.PathHolder != nil:
+	}
+	if holder := PathHolder(ds, in.SamePath); holder != nil {
 		return RouteWithdraw, "", no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",
-			pathPrefix, in.PathHolder.Namespace, in.PathHolder.Name, agency)
+			pathPrefix, holder.Namespace, holder.Name, agency)
 	}
 	at := Attach(in.Gateway, in.Config, Protected(in.Service, in.Config))
 	if at.Problem != nil {
@@ -341,6 +343,24 @@ func portList(svc *corev1.Service) string {
 		return "no ports"
 	}
 	return strings.Join(ports, ", ")
+}
+
+// PathHolder returns the DataService that keeps a path prefix that several
+// ask for — the oldest, as the oldest claim keeps nothing else: it is the
+// twin of registry.NamespaceHolder's rule for paths — or nil when ds keeps
+// it. Services being deleted claim nothing.
+func PathHolder(ds *v1alpha1.DataService, samePath []v1alpha1.DataService) *v1alpha1.DataService {
+	contenders := []*v1alpha1.DataService{ds}
+	for i := range samePath {
+		other := &samePath[i]
+		if other.DeletionTimestamp == nil && (other.Namespace != ds.Namespace || other.Name != ds.Name) {
+			contenders = append(contenders, other)
+		}
+	}
+	if oldest := age.Oldest(contenders); oldest != ds {
+		return oldest
+	}
+	return nil
 }
 
 // Protected says whether the gateway checks keys on a service's route:

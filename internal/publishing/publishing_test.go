@@ -107,6 +107,12 @@ func TestDecideAcceptance(t *testing.T) {
 	notReady.Status.Conditions[0] = metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "NoFocalPoint", Message: "agency so-tnmt has no active primary focal point"}
 	older := service()
 	older.Namespace, older.Name = "so-khac", "dat-dai-cu"
+	older.CreationTimestamp = metav1.NewTime(now.Add(-2 * time.Hour))
+	newer := service()
+	newer.Namespace, newer.Name = "so-khac", "dat-dai-moi"
+	newer.CreationTimestamp = metav1.NewTime(now)
+	gone := older.DeepCopy()
+	gone.DeletionTimestamp = &metav1.Time{Time: now}
 	const (
 		accepted  = v1alpha1.ReasonAccepted
 		reachable = v1alpha1.ReasonReachable
@@ -138,7 +144,9 @@ func TestDecideAcceptance(t *testing.T) {
 			"Service dat-dai-api does not exist in namespace so-tnmt: agency so-tnmt must create it"},
 		{"backend without the port", func(in *Inputs) { in.Backend = backend(nil, 9090, 80) }, RouteApply, accepted, v1alpha1.ReasonBackendPortNotFound, v1alpha1.ReasonBackendPortNotFound,
 			"Service dat-dai-api has no port 8080 (it has 80, 9090)"},
-		{"path held by an older service", func(in *Inputs) { in.PathHolder = older }, RouteWithdraw, accepted, v1alpha1.ReasonPathConflict, v1alpha1.ReasonPathConflict,
+		{"path asked for by a newer service too: kept", func(in *Inputs) { in.SamePath = []v1alpha1.DataService{*in.Service, *newer} }, RouteApply, accepted, reachable, v1alpha1.ReasonReady, ""},
+		{"path held by an older service being deleted: kept", func(in *Inputs) { in.SamePath = []v1alpha1.DataService{*gone} }, RouteApply, accepted, reachable, v1alpha1.ReasonReady, ""},
+		{"path held by an older service", func(in *Inputs) { in.SamePath = []v1alpha1.DataService{*newer, *older, *in.Service} }, RouteWithdraw, accepted, v1alpha1.ReasonPathConflict, v1alpha1.ReasonPathConflict,
 			"path /so-tnmt/dat-dai/v1 is already published by DataService so-khac/dat-dai-cu, created earlier: agency so-tnmt must set spec.route.pathPrefix"},
 		{"gateway missing: the route is held", func(in *Inputs) { in.Gateway = nil }, RouteHold, accepted, v1alpha1.ReasonGatewayNotFound, v1alpha1.ReasonGatewayNotFound,
 			"the LGSP Gateway lgsp-system/lgsp does not exist: the platform team must create it, or correct the operator's --lgsp-gateway; what is published stays as it is"},
