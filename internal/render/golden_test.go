@@ -6,13 +6,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
-	"github.com/lgsp-vn/datashare-operator/internal/names"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from what the renderer produces")
@@ -26,22 +29,52 @@ type goldenInput struct {
 		ProxyNamespace string             `json:"proxyNamespace"`
 		ProxySelector  map[string]string  `json:"proxySelector"`
 	} `json:"config"`
-	Agency string `json:"agency"`
-	// SectionName is the listener the DataService controller chose.
-	SectionName string               `json:"sectionName"`
+	Agency      string               `json:"agency"`
 	Service     v1alpha1.DataService `json:"service"`
 	Backend     *corev1.Service      `json:"backend"`
 	GatewayKeys []string             `json:"gatewayKeys"`
 }
 
 // goldenOutput is the content of a testdata/*.out.yaml file: what the
-// operator applies, and null for an object that must not exist.
+// operator applies, null for an object that must not exist, and the
+// conditions the DataService reports (before the gateway reports on the
+// route), as Envoy Gateway's own goldens carry each object's status.
 type goldenOutput struct {
-	URL                  string `json:"url"`
-	HTTPRoute            any    `json:"httpRoute"`
-	SecurityPolicy       any    `json:"securityPolicy"`
-	BackendTrafficPolicy any    `json:"backendTrafficPolicy"`
-	NetworkPolicy        any    `json:"networkPolicy"`
+	URL                  string            `json:"url"`
+	Conditions           []goldenCondition `json:"conditions"`
+	HTTPRoute            any               `json:"httpRoute"`
+	SecurityPolicy       any               `json:"securityPolicy"`
+	BackendTrafficPolicy any               `json:"backendTrafficPolicy"`
+	NetworkPolicy        any               `json:"networkPolicy"`
+}
+
+// goldenCondition is a condition without its times and generation.
+type goldenCondition struct {
+	Type    v1alpha1.ConditionType   `json:"type"`
+	Status  metav1.ConditionStatus   `json:"status"`
+	Reason  v1alpha1.ConditionReason `json:"reason"`
+	Message string                   `json:"message"`
+}
+
+// goldenNow is the moment the goldens are decided at.
+var goldenNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// goldenWorld is what the publishing decision reads beside the service: its
+// agency, Ready and with the service appraised; the LGSP Gateway, with an
+// HTTP and an HTTPS listener; every consumer registered.
+func goldenWorld(in goldenInput, cfg config.Config) publishing.Inputs {
+	agency := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: in.Agency}, Spec: v1alpha1.AgencySpec{
+		Namespace:         v1alpha1.ObjectName(in.Service.Namespace),
+		AppraisedServices: []v1alpha1.ServiceAppraisal{{Service: v1alpha1.ObjectName(in.Service.Name), DocumentRef: "CV thẩm định"}}}}
+	agency.Status.Conditions = []metav1.Condition{{Type: string(v1alpha1.ConditionReady), Status: metav1.ConditionTrue, Reason: string(v1alpha1.ReasonReady)}}
+	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: cfg.Gateway.Namespace, Name: cfg.Gateway.Name}}
+	gw.Spec.Listeners = []gatewayv1.Listener{{Name: "http", Protocol: gatewayv1.HTTPProtocolType}, {Name: "https", Protocol: gatewayv1.HTTPSProtocolType}}
+	registered := map[string]bool{}
+	for _, c := range in.Service.Spec.Access.Consumers {
+		registered[string(c.Agency)] = true
+	}
+	return publishing.Inputs{Service: &in.Service, Agency: agency, Config: cfg, GatewayAPIInstalled: true, Gateway: gw, Backend: in.Backend,
+		LiveAgreements: len(distinctNames(in.GatewayKeys)), RegisteredConsumers: registered, Now: goldenNow}
 }
 
 // TestServiceGolden renders every testdata/*.in.yaml and compares the result
@@ -86,9 +119,13 @@ func TestServiceGolden(t *testing.T) {
 				t.Fatalf("%s: the configuration is invalid: %v", inPath, err)
 			}
 
+			d := publishing.Decide(goldenWorld(in, cfg))
 			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Config: cfg, Backend: in.Backend,
-				SectionName: in.SectionName, GatewayKeys: in.GatewayKeys})
-			out := goldenOutput{URL: names.ServiceURL(cfg.PublicBaseURL, names.PathPrefix(&in.Service, in.Agency))}
+				SectionName: d.SectionName, GatewayKeys: in.GatewayKeys})
+			out := goldenOutput{URL: d.URL}
+			for _, c := range d.Conditions {
+				out.Conditions = append(out.Conditions, goldenCondition{c.Type, c.Status, c.Reason, c.Message})
+			}
 			if objs.Route != nil {
 				out.HTTPRoute = content(t, objs.Route)
 			}
