@@ -89,7 +89,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		agencyName = agency.Name
 	}
 
-	in := publishing.Inputs{Service: ds, Agency: agency, Config: r.Config, Now: now}
+	in := publishing.Inputs{Service: ds, Agency: agency, Rules: r.Config.Rules, Now: now}
 	if in.GatewayAPIInstalled, err = r.gatewayAPIInstalled(); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -125,7 +125,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 
 	d := publishing.Decide(in)
-	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Config: r.Config, Backend: in.Backend,
+	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
 		SectionName: d.SectionName, GatewayKeys: keys})
 	// The sentinel exists before any policy names it.
 	if err := r.keepSentinel(ctx, ds, agencyName); err != nil {
@@ -359,7 +359,7 @@ func (r *DataServiceReconciler) lgspGateway(ctx context.Context) (*gatewayv1.Gat
 // fresh key, only when it is missing or holds no valid key.
 func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
 	name := client.ObjectKey{Namespace: ds.Namespace, Name: names.SentinelName(ds)}
-	if !publishing.Protected(ds, r.Config) {
+	if !publishing.Protected(ds, r.Config.Rules) {
 		if _, err := deleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: name.Namespace, Name: name.Name}}); err != nil {
 			return fmt.Errorf("delete sentinel %s: %w", name.Name, err)
 		}

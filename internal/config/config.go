@@ -77,8 +77,16 @@ func (g *GatewayRef) Set(s string) error {
 	return nil
 }
 
-// Config is the operator's configuration.
+// Config is the operator's configuration: the rules it decides and renders
+// by, and the settings of the process that runs it.
 type Config struct {
+	Rules
+	Process
+}
+
+// Rules are the settings the decisions and the renderer read: which
+// Gateway, which addresses, which periods the regulation sets.
+type Rules struct {
 	// Gateway is the LGSP Gateway that every route attaches to.
 	Gateway GatewayRef
 	// PublicBaseURL is the LGSP's public address; a service's URL is this
@@ -113,7 +121,10 @@ type Config struct {
 	ProxyNamespace string
 	// ProxySelector selects the gateway's proxy pods in ProxyNamespace.
 	ProxySelector map[string]string
+}
 
+// Process are the settings of the running operator, which main reads.
+type Process struct {
 	// Concurrency is how many objects of one kind are reconciled at once.
 	Concurrency int
 
@@ -133,20 +144,24 @@ type Config struct {
 // Default returns the configuration with every default applied.
 func Default() Config {
 	return Config{
-		Gateway:          GatewayRef{Namespace: "lgsp-system", Name: "lgsp"},
-		PublicBaseURL:    "https://lgsp.soctrang.gov.vn",
-		Enforcement:      EnforcementEnvoyGateway,
-		RequireAppraisal: true,
-		ReviewPeriod:     DefaultReviewPeriod,
-		OpenDataRefresh:  DefaultOpenDataRefresh,
-		KeyRotationGrace: DefaultKeyRotationGrace,
-		// Envoy Gateway's labels on the Envoy proxy pods it runs.
-		ProxySelector: map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
-		Concurrency:   4,
-		MetricsAddr:   ":8443",
-		SecureMetrics: true,
-		ProbeAddr:     ":8081",
-		LeaderElect:   true,
+		Rules: Rules{
+			Gateway:          GatewayRef{Namespace: "lgsp-system", Name: "lgsp"},
+			PublicBaseURL:    "https://lgsp.soctrang.gov.vn",
+			Enforcement:      EnforcementEnvoyGateway,
+			RequireAppraisal: true,
+			ReviewPeriod:     DefaultReviewPeriod,
+			OpenDataRefresh:  DefaultOpenDataRefresh,
+			KeyRotationGrace: DefaultKeyRotationGrace,
+			// Envoy Gateway's labels on the Envoy proxy pods it runs.
+			ProxySelector: map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
+		},
+		Process: Process{
+			Concurrency:   4,
+			MetricsAddr:   ":8443",
+			SecureMetrics: true,
+			ProbeAddr:     ":8081",
+			LeaderElect:   true,
+		},
 	}
 }
 
@@ -258,7 +273,7 @@ func validateBaseURL(raw string) error {
 }
 
 // ProxyPodNamespace is the namespace of the gateway's proxy pods.
-func (c Config) ProxyPodNamespace() string {
+func (c Rules) ProxyPodNamespace() string {
 	if c.ProxyNamespace != "" {
 		return c.ProxyNamespace
 	}

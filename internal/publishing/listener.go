@@ -29,7 +29,7 @@ type Attachment struct {
 // Envoy counts each listener's copy of a route on its own. Open data may use
 // every listener, or the one named. gw is nil when the Gateway does not
 // exist.
-func Attach(gw *gatewayv1.Gateway, cfg config.Config, protected bool) Attachment {
+func Attach(gw *gatewayv1.Gateway, cfg config.Rules, protected bool) Attachment {
 	ref := cfg.Gateway
 	problem := func(r v1alpha1.ConditionReason, format string, args ...any) Attachment {
 		c := conditions.False(v1alpha1.ConditionReachable, r, fmt.Sprintf(format, args...)+"; what is published stays as it is until then")

@@ -29,7 +29,7 @@ type Inputs struct {
 	Service *v1alpha1.DataService
 	// Agency holds the service's namespace; nil when no Agency does.
 	Agency *v1alpha1.Agency
-	Config config.Config
+	Rules  config.Rules
 	// GatewayAPIInstalled says whether the CRDs the profile needs are
 	// installed: Gateway API, and Envoy Gateway for envoy-gateway.
 	GatewayAPIInstalled bool
@@ -97,7 +97,7 @@ func Decide(in Inputs) Decision {
 		agencyName = in.Agency.Name
 	}
 	d := Decision{PathPrefix: names.PathPrefix(ds, agencyName)}
-	url := names.ServiceURL(in.Config.PublicBaseURL, d.PathPrefix)
+	url := names.ServiceURL(in.Rules.PublicBaseURL, d.PathPrefix)
 
 	accepted := accept(in)
 	var reachable conditions.Condition
@@ -149,7 +149,7 @@ func accept(in Inputs) conditions.Condition {
 			why = c.Message
 		}
 		return no(v1alpha1.ReasonAgencyNotReady, "agency %s is not Ready, so it cannot publish (Điều 20): %s", in.Agency.Name, why)
-	case in.Config.RequireAppraisal && !appraised(in.Agency, ds.Name):
+	case in.Rules.RequireAppraisal && !appraised(in.Agency, ds.Name):
 		return no(v1alpha1.ReasonNotAppraised, "the DIC has not appraised this service (Điều 14.1): the DIC must add %s to spec.appraisedServices of Agency %s", ds.Name, in.Agency.Name)
 	}
 	return conditions.True(v1alpha1.ConditionAccepted, v1alpha1.ReasonAccepted, "the service is offered for sharing: its agency is Ready and it may be published")
@@ -171,7 +171,7 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 	switch {
 	case !in.GatewayAPIInstalled:
 		crds := "the Gateway API CRDs are"
-		if in.Config.Enforcement == config.EnforcementEnvoyGateway {
+		if in.Rules.Enforcement == config.EnforcementEnvoyGateway {
 			crds = "the Gateway API and Envoy Gateway CRDs are"
 		}
 		return RouteWithdraw, "", no(v1alpha1.ReasonGatewayAPIMissing, "%s not installed in the cluster: the platform team must install them; the service is published as soon as they are", crds)
@@ -182,7 +182,7 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 		return RouteWithdraw, "", no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",
 			pathPrefix, holder.Namespace, holder.Name, agency)
 	}
-	at := Attach(in.Gateway, in.Config, Protected(in.Service, in.Config))
+	at := Attach(in.Gateway, in.Rules, Protected(in.Service, in.Rules))
 	if at.Problem != nil {
 		return RouteHold, "", *at.Problem
 	}
@@ -219,7 +219,7 @@ func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
 	if in.Route == nil {
 		return waiting
 	}
-	gw := in.Config.Gateway
+	gw := in.Rules.Gateway
 	for _, p := range in.Route.Status.Parents {
 		ref := p.ParentRef
 		ns := in.Route.Namespace
@@ -260,7 +260,7 @@ func isolation(in Inputs) conditions.Condition {
 	}
 	return conditions.True(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonIsolated,
 		fmt.Sprintf("NetworkPolicy %s admits port %d of Service %s only from the gateway's proxies in namespace %s and from namespace %s",
-			names.ServiceObjectName(ds), ds.Spec.Backend.Port, svc.Name, in.Config.ProxyPodNamespace(), ds.Namespace))
+			names.ServiceObjectName(ds), ds.Spec.Backend.Port, svc.Name, in.Rules.ProxyPodNamespace(), ds.Namespace))
 }
 
 // consumersKnown reports consents that name an agency nobody registered:
@@ -287,7 +287,7 @@ func reviewClock(in Inputs) (conditions.Condition, time.Time) {
 		return conditions.True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonNeverReviewed,
 			"no review is recorded: the agency must review the service and record spec.review.lastReviewed (Điều 3.3)"), time.Time{}
 	}
-	due := last.Add(in.Config.ReviewPeriod)
+	due := last.Add(in.Rules.ReviewPeriod)
 	if !in.Now.Before(due) {
 		return conditions.True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonReviewOverdue,
 			fmt.Sprintf("the review was due at %s: the agency must review the service and update spec.review.lastReviewed (Điều 3.3)", clock.Format(due))), time.Time{}
@@ -303,7 +303,7 @@ func openDataClock(in Inputs) (conditions.Condition, time.Time) {
 	if ds.Spec.Access.Audience != v1alpha1.AudiencePublic {
 		return conditions.False(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonNotOpenData, "the service is not open data"), time.Time{}
 	}
-	interval := in.Config.OpenDataRefresh
+	interval := in.Rules.OpenDataRefresh
 	var last *metav1.Time
 	if od := ds.Spec.OpenData; od != nil {
 		last = od.LastUpdated
@@ -366,7 +366,7 @@ func PathHolder(ds *v1alpha1.DataService, samePath []v1alpha1.DataService) *v1al
 // Protected says whether the gateway checks keys on a service's route:
 // under the envoy-gateway profile, for every service that is not open
 // data.
-func Protected(ds *v1alpha1.DataService, cfg config.Config) bool {
+func Protected(ds *v1alpha1.DataService, cfg config.Rules) bool {
 	return cfg.Enforcement == config.EnforcementEnvoyGateway && ds.Spec.Access.Audience != v1alpha1.AudiencePublic
 }
 

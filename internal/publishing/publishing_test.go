@@ -81,7 +81,7 @@ func inputs() Inputs {
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
 	return Inputs{
-		Service: service(), Agency: readyAgency(), Config: cfg,
+		Service: service(), Agency: readyAgency(), Rules: cfg.Rules,
 		GatewayAPIInstalled: true, Gateway: lgspGateway("http/HTTP", "https/HTTPS"),
 		Backend:        backend(map[string]string{"app": "dat-dai-api"}, 8080),
 		Route:          routeWith(parent("lgsp-system", "lgsp", "https", metav1.ConditionTrue, "Accepted")),
@@ -131,7 +131,7 @@ func TestDecideAcceptance(t *testing.T) {
 			"published at https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1 with 2 live agreement(s)"},
 		{"Gateway API and Envoy Gateway missing", func(in *Inputs) { in.GatewayAPIInstalled = false }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
 			"the Gateway API and Envoy Gateway CRDs are not installed in the cluster: the platform team must install them"},
-		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Config.Enforcement = config.EnforcementNone }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
+		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Rules.Enforcement = config.EnforcementNone }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
 			"the Gateway API CRDs are not installed"},
 		{"no agency", func(in *Inputs) { in.Agency = nil }, RouteWithdraw, v1alpha1.ReasonAgencyNotReady, v1alpha1.ReasonNotPublished, v1alpha1.ReasonAgencyNotReady,
 			"no Agency holds namespace so-tnmt: the DIC (Sở TT&TT) must register the agency"},
@@ -139,7 +139,7 @@ func TestDecideAcceptance(t *testing.T) {
 			"agency so-tnmt is not Ready, so it cannot publish (Điều 20): agency so-tnmt has no active primary focal point"},
 		{"not appraised", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil }, RouteWithdraw, v1alpha1.ReasonNotAppraised, v1alpha1.ReasonNotPublished, v1alpha1.ReasonNotAppraised,
 			"the DIC must add dat-dai to spec.appraisedServices of Agency so-tnmt"},
-		{"not appraised, appraisal not required", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil; in.Config.RequireAppraisal = false }, RouteApply, accepted, reachable, v1alpha1.ReasonReady, ""},
+		{"not appraised, appraisal not required", func(in *Inputs) { in.Agency.Spec.AppraisedServices = nil; in.Rules.RequireAppraisal = false }, RouteApply, accepted, reachable, v1alpha1.ReasonReady, ""},
 		{"backend missing: the route stays, without a backend", func(in *Inputs) { in.Backend = nil }, RouteApply, accepted, v1alpha1.ReasonBackendNotFound, v1alpha1.ReasonBackendNotFound,
 			"Service dat-dai-api does not exist in namespace so-tnmt: agency so-tnmt must create it"},
 		{"backend without the port", func(in *Inputs) { in.Backend = backend(nil, 9090, 80) }, RouteApply, accepted, v1alpha1.ReasonBackendPortNotFound, v1alpha1.ReasonBackendPortNotFound,
@@ -253,7 +253,7 @@ func TestAttach(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := config.Default()
 			cfg.Gateway.SectionName, cfg.AllowPlaintextKeys = tc.section, tc.allowPlaintext
-			at := Attach(tc.gateway, cfg, tc.protected)
+			at := Attach(tc.gateway, cfg.Rules, tc.protected)
 			var problem v1alpha1.ConditionReason
 			if at.Problem != nil {
 				problem = at.Problem.Reason
@@ -309,7 +309,7 @@ func TestDecideClocks(t *testing.T) {
 			"record spec.review.lastReviewed (Điều 3.3)"},
 		{"review due exactly now", func(in *Inputs) { in.Service.Spec.Review.LastReviewed = at(-365 * day) }, v1alpha1.ReasonReviewOverdue, v1alpha1.ReasonNotOpenData, time.Time{},
 			"the review was due at 2026-11-27T09:00:00Z"},
-		{"shorter review period from the flags", func(in *Inputs) { in.Config.ReviewPeriod = 10 * day }, v1alpha1.ReasonReviewOverdue, v1alpha1.ReasonNotOpenData, time.Time{}, ""},
+		{"shorter review period from the flags", func(in *Inputs) { in.Rules.ReviewPeriod = 10 * day }, v1alpha1.ReasonReviewOverdue, v1alpha1.ReasonNotOpenData, time.Time{}, ""},
 		{"open data never refreshed", func(in *Inputs) {
 			in.Service.Spec.Access.Audience = v1alpha1.AudiencePublic
 			in.Service.Spec.OpenData = &v1alpha1.OpenData{License: "CC-BY-4.0"}

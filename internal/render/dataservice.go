@@ -25,7 +25,7 @@ type ServiceInputs struct {
 	Service *v1alpha1.DataService
 	// Agency is the name of the provider Agency.
 	Agency string
-	Config config.Config
+	Rules  config.Rules
 	// Backend is the backend Service; nil when it does not exist.
 	Backend *corev1.Service
 	// SectionName is the listener of the LGSP Gateway the route attaches
@@ -90,7 +90,7 @@ func objectMeta(in ServiceInputs) metav1.ObjectMeta {
 // barrier: the SecurityPolicy never lists an empty set of keys.
 func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 	ds := in.Service
-	base, _ := url.Parse(in.Config.PublicBaseURL)
+	base, _ := url.Parse(in.Rules.PublicBaseURL)
 	prefix := names.PathPrefix(ds, in.Agency)
 	rule := gatewayv1.HTTPRouteRule{
 		Matches: []gatewayv1.HTTPRouteMatch{{Path: &gatewayv1.HTTPPathMatch{
@@ -106,7 +106,7 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 		}},
 	}
 	public := ds.Spec.Access.Audience == v1alpha1.AudiencePublic
-	if public || in.Config.Enforcement != config.EnforcementEnvoyGateway {
+	if public || in.Rules.Enforcement != config.EnforcementEnvoyGateway {
 		// No key is checked here by the gateway (open data, or the profile
 		// none), so a consumer header that a caller sends is not to be
 		// believed. Where keys are checked, the API key filter sets it.
@@ -128,8 +128,8 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 	parent := gatewayv1.ParentReference{
 		Group:     ptr.To(gatewayv1.Group(gatewayv1.GroupName)),
 		Kind:      ptr.To(gatewayv1.Kind("Gateway")),
-		Namespace: ptr.To(gatewayv1.Namespace(in.Config.Gateway.Namespace)),
-		Name:      gatewayv1.ObjectName(in.Config.Gateway.Name),
+		Namespace: ptr.To(gatewayv1.Namespace(in.Rules.Gateway.Namespace)),
+		Name:      gatewayv1.ObjectName(in.Rules.Gateway.Name),
 	}
 	if in.SectionName != "" {
 		parent.SectionName = ptr.To(gatewayv1.SectionName(in.SectionName))
@@ -158,7 +158,7 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 // keys of another service.
 func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 	ds := in.Service
-	if !publishing.Protected(ds, in.Config) {
+	if !publishing.Protected(ds, in.Rules) {
 		return nil
 	}
 	keys := slices.Clone(in.GatewayKeys)
@@ -204,7 +204,7 @@ func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 // (timeouts, retries), instead of replacing it for this route.
 func trafficPolicy(in ServiceInputs) *egv1a1.BackendTrafficPolicy {
 	ds := in.Service
-	if !publishing.Protected(ds, in.Config) {
+	if !publishing.Protected(ds, in.Rules) {
 		return nil
 	}
 	var rules []egv1a1.RateLimitRule
@@ -283,8 +283,8 @@ func networkPolicy(in ServiceInputs) *networkingv1.NetworkPolicy {
 			Ingress: []networkingv1.NetworkPolicyIngressRule{{
 				From: []networkingv1.NetworkPolicyPeer{
 					{
-						NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: in.Config.ProxyPodNamespace()}},
-						PodSelector:       &metav1.LabelSelector{MatchLabels: in.Config.ProxySelector},
+						NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: in.Rules.ProxyPodNamespace()}},
+						PodSelector:       &metav1.LabelSelector{MatchLabels: in.Rules.ProxySelector},
 					},
 					{PodSelector: &metav1.LabelSelector{}},
 				},

@@ -50,7 +50,7 @@ func FuzzService(f *testing.F) {
 			}
 			ds.Spec.Access.Consumers = append(ds.Spec.Access.Consumers, c)
 		}
-		in := ServiceInputs{Service: ds, Agency: "so-x", Config: cfg}
+		in := ServiceInputs{Service: ds, Agency: "so-x", Rules: cfg.Rules}
 		if hasBackend {
 			in.Backend = &corev1.Service{Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: svcPort}}}}
 			if !selectorless {

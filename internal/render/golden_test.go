@@ -73,7 +73,7 @@ func goldenWorld(in goldenInput, cfg config.Config) publishing.Inputs {
 	for _, c := range in.Service.Spec.Access.Consumers {
 		registered[string(c.Agency)] = true
 	}
-	return publishing.Inputs{Service: &in.Service, Agency: agency, Config: cfg, GatewayAPIInstalled: true, Gateway: gw, Backend: in.Backend,
+	return publishing.Inputs{Service: &in.Service, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, Gateway: gw, Backend: in.Backend,
 		LiveAgreements: len(distinctNames(in.GatewayKeys)), RegisteredConsumers: registered, Now: goldenNow}
 }
 
@@ -120,7 +120,7 @@ func TestServiceGolden(t *testing.T) {
 			}
 
 			d := publishing.Decide(goldenWorld(in, cfg))
-			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Config: cfg, Backend: in.Backend,
+			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Rules: cfg.Rules, Backend: in.Backend,
 				SectionName: d.SectionName, GatewayKeys: in.GatewayKeys})
 			out := goldenOutput{URL: d.URL}
 			for _, c := range d.Conditions {

@@ -450,7 +450,7 @@ func measureFloor(ctx context.Context, c client.Client, o options) (time.Duratio
 		ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: "floor-" + name, Namespace: ns, UID: floorUID}, Spec: v1alpha1.DataServiceSpec{
 			Version: "v1", Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(name), Port: 8080}, Access: v1alpha1.Access{Audience: v1alpha1.AudienceProvince}}}
 		backend := &corev1.Service{Spec: corev1.ServiceSpec{Selector: map[string]string{"app": name}, Ports: []corev1.ServicePort{{Port: 8080}}}}
-		objs := render.Service(render.ServiceInputs{Service: ds, Agency: ns, Config: cfg, Backend: backend, GatewayKeys: []string{"k1", "k2"}})
+		objs := render.Service(render.ServiceInputs{Service: ds, Agency: ns, Rules: cfg.Rules, Backend: backend, GatewayKeys: []string{"k1", "k2"}})
 		writes = append(writes,
 			func() error { return c.Create(ctx, objs.Route) },
 			func() error { return c.Create(ctx, objs.SecurityPolicy) },
