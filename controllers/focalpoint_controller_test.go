@@ -180,7 +180,8 @@ func TestFocalPointNotReadyReasons(t *testing.T) {
 	newAgency(t, "so-nnptnt", "so-nnptnt", v1alpha1.LevelDepartment)
 	first := newFocalPoint(t, "so-nnptnt", "primary-cu", v1alpha1.RolePrimary, appointment{}, "cu@snn")
 	waitForReason(t, first, metav1.ConditionTrue, v1alpha1.ReasonReady)
-	time.Sleep(1100 * time.Millisecond) // creation timestamps are whole seconds
+	// Created within the same second, the tie goes to the name first in
+	// order, primary-cu, which is the older here too.
 	second := newFocalPoint(t, "so-nnptnt", "primary-moi", v1alpha1.RolePrimary, appointment{}, "moi@snn")
 
 	c := waitForReason(t, second, metav1.ConditionFalse, v1alpha1.ReasonDuplicatePrimary)
