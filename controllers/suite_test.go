@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/lgsp-vn/datashare-operator/internal/config"
-	"github.com/lgsp-vn/datashare-operator/internal/manifests"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
@@ -113,20 +111,8 @@ func installRBAC() error {
 	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "datashare-system"}}); err != nil {
 		return err
 	}
-	for _, file := range []string{"role.yaml", "focal_point_roles.yaml"} {
-		raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "rbac", file))
-		if err != nil {
-			return err
-		}
-		objs, err := manifests.Decode(raw)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		for _, obj := range objs {
-			if err := k8s.Create(ctx, obj); err != nil {
-				return fmt.Errorf("install %s %s: %w", obj.GetKind(), obj.GetName(), err)
-			}
-		}
+	if err := testenv.InstallConfig(ctx, k8s, "rbac/role.yaml", "rbac/focal_point_roles.yaml"); err != nil {
+		return err
 	}
 	subject := []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: operatorUser}}
 	if err := k8s.Create(ctx, &rbacv1.ClusterRoleBinding{

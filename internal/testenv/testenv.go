@@ -8,6 +8,7 @@ package testenv
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -154,6 +155,28 @@ func readCRDs(path string) ([]*apiextensionsv1.CustomResourceDefinition, error) 
 		crds = append(crds, crd)
 	}
 	return crds, nil
+}
+
+// InstallConfig creates, with c, every object of the given files under
+// config/ (for example "rbac/role.yaml"): what an install applies, as the
+// project ships it.
+func InstallConfig(ctx context.Context, c client.Client, files ...string) error {
+	for _, file := range files {
+		raw, err := os.ReadFile(filepath.Join(RepoRoot(), "config", file))
+		if err != nil {
+			return err
+		}
+		objs, err := manifests.Decode(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		for _, obj := range objs {
+			if err := c.Create(ctx, obj); err != nil {
+				return fmt.Errorf("install %s %s from %s: %w", obj.GetKind(), obj.GetName(), file, err)
+			}
+		}
+	}
+	return nil
 }
 
 // UserClient is a client that acts as a user of the API server, in groups,

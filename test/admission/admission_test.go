@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +30,6 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
-	"github.com/lgsp-vn/datashare-operator/internal/manifests"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
@@ -75,27 +73,11 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // operator's and the focal points' RBAC, and the admission policy, all from
 // config/, and binds the operator's roles to its identity.
 func install() error {
-	root := testenv.RepoRoot()
 	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "datashare-system"}}); err != nil {
 		return err
 	}
-	for _, file := range []string{"rbac/role.yaml", "rbac/focal_point_roles.yaml", "admission/owned_objects.yaml"} {
-		raw, err := os.ReadFile(filepath.Join(root, "config", file))
-		if err != nil {
-			return err
-		}
-		objs, err := manifests.Decode(raw)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		for _, obj := range objs {
-			if obj.GetKind() == "Role" {
-				obj.SetNamespace("datashare-system")
-			}
-			if err := k8s.Create(ctx, obj); err != nil {
-				return fmt.Errorf("install %s %s: %w", obj.GetKind(), obj.GetName(), err)
-			}
-		}
+	if err := testenv.InstallConfig(ctx, k8s, "rbac/role.yaml", "rbac/focal_point_roles.yaml", "admission/owned_objects.yaml"); err != nil {
+		return err
 	}
 	subject := []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: operatorIdentity}}
 	for _, obj := range []client.Object{
