@@ -79,50 +79,11 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, nil
 	}
 	now := r.now()
-
-	agency, err := namespaceHolder(ctx, r.Client, ds.Namespace)
+	in, keys, err := r.gather(ctx, ds, now)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	agencyName := ds.Namespace
-	if agency != nil {
-		agencyName = agency.Name
-	}
-
-	in := publishing.Inputs{Service: ds, Agency: agency, Rules: r.Config.Rules, Now: now}
-	if in.GatewayAPIInstalled, err = r.gatewayAPIInstalled(); err != nil {
-		return ctrl.Result{}, err
-	}
-	if in.GatewayAPIInstalled {
-		if in.Gateway, err = r.lgspGateway(ctx); err != nil {
-			return ctrl.Result{}, err
-		}
-		route := &gatewayv1.HTTPRoute{}
-		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}, route); {
-		case err == nil:
-			in.Route = route
-		case !apierrors.IsNotFound(err):
-			return ctrl.Result{}, err
-		}
-	}
-	backend := &corev1.Service{}
-	switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: string(ds.Spec.Backend.ServiceName)}, backend); {
-	case err == nil:
-		in.Backend = backend
-	case !apierrors.IsNotFound(err):
-		return ctrl.Result{}, err
-	}
-	keys, live, err := r.gatewayKeys(ctx, ds)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	in.LiveAgreements = live
-	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
-		return ctrl.Result{}, err
-	}
-	if in.SamePath, err = r.samePath(ctx, names.PathPrefix(ds, agencyName)); err != nil {
-		return ctrl.Result{}, err
-	}
+	agencyName := in.AgencyName()
 
 	d := publishing.Decide(in)
 	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
@@ -136,7 +97,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 
 	base := ds.DeepCopy()
-	ds.Status.URL, ds.Status.PathPrefix, ds.Status.LiveAgreements = d.URL, d.PathPrefix, int32(live)
+	ds.Status.URL, ds.Status.PathPrefix, ds.Status.LiveAgreements = d.URL, d.PathPrefix, int32(in.LiveAgreements)
 	next := d.Next
 	if !in.GatewayAPIInstalled {
 		// Look again: the CRDs may be installed at any time, and the API
@@ -158,6 +119,50 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		}
 	}
 	return result, nil
+}
+
+// gather reads everything a service's publication depends on, and the
+// gateway-side keys its policy lists.
+func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, []string, error) {
+	agency, err := namespaceHolder(ctx, r.Client, ds.Namespace)
+	if err != nil {
+		return publishing.Inputs{}, nil, err
+	}
+	in := publishing.Inputs{Service: ds, Agency: agency, Rules: r.Config.Rules, Now: now}
+	if in.GatewayAPIInstalled, err = r.gatewayAPIInstalled(); err != nil {
+		return in, nil, err
+	}
+	if in.GatewayAPIInstalled {
+		if in.Gateway, err = r.lgspGateway(ctx); err != nil {
+			return in, nil, err
+		}
+		route := &gatewayv1.HTTPRoute{}
+		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}, route); {
+		case err == nil:
+			in.Route = route
+		case !apierrors.IsNotFound(err):
+			return in, nil, err
+		}
+	}
+	backend := &corev1.Service{}
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: string(ds.Spec.Backend.ServiceName)}, backend); {
+	case err == nil:
+		in.Backend = backend
+	case !apierrors.IsNotFound(err):
+		return in, nil, err
+	}
+	keys, live, err := r.gatewayKeys(ctx, ds)
+	if err != nil {
+		return in, nil, err
+	}
+	in.LiveAgreements = live
+	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
+		return in, nil, err
+	}
+	if in.SamePath, err = r.samePath(ctx, names.PathPrefix(ds, in.AgencyName())); err != nil {
+		return in, nil, err
+	}
+	return in, keys, nil
 }
 
 // publish makes the gateway objects match the decision. A held route is

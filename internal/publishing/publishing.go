@@ -52,6 +52,15 @@ type Inputs struct {
 	Now                 time.Time
 }
 
+// AgencyName is the name of the service's agency, or its namespace while
+// no agency holds it: what its default path and its objects' labels use.
+func (in Inputs) AgencyName() string {
+	if in.Agency != nil {
+		return in.Agency.Name
+	}
+	return in.Service.Namespace
+}
+
 // RouteAction is what happens to a service's HTTPRoute and its policies.
 type RouteAction string
 
@@ -92,11 +101,7 @@ type Decision struct {
 // gateway's verdict) is reported and decides the route, never the keys.
 func Decide(in Inputs) Decision {
 	ds := in.Service
-	agencyName := ds.Namespace
-	if in.Agency != nil {
-		agencyName = in.Agency.Name
-	}
-	d := Decision{PathPrefix: names.PathPrefix(ds, agencyName)}
+	d := Decision{PathPrefix: names.PathPrefix(ds, in.AgencyName())}
 	url := names.ServiceURL(in.Rules.PublicBaseURL, d.PathPrefix)
 
 	accepted := accept(in)
@@ -161,10 +166,7 @@ func accept(in Inputs) conditions.Condition {
 // operator checks stands in the way.
 func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, conditions.Condition) {
 	ds := in.Service
-	agency := ds.Namespace
-	if in.Agency != nil {
-		agency = in.Agency.Name
-	}
+	agency := in.AgencyName()
 	no := func(r v1alpha1.ConditionReason, format string, args ...any) conditions.Condition {
 		return conditions.False(v1alpha1.ConditionReachable, r, fmt.Sprintf(format, args...))
 	}
