@@ -76,18 +76,22 @@ func TestNamespaceBelongsToTheAgencyItsLabelNames(t *testing.T) {
 		t.Errorf("an agency that does not hold its namespace lists no focal points, got %v", second.Status.FocalPoints)
 	}
 
-	// The DIC deletes the holder and registers it again.
+	// The DIC deletes the holder and registers it again. The deletion wakes
+	// the holder and the other claimant: once both are reconciled, the
+	// other claimant has not been given the namespace.
+	reconciled := reconcileCount(t, "agency")
 	if err := k8s.Delete(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the holder is gone", func() error {
+	eventually(t, 10*time.Second, "the holder is gone and both claimants are reconciled", func() error {
 		if exists(t, &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: first.Name}}) {
 			return errorf("still there")
 		}
+		if n := reconcileCount(t, "agency") - reconciled; n < 2 {
+			return errorf("%v agency reconciles since the deletion", n)
+		}
 		return nil
 	})
-	// Meanwhile the other claimant is not given the namespace.
-	time.Sleep(time.Second)
 	if c, _ := conditionOf(t, second, v1alpha1.ConditionReady); c == nil || c.Reason != string(v1alpha1.ReasonNamespaceClaimed) {
 		t.Fatalf("the other claimant took the namespace while its holder was away: %+v", c)
 	}

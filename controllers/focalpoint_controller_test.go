@@ -63,7 +63,7 @@ func TestFocalPointRightsFollowTheAppointment(t *testing.T) {
 	start := time.Now().Add(3 * time.Second).Truncate(time.Second)
 	end := start.Add(4 * time.Second)
 	fp := newFocalPoint(t, "so-xd", "nguyen-thi-lan", v1alpha1.RolePrimary, appointment{from: start, until: end}, "lan@sxd")
-	lan := userClient(t, "lan@sxd")
+	lan := env.UserClient(t, "lan@sxd")
 
 	c := waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonAppointmentNotStarted)
 	if !strings.Contains(c.Message, "starts at "+start.UTC().Format(time.RFC3339)) {
@@ -130,8 +130,8 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 	create(t, issued)
 	create(t, unrelated)
 
-	binh := userClient(t, "binh@sldtbxh")
-	cuc := userClient(t, "cuc@sgddt")
+	binh := env.UserClient(t, "binh@sldtbxh")
+	cuc := env.UserClient(t, "cuc@sgddt")
 	eventually(t, 10*time.Second, "the agency's focal point can read the issued credential", func() error {
 		return binh.Get(ctx, client.ObjectKeyFromObject(issued), &corev1.Secret{})
 	})
@@ -193,7 +193,7 @@ func TestFocalPointNotReadyReasons(t *testing.T) {
 			t.Errorf("a duplicate primary must bind nothing, found %s", name)
 		}
 	}
-	if canCreateService(t, userClient(t, "moi@snn"), "so-nnptnt", "khong-duoc") {
+	if canCreateService(t, env.UserClient(t, "moi@snn"), "so-nnptnt", "khong-duoc") {
 		t.Error("a duplicate primary could publish")
 	}
 
@@ -230,7 +230,7 @@ func TestProvinceFocalPointAndDeletion(t *testing.T) {
 	if !exists(t, crb) || crb.RoleRef.Name != v1alpha1.ProvinceFocalPointClusterRole {
 		t.Fatalf("no ClusterRoleBinding to %s", v1alpha1.ProvinceFocalPointClusterRole)
 	}
-	mai := userClient(t, "mai@stttt")
+	mai := env.UserClient(t, "mai@stttt")
 	if err := mai.List(ctx, &v1alpha1.SharingAgreementList{}); err != nil {
 		t.Errorf("a province-level focal point must read every agreement: %v", err)
 	}
@@ -287,7 +287,7 @@ func allowed(t *testing.T, what string, err error) bool {
 func TestFocalPointsReadTheCatalog(t *testing.T) {
 	publishedService(t, "so-ct-catalog", "gia-dat", v1alpha1.AudienceProvince)
 	_, fp := consumerAgency(t, "ubnd-catalog", v1alpha1.LevelDistrict)
-	reader := userClient(t, "dau-moi@ubnd-catalog")
+	reader := env.UserClient(t, "dau-moi@ubnd-catalog")
 	waitForReason(t, fp, metav1.ConditionTrue, v1alpha1.ReasonReady)
 
 	eventually(t, 10*time.Second, "the focal point reads another agency's services", func() error {

@@ -304,7 +304,7 @@ func TestConsumerCannotGrantItself(t *testing.T) {
 	rememberKey(issuedKey(t, listed))
 	_ = listedFP
 
-	user := userClient(t, fp.Spec.Subjects[0].Name)
+	user := env.UserClient(t, fp.Spec.Subjects[0].Name)
 	sa := agreement("ubnd-thanh-tri", "benh-an", ds)
 	if err := user.Create(ctx, sa); err != nil {
 		t.Fatalf("a focal point may ask for a service in its own namespace: %v", err)
@@ -533,18 +533,29 @@ func TestAnUpgradeCutsNoOneOff(t *testing.T) {
 	}
 	base := sa.DeepCopy()
 	sa.Status.Credential.KeyIDs = nil
+	reconciled := reconcileCount(t, "dataservice")
 	if err := k8s.Status().Patch(ctx, sa, client.MergeFrom(base)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
+	// The patch wakes the service: until it has been reconciled, and after,
+	// the key stays listed.
+	eventually(t, 10*time.Second, "the service is reconciled with the legacy status, its key still listed", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
 			t.Fatal(err)
 		}
 		if names := credentialNames(policy); len(names) != 1 || names[0] != keys[0].Name {
 			t.Fatalf("the key of an agreement with a legacy status must stay listed, got %v", names)
 		}
-		time.Sleep(50 * time.Millisecond)
+		if reconcileCount(t, "dataservice") == reconciled {
+			return errorf("the service is not reconciled yet")
+		}
+		return nil
+	})
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {
+		t.Fatal(err)
+	}
+	if names := credentialNames(policy); len(names) != 1 || names[0] != keys[0].Name {
+		t.Fatalf("the key of an agreement with a legacy status must stay listed once its service is reconciled, got %v", names)
 	}
 	// The next reconcile records the id, and the key is the same.
 	update(t, sa, func(sa *v1alpha1.SharingAgreement) { sa.Labels = map[string]string{"reconcile": "now"} })

@@ -129,17 +129,6 @@ func installRBAC() error {
 	})
 }
 
-// userClient is a client that acts as a user of the cluster's identity
-// provider, so that the API server's own RBAC decides what it may do.
-func userClient(t *testing.T, name string, groups ...string) client.Client {
-	t.Helper()
-	c, err := env.UserClient(name, groups...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // eventually retries check until it returns nil or the timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
 	t.Helper()

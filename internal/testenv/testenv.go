@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
@@ -181,12 +182,17 @@ func InstallConfig(ctx context.Context, c client.Client, files ...string) error 
 
 // UserClient is a client that acts as a user of the API server, in groups,
 // so that the API server's own RBAC and admission decide what it may do.
-func (e *Env) UserClient(name string, groups ...string) (client.Client, error) {
+func (e *Env) UserClient(t testing.TB, name string, groups ...string) client.Client {
+	t.Helper()
 	user, err := e.AddUser(envtest.User{Name: name, Groups: groups}, nil)
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	return client.New(user.Config(), client.Options{Scheme: scheme.New()})
+	c, err := client.New(user.Config(), client.Options{Scheme: scheme.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // WriteAdminKubeconfig writes, at path, a kubeconfig for a new user of the

@@ -93,16 +93,6 @@ func install() error {
 	return nil
 }
 
-// userClient acts as a user of the cluster, in groups.
-func userClient(t *testing.T, name string, groups ...string) client.Client {
-	t.Helper()
-	c, err := env.UserClient(name, groups...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func create(t *testing.T, c client.Client, objs ...client.Object) {
 	t.Helper()
 	for _, obj := range objs {
@@ -210,8 +200,8 @@ func TestOnlyTheOperatorWritesWhatItOwns(t *testing.T) {
 		&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "quan-tri", Namespace: "so-tnmt"},
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "toan-quyen"},
 			Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "quan-tri@so-tnmt"}}})
-	admin := userClient(t, "quan-tri@so-tnmt")
-	clusterAdmin := userClient(t, "root@lgsp", "system:masters")
+	admin := env.UserClient(t, "quan-tri@so-tnmt")
+	clusterAdmin := env.UserClient(t, "root@lgsp", "system:masters")
 
 	keyID := sa.Status.Credential.KeyIDs[0]
 	keyName := types.NamespacedName{Namespace: "so-tnmt", Name: names.GatewayKeyName(sa, keyID)}
@@ -259,7 +249,7 @@ func TestOnlyTheOperatorWritesWhatItOwns(t *testing.T) {
 func TestTheClustersCleanersMayDelete(t *testing.T) {
 	create(t, k8s, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "don-dep"}})
 	labels := map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByOperator, v1alpha1.LabelCredential: v1alpha1.CredentialConsumer}
-	operator := userClient(t, operatorIdentity)
+	operator := env.UserClient(t, operatorIdentity)
 	for _, name := range []string{"gc", "ns", "ns-update"} {
 		create(t, operator, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "don-dep", Name: name, Labels: labels}})
 	}
@@ -270,7 +260,7 @@ func TestTheClustersCleanersMayDelete(t *testing.T) {
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"},
 			Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: name}}})
 	}
-	gc, nsController := userClient(t, cleaners[0]), userClient(t, cleaners[1])
+	gc, nsController := env.UserClient(t, cleaners[0]), env.UserClient(t, cleaners[1])
 	if err := gc.Delete(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "don-dep", Name: "gc"}}); err != nil {
 		t.Errorf("the garbage collector must delete what the operator owns: %v", err)
 	}
