@@ -1,5 +1,6 @@
-// Package clock holds the two time helpers every decision uses: how a
-// moment is written in a message, and the earliest of several deadlines.
+// Package clock holds the time helpers every decision uses: how a
+// moment is written in a message, the earliest of several deadlines, and
+// the order of objects by age.
 package clock
 
 import "time"

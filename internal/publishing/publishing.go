@@ -17,7 +17,6 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/age"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
@@ -359,7 +358,7 @@ func PathHolder(ds *v1alpha1.DataService, samePath []v1alpha1.DataService) *v1al
 			contenders = append(contenders, other)
 		}
 	}
-	if oldest := age.Oldest(contenders); oldest != ds {
+	if oldest := clock.Oldest(contenders); oldest != ds {
 		return oldest
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/age"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 )
 
@@ -14,7 +13,7 @@ import (
 // oldest whose role is Primary and whose appointment is in effect at now.
 // It returns nil when there is none.
 func ActivePrimary(fps []v1alpha1.FocalPoint, now time.Time) *v1alpha1.FocalPoint {
-	return age.Oldest(activeWithRole(fps, v1alpha1.RolePrimary, now))
+	return clock.Oldest(activeWithRole(fps, v1alpha1.RolePrimary, now))
 }
 
 // ActiveNames lists the names of the focal points active at now, the

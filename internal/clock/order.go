@@ -1,6 +1,4 @@
-// Package age orders Kubernetes objects by age, so that "the one created
-// first keeps it" (a namespace, a primary role, a path) has one answer.
-package age
+package clock
 
 import (
 	"cmp"
@@ -8,6 +6,9 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
+
+// The one created first keeps it (a namespace, a primary role, a path):
+// OlderFirst and Oldest give that rule one answer.
 
 // OlderFirst orders objects by creation time, then by namespace and name,
 // so that objects created in the same second still have one order.
