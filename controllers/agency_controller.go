@@ -10,7 +10,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -158,7 +157,7 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	ownNamespace := func(o client.Object) []string { return []string{o.GetNamespace()} }
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("agency").
-		WithOptions(controller.Options{MaxConcurrentReconciles: r.Config.Concurrency}).
+		WithOptions(r.controllerOptions()).
 		For(&v1alpha1.Agency{}, ownChanges()).
 		// Another agency claiming or releasing the same namespace.
 		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {

@@ -138,7 +138,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 	}
 	create(t, agreement)
 
-	eventually(t, 10*time.Second, "the provider counts one service and one agreement provided", func() error {
+	eventuallyAfter(t, operatorClock, summaryDelay, "the provider counts one service and one agreement provided", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, 10*time.Second, "the consumer counts one agreement consumed", func() error {
+	eventuallyAfter(t, operatorClock, summaryDelay, "the consumer counts one agreement consumed", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(consumer), consumer); err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 	if err := k8s.Delete(ctx, agreement); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the counts drop when the agreement goes", func() error {
+	eventuallyAfter(t, operatorClock, summaryDelay, "the counts drop when the agreement goes", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}

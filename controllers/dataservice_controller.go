@@ -424,7 +424,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	c, err := ctrl.NewControllerManagedBy(mgr).
 		Named("dataservice").
-		WithOptions(controller.Options{MaxConcurrentReconciles: r.Config.Concurrency}).
+		WithOptions(r.controllerOptions()).
 		For(&v1alpha1.DataService{}, ownChanges()).
 		// Another service taking or releasing the same path.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {

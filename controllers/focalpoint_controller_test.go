@@ -59,9 +59,11 @@ func TestFocalPointRightsFollowTheAppointment(t *testing.T) {
 	newAgency(t, "so-xd", "so-xd", v1alpha1.LevelDepartment)
 	newAgency(t, "so-tc", "so-tc", v1alpha1.LevelDepartment)
 
-	// Windows are whole seconds: that is the API's time precision.
-	start := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	end := start.Add(4 * time.Second)
+	// Windows are whole seconds: that is the API's time precision. A minute
+	// ahead, so that real time never reaches them: the test moves the
+	// operator's clock there.
+	start := operatorClock.Now().Add(time.Minute).Truncate(time.Second)
+	end := start.Add(time.Minute)
 	fp := newFocalPoint(t, "so-xd", "nguyen-thi-lan", v1alpha1.RolePrimary, appointment{from: start, until: end}, "lan@sxd")
 	lan := env.UserClient(t, "lan@sxd")
 
@@ -77,13 +79,14 @@ func TestFocalPointRightsFollowTheAppointment(t *testing.T) {
 		t.Fatal("a focal point could publish before its appointment started")
 	}
 
+	advanceTo(t, start)
 	eventually(t, 10*time.Second, "the binding appears at the start", func() error {
 		if !exists(t, binding) {
 			return errorf("no RoleBinding yet")
 		}
 		return nil
 	})
-	granted := time.Since(start)
+	granted := operatorClock.Since(start)
 	waitForReason(t, fp, metav1.ConditionTrue, v1alpha1.ReasonReady)
 	if !canCreateService(t, lan, "so-xd", "giay-phep-xay-dung") {
 		t.Fatal("an active focal point cannot create a DataService in its own namespace")
@@ -92,13 +95,18 @@ func TestFocalPointRightsFollowTheAppointment(t *testing.T) {
 		t.Fatal("a focal point could create a DataService in another agency's namespace")
 	}
 
+	advanceTo(t, end.Add(-time.Second))
+	if !exists(t, binding) {
+		t.Fatal("the binding went before the appointment ended")
+	}
+	advanceTo(t, end)
 	eventually(t, 10*time.Second, "the binding goes at the end", func() error {
 		if exists(t, binding) {
 			return errorf("RoleBinding still there")
 		}
 		return nil
 	})
-	revoked := time.Since(end)
+	revoked := operatorClock.Since(end)
 	c = waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonAppointmentEnded)
 	if canCreateService(t, lan, "so-xd", "sau-mien-nhiem") {
 		t.Fatal("a focal point could still publish after its appointment ended")
@@ -132,7 +140,7 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 
 	binh := env.UserClient(t, "binh@sldtbxh")
 	cuc := env.UserClient(t, "cuc@sgddt")
-	eventually(t, 10*time.Second, "the agency's focal point can read the issued credential", func() error {
+	eventuallyAfter(t, operatorClock, summaryDelay, "the agency's focal point can read the issued credential", func() error {
 		return binh.Get(ctx, client.ObjectKeyFromObject(issued), &corev1.Secret{})
 	})
 	if err := binh.Get(ctx, client.ObjectKeyFromObject(unrelated), &corev1.Secret{}); !apierrors.IsForbidden(err) {
@@ -159,7 +167,7 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 	if err := k8s.Delete(ctx, issued); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the Role holds no rule", func() error {
+	eventuallyAfter(t, operatorClock, summaryDelay, "the Role holds no rule", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(role), role); err != nil {
 			return err
 		}

@@ -34,7 +34,8 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
-	mgr, err := NewEmbeddedManager(bare.Config, Options{Config: cfg})
+	clk := testenv.NewClock()
+	mgr, err := NewEmbeddedManager(bare.Config, Options{Config: cfg, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,8 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 			t.Log(operatorLogs.tail(80))
 		}
 	})
-	eventually(t, 30*time.Second, "the service asks for the Gateway", func() error {
+	// The operator looks for the CRDs again gatewayAPIRecheck later.
+	eventuallyAfter(t, clk, gatewayAPIRecheck, "the service asks for the Gateway", func() error {
 		r, err := readyOf()
 		if err != nil {
 			return err

@@ -17,12 +17,16 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -33,15 +37,31 @@ import (
 // Options is what every reconciler shares.
 type Options struct {
 	Config config.Config
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
+	// Clock is the time the reconcilers decide by and their work queues wait
+	// by; nil means the real clock and controller-runtime's default queue.
+	// Tests give one they can advance, so that no test sleeps until a
+	// window opens.
+	Clock clock.WithTicker
 }
 
 func (o Options) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
+	if o.Clock != nil {
+		return o.Clock.Now()
 	}
 	return time.Now()
+}
+
+// controllerOptions are every controller's options: its concurrency and,
+// when a clock is given, a work queue whose delayed requests (RequeueAfter,
+// AddAfter) come due by that clock.
+func (o Options) controllerOptions() controller.Options {
+	opts := controller.Options{MaxConcurrentReconciles: o.Config.Concurrency}
+	if o.Clock != nil {
+		opts.NewQueue = func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
+			return workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: o.Clock})
+		}
+	}
+	return opts
 }
 
 // CacheOptions restricts the cache to what the operator needs: Secrets,

@@ -154,8 +154,10 @@ func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
 func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
 	ds := publishedService(t, "so-gt", "dang-kiem", v1alpha1.AudienceProvince)
 	consumerAgency(t, "ubnd-vinh-loi", v1alpha1.LevelDistrict)
-	from := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
-	until := from.Add(3 * time.Second)
+	// Whole seconds: the API's time precision. A minute ahead, so that real
+	// time never reaches it: the test moves the operator's clock there.
+	from := operatorClock.Now().Add(time.Minute).Truncate(time.Second)
+	until := from.Add(time.Minute)
 	sa := agreement("ubnd-vinh-loi", "dang-kiem", ds)
 	sa.Spec.ValidFrom, sa.Spec.ValidUntil = &metav1.Time{Time: from}, &metav1.Time{Time: until}
 	create(t, sa)
@@ -167,8 +169,9 @@ func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
 	if len(gatewayKeysOf(t, sa)) != 0 {
 		t.Fatal("no key before the window opens")
 	}
+	advanceTo(t, from)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	opened := time.Since(from)
+	opened := operatorClock.Since(from)
 	if sa.Status.ExpiresAt == nil || !sa.Status.ExpiresAt.Time.Equal(until) {
 		t.Errorf("expiresAt %v, want %v", sa.Status.ExpiresAt, until)
 	}
@@ -176,8 +179,14 @@ func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
 	if len(gatewayKeysOf(t, sa)) != 1 {
 		t.Fatal("one key while live")
 	}
+	advanceTo(t, until.Add(-time.Second))
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	if n := len(gatewayKeysOf(t, sa)); n != 1 {
+		t.Fatalf("%d key(s) a second before the window closes", n)
+	}
+	advanceTo(t, until)
 	c = waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonExpired)
-	closed := time.Since(until)
+	closed := operatorClock.Since(until)
 	if !strings.Contains(c.Message, "the agreement ended at "+until.UTC().Format(time.RFC3339)+": agency ubnd-vinh-loi must renew it") {
 		t.Errorf("message: %q", c.Message)
 	}
@@ -196,12 +205,15 @@ func TestAgreementWindowTurnsAtItsMoments(t *testing.T) {
 func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 	ds, sa, oldKey := liveAgreement(t, "so-ct-xk", "xuat-khau", "ubnd-tran-de")
 	issued := sa.Status.Credential.IssuedAt.Time
+	oldKeyID := gatewayKeysOf(t, sa)[0].Labels[v1alpha1.LabelKeyID]
 
 	// The request must be later than the key's issue, in whole seconds:
-	// asked for the next second, the operator wakes for it by itself.
+	// asked for the next second, the operator wakes for it then.
+	asked := issued.Add(time.Second)
 	update(t, sa, func(sa *v1alpha1.SharingAgreement) {
-		sa.Annotations = map[string]string{v1alpha1.AnnotationRotateKey: issued.Add(time.Second).UTC().Format(time.RFC3339)}
+		sa.Annotations = map[string]string{v1alpha1.AnnotationRotateKey: asked.UTC().Format(time.RFC3339)}
 	})
+	advanceTo(t, asked)
 	var newKey string
 	eventually(t, 10*time.Second, "a new key is issued", func() error {
 		newKey = consumerKey(t, sa)
@@ -210,7 +222,7 @@ func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 		}
 		return nil
 	})
-	rotated := time.Now()
+	rotated := operatorClock.Now()
 	rememberKey(newKey)
 	_, policy, _ := generatedObjects(ds)
 	eventually(t, 5*time.Second, "both keys are at the gateway", func() error {
@@ -234,7 +246,18 @@ func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 	if !keys[oldKey] || !keys[newKey] {
 		t.Fatal("during the grace period the gateway must accept the old and the new key")
 	}
-	eventually(t, rotationGrace+10*time.Second, "only the new key is left", func() error {
+	// The old key says when it dies: the grace after the rotation, on a
+	// whole second.
+	for _, k := range gatewayKeysOf(t, sa) {
+		if k.Labels[v1alpha1.LabelKeyID] == oldKeyID {
+			dies, err := time.Parse(time.RFC3339, k.Annotations[v1alpha1.AnnotationExpiresAt])
+			if err != nil || dies.Before(asked.Add(rotationGrace)) || dies.After(rotated.Add(rotationGrace+time.Second)) {
+				t.Fatalf("the old key expires at %q, want the grace (%s) after the rotation asked for %s", k.Annotations[v1alpha1.AnnotationExpiresAt], rotationGrace, asked.UTC().Format(time.RFC3339))
+			}
+		}
+	}
+	advanceTo(t, rotated.Add(rotationGrace + time.Second))
+	eventually(t, 10*time.Second, "only the new key is left", func() error {
 		left := gatewayKeysOf(t, sa)
 		if len(left) != 1 {
 			var desc []string
@@ -250,7 +273,7 @@ func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 		}
 		return nil
 	})
-	t.Logf("the old key was retired %s after the rotation (grace %s)", time.Since(rotated).Round(time.Millisecond), rotationGrace)
+	t.Logf("the old key was retired %s after the rotation (grace %s)", operatorClock.Since(rotated).Round(time.Millisecond), rotationGrace)
 	eventually(t, 10*time.Second, "an Event says the key was rotated", func() error { return findEvent(sa, "KeyRotated", "Issued") })
 }
 
@@ -347,7 +370,7 @@ func TestConsumerCannotGrantItself(t *testing.T) {
 	if err := user.Update(ctx, sa); err != nil {
 		t.Fatalf("a focal point may edit its own agreement: %v", err)
 	}
-	time.Sleep(time.Second)
+	// Waits for the reconcile of the new generation.
 	waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
 	if n := len(gatewayKeysOf(t, sa)); n != 0 || consumerKey(t, sa) != "" {
 		t.Fatalf("an agreement the provider did not consent to holds %d gateway key(s)", n)
@@ -575,7 +598,9 @@ func TestAnUpgradeCutsNoOneOff(t *testing.T) {
 
 // TestNoEventForAStateNobodyWasIn: an agreement committed together with
 // its service waits for the service to be reconciled with Ready Unknown,
-// and no Event tells of a ServiceNotReady it never was in.
+// and no Event tells of a ServiceNotReady it never was in. The service is
+// created first: an agreement reconciled before its service exists rightly
+// says the service is missing.
 func TestNoEventForAStateNobodyWasIn(t *testing.T) {
 	lgspGateway(t)
 	readyProvider(t, "so-cung-luc", "ban-do")
@@ -583,8 +608,8 @@ func TestNoEventForAStateNobodyWasIn(t *testing.T) {
 	consumerAgency(t, "ubnd-cung-luc", v1alpha1.LevelDistrict)
 	ds := dataService("so-cung-luc", "ban-do")
 	sa := agreement("ubnd-cung-luc", "ban-do", ds)
-	create(t, sa)
 	create(t, ds)
+	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	rememberKey(issuedKey(t, sa))
 	waitQuiet(t, "ubnd-cung-luc")

@@ -34,11 +34,16 @@ var (
 	operatorRequests = &testenv.RequestCounter{}
 	// operatorCache is the operator's cache, for the tests of what it holds.
 	operatorCache cache.Cache
+	// operatorClock is the operator's clock: tests advance it past a window,
+	// a grace period or a delay instead of sleeping.
+	operatorClock = testenv.NewClock()
 )
 
 const (
-	coordinator   = "so-tttt"
-	rotationGrace = 4 * time.Second
+	coordinator = "so-tttt"
+	// rotationGrace is long enough that real time never ends it while a
+	// test looks at both keys: the test advances the clock past it.
+	rotationGrace = time.Minute
 )
 
 func TestMain(m *testing.M) {
@@ -74,11 +79,11 @@ func run(m *testing.M) int {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
-	// Short enough for a test to watch a rotated key retire.
 	cfg.KeyRotationGrace = rotationGrace
 	operatorConfig := operator.Config()
 	operatorConfig.WrapTransport = operatorRequests.Wrap
-	mgr, err := NewEmbeddedManager(operatorConfig, Options{Config: cfg})
+	operatorConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client
+	mgr, err := NewEmbeddedManager(operatorConfig, Options{Config: cfg, Clock: operatorClock})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -143,4 +148,48 @@ func eventually(t *testing.T, timeout time.Duration, what string, check func() e
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// advanceTo moves the operator's clock on to moment, as if the time until
+// then had passed; a moment already past changes nothing. It first waits
+// until no reconcile runs and none waits to run: a reconcile still running
+// would ask to be woken "so long from now" after the clock has moved, and
+// wake that much too late.
+func advanceTo(t *testing.T, moment time.Time) {
+	t.Helper()
+	eventually(t, 10*time.Second, "the operator is idle", func() error {
+		active, err := testenv.ActiveWorkers()
+		if err != nil {
+			return err
+		}
+		queued, err := testenv.QueueDepths()
+		if err != nil {
+			return err
+		}
+		for name, n := range active {
+			if n+queued[name] > 0 {
+				return errorf("%s: %d reconciling, %d queued", name, n, queued[name])
+			}
+		}
+		return nil
+	})
+	if d := moment.Sub(operatorClock.Now()); d > 0 {
+		operatorClock.Advance(d)
+	}
+}
+
+// eventuallyAfter waits for what the operator does a delay after it sees a
+// change: summaryDelay for what only an Agency's counts or credentials Role
+// show, say. The clock moves past the delay, and again each second in case
+// the change reached the operator after the clock moved.
+func eventuallyAfter(t *testing.T, clk *testenv.Clock, delay time.Duration, what string, check func() error) {
+	t.Helper()
+	var moved time.Time
+	eventually(t, 10*time.Second, what, func() error {
+		if time.Since(moved) > time.Second {
+			clk.Advance(delay)
+			moved = time.Now()
+		}
+		return check()
+	})
 }

@@ -17,6 +17,13 @@ func QueueDepths() (map[string]int, error) {
 	return byController("workqueue_depth")
 }
 
+// ActiveWorkers reads controller-runtime's active workers gauge
+// (controller_runtime_active_workers): the reconciles running now, by
+// controller.
+func ActiveWorkers() (map[string]int, error) {
+	return byController("controller_runtime_active_workers")
+}
+
 // byController sums a counter or gauge of this process's metrics registry
 // by its controller label.
 func byController(metric string) (map[string]int, error) {
