@@ -256,7 +256,7 @@ func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 			}
 		}
 	}
-	advanceTo(t, rotated.Add(rotationGrace + time.Second))
+	advanceTo(t, rotated.Add(rotationGrace+time.Second))
 	eventually(t, 10*time.Second, "only the new key is left", func() error {
 		left := gatewayKeysOf(t, sa)
 		if len(left) != 1 {
