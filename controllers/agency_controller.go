@@ -14,7 +14,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -56,12 +55,11 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	if err := r.List(ctx, fps, client.InNamespace(ns)); err != nil {
 		return ctrl.Result{}, err
 	}
-	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, Now: now})
-
 	found, err := r.endorsedServices(ctx, agency)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, EndorsedServices: found, Now: now})
 
 	base := agency.DeepCopy()
 	status := &agency.Status
@@ -77,11 +75,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		status.ServicesProvided, status.ServicesReady = 0, 0
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
 	}
-	conds := []conditions.Condition{
-		conditions.Bool(v1alpha1.ConditionReady, decision.Ready, decision.Reason, decision.Message),
-		registry.EndorsementsKnown(agency, found),
-	}
-	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, conds, now, decision.Next)
+	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
 	return result, err
 }
 

@@ -16,7 +16,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -81,16 +80,7 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		fp.Status.Agency = agency.Name
 	}
 	fp.Status.ProvinceLevel = d.ProvinceLevel
-	bound := conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message)
-	if d.Grant {
-		bound = conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(fp, d))
-	}
-	conds := []conditions.Condition{
-		conditions.Bool(v1alpha1.ConditionActive, d.Activity.Active, d.Activity.Reason, d.Activity.Message),
-		bound,
-		conditions.Bool(v1alpha1.ConditionReady, d.Grant, d.Reason, d.Message),
-	}
-	result, _, err := finish(ctx, r.Client, r.Recorder, fp, base, conds, now, d.Next)
+	result, _, err := finish(ctx, r.Client, r.Recorder, fp, base, d.Conditions, now, d.Next)
 	return result, err
 }
 
@@ -160,15 +150,6 @@ func (r *FocalPointReconciler) finalize(ctx context.Context, fp *v1alpha1.FocalP
 		return nil
 	}
 	return r.removeClusterBindings(ctx, fp, render.CatalogBindingName(fp), render.ProvinceBindingName(fp))
-}
-
-func boundMessage(fp *v1alpha1.FocalPoint, d registry.FocalPointDecision) string {
-	msg := fmt.Sprintf("%d subject(s) bound to ClusterRole %s and Role %s in namespace %s, and cluster-wide to ClusterRole %s (the catalog)",
-		len(fp.Spec.Subjects), v1alpha1.FocalPointClusterRole, v1alpha1.IssuedCredentialsRole, fp.Namespace, v1alpha1.CatalogReaderClusterRole)
-	if d.ProvinceLevel {
-		msg += fmt.Sprintf(", and cluster-wide to ClusterRole %s", v1alpha1.ProvinceFocalPointClusterRole)
-	}
-	return msg
 }
 
 // SetupWithManager registers the controller and what it watches.

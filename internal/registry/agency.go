@@ -38,7 +38,10 @@ type AgencyInputs struct {
 	Namespace *metav1.PartialObjectMetadata
 	// FocalPoints are the focal points in the agency's namespace.
 	FocalPoints []v1alpha1.FocalPoint
-	Now         time.Time
+	// EndorsedServices says, for each service ("namespace/name") the
+	// agency's endorsements name, whether it exists.
+	EndorsedServices map[string]bool
+	Now              time.Time
 }
 
 // AgencyDecision is what the operator makes of one agency.
@@ -55,11 +58,22 @@ type AgencyDecision struct {
 	// Next is when the decision may change by the clock alone; zero when
 	// it never will.
 	Next time.Time
+	// Conditions are what the agency reports: Ready and EndorsementsKnown.
+	Conditions []conditions.Condition
 }
 
 // DecideAgency says whether an agency is Ready: it holds its namespace, the
 // namespace exists, and it has an active primary focal point (Điều 20).
 func DecideAgency(in AgencyInputs) AgencyDecision {
+	d := decideReadiness(in)
+	d.Conditions = []conditions.Condition{
+		conditions.Bool(v1alpha1.ConditionReady, d.Ready, d.Reason, d.Message),
+		EndorsementsKnown(in.Agency, in.EndorsedServices),
+	}
+	return d
+}
+
+func decideReadiness(in AgencyInputs) AgencyDecision {
 	a := in.Agency
 	ns := a.Spec.Namespace
 	label := fmt.Sprintf("%s=%s", v1alpha1.LabelAgency, a.Name)

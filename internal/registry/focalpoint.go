@@ -7,6 +7,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 )
 
 // ActivePrimary returns the agency's primary focal point among fps: the
@@ -68,6 +69,9 @@ type FocalPointDecision struct {
 	// Next is when the decision may change by the clock alone; zero when
 	// it never will.
 	Next time.Time
+	// Conditions are what the focal point reports once the decision is
+	// applied: Active, Bound and Ready.
+	Conditions []conditions.Condition
 }
 
 // FocalPointInputs is what a focal point's decision depends on.
@@ -87,6 +91,30 @@ type FocalPointInputs struct {
 
 // DecideFocalPoint says whether a focal point holds its rights, and why.
 func DecideFocalPoint(in FocalPointInputs) FocalPointDecision {
+	d := decideGrant(in)
+	bound := conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message)
+	if d.Grant {
+		bound = conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(in.FocalPoint, d.ProvinceLevel))
+	}
+	d.Conditions = []conditions.Condition{
+		conditions.Bool(v1alpha1.ConditionActive, d.Activity.Active, d.Activity.Reason, d.Activity.Message),
+		bound,
+		conditions.Bool(v1alpha1.ConditionReady, d.Grant, d.Reason, d.Message),
+	}
+	return d
+}
+
+// boundMessage says which roles a granted focal point's subjects hold.
+func boundMessage(fp *v1alpha1.FocalPoint, provinceLevel bool) string {
+	msg := fmt.Sprintf("%d subject(s) bound to ClusterRole %s and Role %s in namespace %s, and cluster-wide to ClusterRole %s (the catalog)",
+		len(fp.Spec.Subjects), v1alpha1.FocalPointClusterRole, v1alpha1.IssuedCredentialsRole, fp.Namespace, v1alpha1.CatalogReaderClusterRole)
+	if provinceLevel {
+		msg += fmt.Sprintf(", and cluster-wide to ClusterRole %s", v1alpha1.ProvinceFocalPointClusterRole)
+	}
+	return msg
+}
+
+func decideGrant(in FocalPointInputs) FocalPointDecision {
 	fp := in.FocalPoint
 	d := FocalPointDecision{
 		Activity: AppointmentAt(fp, in.Now),

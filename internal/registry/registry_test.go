@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 )
 
 var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
@@ -168,6 +169,19 @@ func TestDecideFocalPoint(t *testing.T) {
 			if !strings.Contains(d.Message, tc.wantInMessage) {
 				t.Errorf("message %q does not contain %q", d.Message, tc.wantInMessage)
 			}
+			// The conditions it reports say the same.
+			byType := map[v1alpha1.ConditionType]conditions.Condition{}
+			for _, c := range d.Conditions {
+				byType[c.Type] = c
+			}
+			ready, bound, active := byType[v1alpha1.ConditionReady], byType[v1alpha1.ConditionBound], byType[v1alpha1.ConditionActive]
+			if len(d.Conditions) != 3 || ready.Reason != tc.wantReason || (ready.Status == metav1.ConditionTrue) != tc.wantGrant ||
+				(bound.Status == metav1.ConditionTrue) != tc.wantGrant || active.Reason != d.Activity.Reason {
+				t.Errorf("conditions %+v do not match the decision", d.Conditions)
+			}
+			if got := strings.Contains(bound.Message, v1alpha1.ProvinceFocalPointClusterRole); got != tc.wantProvince {
+				t.Errorf("Bound message %q names the province role: %v, want %v", bound.Message, got, tc.wantProvince)
+			}
 		})
 	}
 }
@@ -243,6 +257,10 @@ func TestDecideAgency(t *testing.T) {
 			}
 			if !strings.Contains(d.Message, tc.wantInMessage) {
 				t.Errorf("message %q does not contain %q", d.Message, tc.wantInMessage)
+			}
+			if len(d.Conditions) != 2 || d.Conditions[0].Type != v1alpha1.ConditionReady || d.Conditions[0].Reason != tc.wantReason ||
+				(d.Conditions[0].Status == metav1.ConditionTrue) != tc.wantReady || d.Conditions[1].Type != v1alpha1.ConditionEndorsementsKnown {
+				t.Errorf("conditions %+v do not match the decision", d.Conditions)
 			}
 		})
 	}
