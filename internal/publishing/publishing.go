@@ -281,14 +281,43 @@ func consumersKnown(in Inputs) conditions.Condition {
 	return conditions.True(v1alpha1.ConditionConsumersKnown, v1alpha1.ReasonConsumersRegistered, "every agency spec.access.consumers names is registered")
 }
 
+// ReviewDue is when a service's yearly review (Điều 3.3) falls due: the
+// last review plus the review period. ok is false when no review is
+// recorded: it was due from the start.
+func ReviewDue(ds *v1alpha1.DataService, rules config.Rules) (due time.Time, ok bool) {
+	last := ds.Spec.Review.LastReviewed
+	if last == nil {
+		return time.Time{}, false
+	}
+	return last.Add(rules.ReviewPeriod), true
+}
+
+// OpenDataDue is when open data must next be refreshed (Điều 10.4): the
+// last refresh plus the service's interval, or the province's. ok is
+// false for a service that is not open data; a service never refreshed is
+// due at the zero time.
+func OpenDataDue(ds *v1alpha1.DataService, rules config.Rules) (due time.Time, ok bool) {
+	if ds.Spec.Access.Audience != v1alpha1.AudiencePublic {
+		return time.Time{}, false
+	}
+	interval := rules.OpenDataRefresh
+	od := ds.Spec.OpenData
+	if od == nil || od.LastUpdated == nil {
+		return time.Time{}, true
+	}
+	if od.RefreshInterval != nil {
+		interval = od.RefreshInterval.Duration
+	}
+	return od.LastUpdated.Add(interval), true
+}
+
 // reviewClock turns True when the yearly review (Điều 3.3) falls due.
 func reviewClock(in Inputs) (conditions.Condition, time.Time) {
-	last := in.Service.Spec.Review.LastReviewed
-	if last == nil {
+	due, reviewed := ReviewDue(in.Service, in.Rules)
+	if !reviewed {
 		return conditions.True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonNeverReviewed,
 			"no review is recorded: the agency must review the service and record spec.review.lastReviewed (Điều 3.3)"), time.Time{}
 	}
-	due := last.Add(in.Rules.ReviewPeriod)
 	if !in.Now.Before(due) {
 		return conditions.True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonReviewOverdue,
 			fmt.Sprintf("the review was due at %s: the agency must review the service and update spec.review.lastReviewed (Điều 3.3)", clock.Format(due))), time.Time{}
@@ -300,23 +329,14 @@ func reviewClock(in Inputs) (conditions.Condition, time.Time) {
 // openDataClock turns True when open data was not refreshed within its
 // interval (Điều 10.4).
 func openDataClock(in Inputs) (conditions.Condition, time.Time) {
-	ds := in.Service
-	if ds.Spec.Access.Audience != v1alpha1.AudiencePublic {
+	due, open := OpenDataDue(in.Service, in.Rules)
+	switch {
+	case !open:
 		return conditions.False(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonNotOpenData, "the service is not open data"), time.Time{}
-	}
-	interval := in.Rules.OpenDataRefresh
-	var last *metav1.Time
-	if od := ds.Spec.OpenData; od != nil {
-		last = od.LastUpdated
-		if od.RefreshInterval != nil {
-			interval = od.RefreshInterval.Duration
-		}
-	}
-	if last == nil {
+	case due.IsZero():
 		return conditions.True(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonNeverRefreshed,
 			"no refresh is recorded: the agency must publish the data and record spec.openData.lastUpdated (Điều 10.4)"), time.Time{}
 	}
-	due := last.Add(interval)
 	if !in.Now.Before(due) {
 		return conditions.True(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonOpenDataOverdue,
 			fmt.Sprintf("the open data was due for refresh at %s: the agency must refresh it and update spec.openData.lastUpdated (Điều 10.4)", clock.Format(due))), time.Time{}

@@ -1,0 +1,225 @@
+// Package statistics counts the state of sharing in the province, by
+// agency (Điều 17.1.đ): what each agency provides and consumes, what is
+// ready, and the clocks at which somebody must act. The operator's metrics
+// and the portal's statistics page both read it, so that they never
+// disagree.
+package statistics
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+)
+
+// Inputs are the four kinds as the operator's cache holds them.
+type Inputs struct {
+	Agencies    []v1alpha1.Agency
+	FocalPoints []v1alpha1.FocalPoint
+	Services    []v1alpha1.DataService
+	Agreements  []v1alpha1.SharingAgreement
+	Rules       config.Rules
+}
+
+// Province is the state of sharing, grouped so that every group is a
+// bounded set: agencies, kinds and reasons, never keys or people.
+type Province struct {
+	Agencies    []AgencyState
+	FocalPoints []FocalPointGroup
+	Services    []ServiceGroup
+	Agreements  []AgreementGroup
+	// Clocks are the moments at which somebody must act, one per object
+	// and clock, in the order of Kind, then Namespace and Name.
+	Clocks []Clock
+}
+
+// AgencyState is one agency's readiness.
+type AgencyState struct {
+	Agency string
+	Ready  bool
+	Reason string
+}
+
+// FocalPointGroup counts one agency's focal points of a role in a state.
+type FocalPointGroup struct {
+	Agency string
+	Role   v1alpha1.FocalPointRole
+	Ready  bool
+	Reason string
+	Count  int
+}
+
+// ServiceGroup counts one agency's services of a classification and
+// audience in a state (their Ready reason).
+type ServiceGroup struct {
+	Agency         string
+	Classification v1alpha1.Classification
+	Audience       v1alpha1.Audience
+	Reason         string
+	Count          int
+}
+
+// AgreementGroup counts the agreements between a provider and a consumer
+// in a state (their Ready reason).
+type AgreementGroup struct {
+	Provider string
+	Consumer string
+	State    string
+	Count    int
+}
+
+// ClockKind names a clock at which somebody must act.
+type ClockKind string
+
+const (
+	// ClockReviewDue is when a service's yearly review falls due (Điều 3.3).
+	ClockReviewDue ClockKind = "ReviewDue"
+	// ClockOpenDataDue is when open data must be refreshed (Điều 10.4).
+	ClockOpenDataDue ClockKind = "OpenDataDue"
+	// ClockAgreementExpiry is when a live agreement ends.
+	ClockAgreementExpiry ClockKind = "AgreementExpiry"
+	// ClockAppointmentEnd is when the first of an agency's focal points of
+	// a role ends its appointment. Focal points are named after people, so
+	// the clock names the agency and the role, not the focal point.
+	ClockAppointmentEnd ClockKind = "AppointmentEnd"
+	// ClockKeyRotation is when a live agreement's key is next rotated.
+	ClockKeyRotation ClockKind = "KeyRotation"
+)
+
+// Clock is the next moment of one clock. A clock never started (a
+// service never reviewed) is due at the zero time: overdue since always.
+type Clock struct {
+	Kind      ClockKind
+	Agency    string
+	Namespace string
+	// Name is the object's name; for ClockAppointmentEnd, the role.
+	Name string
+	At   time.Time
+}
+
+// Summarize groups the inputs.
+func Summarize(in Inputs) Province {
+	var p Province
+	holders := namespaceHolders(in.Agencies)
+
+	for i := range in.Agencies {
+		a := &in.Agencies[i]
+		ready, reason := readiness(a.Status.Conditions)
+		p.Agencies = append(p.Agencies, AgencyState{Agency: a.Name, Ready: ready, Reason: reason})
+	}
+
+	fpGroups := map[FocalPointGroup]int{}
+	ends := map[[2]string]time.Time{}
+	for i := range in.FocalPoints {
+		fp := &in.FocalPoints[i]
+		agency := holders[fp.Namespace]
+		ready, reason := readiness(fp.Status.Conditions)
+		fpGroups[FocalPointGroup{Agency: agency, Role: fp.Spec.Role, Ready: ready, Reason: reason}]++
+		if until := fp.Spec.Appointment.ValidUntil; ready && until != nil {
+			key := [2]string{fp.Namespace, string(fp.Spec.Role)}
+			if at, seen := ends[key]; !seen || until.Time.Before(at) {
+				ends[key] = until.Time
+			}
+		}
+	}
+	for g, n := range fpGroups {
+		g.Count = n
+		p.FocalPoints = append(p.FocalPoints, g)
+	}
+	for key, at := range ends {
+		p.Clocks = append(p.Clocks, Clock{Kind: ClockAppointmentEnd, Agency: holders[key[0]], Namespace: key[0], Name: key[1], At: at})
+	}
+
+	svcGroups := map[ServiceGroup]int{}
+	for i := range in.Services {
+		ds := &in.Services[i]
+		agency := holders[ds.Namespace]
+		_, reason := readiness(ds.Status.Conditions)
+		svcGroups[ServiceGroup{Agency: agency, Classification: ds.Spec.Classification, Audience: ds.Spec.Access.Audience, Reason: reason}]++
+		review, _ := publishing.ReviewDue(ds, in.Rules)
+		p.Clocks = append(p.Clocks, Clock{Kind: ClockReviewDue, Agency: agency, Namespace: ds.Namespace, Name: ds.Name, At: review})
+		if openData, ok := publishing.OpenDataDue(ds, in.Rules); ok {
+			p.Clocks = append(p.Clocks, Clock{Kind: ClockOpenDataDue, Agency: agency, Namespace: ds.Namespace, Name: ds.Name, At: openData})
+		}
+	}
+	for g, n := range svcGroups {
+		g.Count = n
+		p.Services = append(p.Services, g)
+	}
+
+	saGroups := map[AgreementGroup]int{}
+	for i := range in.Agreements {
+		sa := &in.Agreements[i]
+		consumer := cmp.Or(sa.Status.ConsumerAgency, holders[sa.Namespace])
+		provider := cmp.Or(sa.Status.ProviderAgency, holders[string(sa.Spec.Service.Namespace)])
+		state := registry.StateOf(sa)
+		saGroups[AgreementGroup{Provider: provider, Consumer: consumer, State: state}]++
+		if state != string(v1alpha1.ReasonActive) {
+			continue
+		}
+		if sa.Status.ExpiresAt != nil {
+			p.Clocks = append(p.Clocks, Clock{Kind: ClockAgreementExpiry, Agency: consumer, Namespace: sa.Namespace, Name: sa.Name, At: sa.Status.ExpiresAt.Time})
+		}
+		if next := sa.Status.Credential.NextRotationAt; next != nil {
+			p.Clocks = append(p.Clocks, Clock{Kind: ClockKeyRotation, Agency: consumer, Namespace: sa.Namespace, Name: sa.Name, At: next.Time})
+		}
+	}
+	for g, n := range saGroups {
+		g.Count = n
+		p.Agreements = append(p.Agreements, g)
+	}
+
+	p.sort()
+	return p
+}
+
+// namespaceHolders maps each namespace to the agency that holds it: the
+// agency that names it and is not refused it. An agency refused its
+// namespace (not labelled for it, claimed by another) does not hold it.
+func namespaceHolders(agencies []v1alpha1.Agency) map[string]string {
+	out := map[string]string{}
+	for i := range agencies {
+		a := &agencies[i]
+		_, reason := readiness(a.Status.Conditions)
+		switch v1alpha1.ConditionReason(reason) {
+		case v1alpha1.ReasonNamespaceNotFound, v1alpha1.ReasonNamespaceNotLabelled, v1alpha1.ReasonNamespaceClaimed:
+			continue
+		}
+		out[string(a.Spec.Namespace)] = a.Name
+	}
+	return out
+}
+
+// readiness reads the Ready condition; an object not yet reconciled is
+// in state Reconciling.
+func readiness(conds []metav1.Condition) (bool, string) {
+	c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady))
+	if c == nil {
+		return false, string(v1alpha1.ReasonReconciling)
+	}
+	return c.Status == metav1.ConditionTrue, c.Reason
+}
+
+func (p *Province) sort() {
+	slices.SortFunc(p.Agencies, func(a, b AgencyState) int { return cmp.Compare(a.Agency, b.Agency) })
+	slices.SortFunc(p.FocalPoints, func(a, b FocalPointGroup) int {
+		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Role, b.Role), cmp.Compare(a.Reason, b.Reason))
+	})
+	slices.SortFunc(p.Services, func(a, b ServiceGroup) int {
+		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Classification, b.Classification),
+			cmp.Compare(a.Audience, b.Audience), cmp.Compare(a.Reason, b.Reason))
+	})
+	slices.SortFunc(p.Agreements, func(a, b AgreementGroup) int {
+		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Consumer, b.Consumer), cmp.Compare(a.State, b.State))
+	})
+	slices.SortFunc(p.Clocks, func(a, b Clock) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
+}
