@@ -103,6 +103,10 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 		if err := r.Create(ctx, gk, client.FieldOwner(FieldManager)); err != nil {
 			return keysKept{}, fmt.Errorf("issue gateway key %s/%s: %w", gk.Namespace, gk.Name, err)
 		}
+		keysIssued.Inc()
+		if state.CurrentID != "" {
+			keysRotated.Inc()
+		}
 		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
 		keyIDs = append(slices.Clone(keyIDs), id)
 		slices.Sort(keyIDs)
@@ -223,17 +227,25 @@ func (r *SharingAgreementReconciler) markRetiring(ctx context.Context, sa *v1alp
 
 // withdraw removes every key of an agreement that is not live: at the
 // gateway first, then the consumer's Secret, so that workloads that still
-// mount it get no working key.
-func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement) error {
+// mount it get no working key. reason is the agreement's state, and ended
+// the moment it stopped being live, for the metrics.
+func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement, reason string, ended time.Time) error {
 	keys, err := r.gatewayKeys(ctx, r.Client, sa)
 	if err != nil {
 		return err
 	}
+	removed := 0
 	for i := range keys {
-		if _, err := deleteIfExists(ctx, r.Client, &keys[i]); err != nil {
+		wrote, err := deleteIfExists(ctx, r.Client, &keys[i])
+		if err != nil {
+			observeRevocation(removed, reason, ended, r.now())
 			return fmt.Errorf("withdraw gateway key %s: %w", keys[i].Name, err)
 		}
+		if wrote {
+			removed++
+		}
 	}
+	observeRevocation(removed, reason, ended, r.now())
 	consumerSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
 	wrote, err := deleteIfExists(ctx, r.Client, consumerSecret)
 	if err != nil {

@@ -61,7 +61,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if sa.DeletionTimestamp != nil {
-		return ctrl.Result{}, r.finalize(ctx, sa)
+		return ctrl.Result{}, r.finalize(ctx, sa, r.now())
 	}
 	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.AddFinalizer, gatewayKeysFinalizer); err != nil {
 		return ctrl.Result{}, fmt.Errorf("add finalizer: %w", err)
@@ -100,7 +100,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		}
 		credential, wake, handOver, status.Credential = kept.condition, kept.wake, &kept.handOver, kept.status
 	} else {
-		if err := r.withdraw(ctx, sa); err != nil {
+		if err := r.withdraw(ctx, sa, string(d.Reason), endedAt(base, now)); err != nil {
 			return ctrl.Result{}, err
 		}
 		status.Credential = v1alpha1.CredentialStatus{}
@@ -123,11 +123,11 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 
 // finalize removes what the agreement issued in both namespaces, then lets
 // it go.
-func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.SharingAgreement) error {
+func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) error {
 	if !controllerutil.ContainsFinalizer(sa, gatewayKeysFinalizer) {
 		return nil
 	}
-	if err := r.withdraw(ctx, sa); err != nil {
+	if err := r.withdraw(ctx, sa, reasonDeleted, now); err != nil {
 		return err
 	}
 	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, gatewayKeysFinalizer); err != nil {
@@ -197,4 +197,15 @@ func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 		agreement := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}
 		return !r.justIssued.issuedHere(agreement, l[v1alpha1.LabelKeyID])
 	}})
+}
+
+// endedAt is when an agreement that is no longer live stopped being live,
+// as far as the operator knows: the end of its window when that has passed
+// (it ended by the clock), else now, the start of the reconcile that found
+// the change.
+func endedAt(sa *v1alpha1.SharingAgreement, now time.Time) time.Time {
+	if e := sa.Status.ExpiresAt; e != nil && !e.Time.After(now) {
+		return e.Time
+	}
+	return now
 }

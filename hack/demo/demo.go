@@ -44,14 +44,16 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *kubeconfig, *once); err != nil {
+	if err := run(ctx, os.Stdout, *kubeconfig, *once, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-// run does the whole demo, writing what a person reads to out.
-func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool) error {
+// run does the whole demo, writing what a person reads to out. settled,
+// when given, is called once the samples have settled, while the operator
+// still runs (a test's checks).
+func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, settled func(context.Context, client.Client) error) error {
 	// The operator's own log goes to a file: the demo's output is the
 	// status table.
 	logPath := strings.TrimSuffix(kubeconfigPath, ".kubeconfig") + ".log"
@@ -108,6 +110,11 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool) e
 	}
 	if err := report(ctx, c, out); err != nil {
 		return err
+	}
+	if settled != nil {
+		if err := settled(ctx, c); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(out, "\nExplore further:\n  kubectl --kubeconfig %s get datashare -A\n", kubeconfigPath)
 

@@ -14,7 +14,7 @@ import (
 func TestDemoOnce(t *testing.T) {
 	var out bytes.Buffer
 	kubeconfig := filepath.Join(t.TempDir(), "demo.kubeconfig")
-	if err := run(context.Background(), &out, kubeconfig, true); err != nil {
+	if err := run(context.Background(), &out, kubeconfig, true, checkMetrics(t)); err != nil {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{

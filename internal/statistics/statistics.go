@@ -34,7 +34,10 @@ type Province struct {
 	Agencies    []AgencyState
 	FocalPoints []FocalPointGroup
 	Services    []ServiceGroup
-	Agreements  []AgreementGroup
+	// ServiceStates are each service's readiness, for what names one
+	// service (an alert on a service not Ready).
+	ServiceStates []ServiceState
+	Agreements    []AgreementGroup
 	// Clocks are the moments at which somebody must act, one per object
 	// and clock, in the order of Kind, then Namespace and Name.
 	Clocks []Clock
@@ -64,6 +67,15 @@ type ServiceGroup struct {
 	Audience       v1alpha1.Audience
 	Reason         string
 	Count          int
+}
+
+// ServiceState is one service's readiness.
+type ServiceState struct {
+	Agency    string
+	Namespace string
+	Name      string
+	Ready     bool
+	Reason    string
 }
 
 // AgreementGroup counts the agreements between a provider and a consumer
@@ -141,7 +153,8 @@ func Summarize(in Inputs) Province {
 	for i := range in.Services {
 		ds := &in.Services[i]
 		agency := holders[ds.Namespace]
-		_, reason := readiness(ds.Status.Conditions)
+		isReady, reason := readiness(ds.Status.Conditions)
+		p.ServiceStates = append(p.ServiceStates, ServiceState{Agency: agency, Namespace: ds.Namespace, Name: ds.Name, Ready: isReady, Reason: reason})
 		svcGroups[ServiceGroup{Agency: agency, Classification: ds.Spec.Classification, Audience: ds.Spec.Access.Audience, Reason: reason}]++
 		review, _ := publishing.ReviewDue(ds, in.Rules)
 		p.Clocks = append(p.Clocks, Clock{Kind: ClockReviewDue, Agency: agency, Namespace: ds.Namespace, Name: ds.Name, At: review})
@@ -215,6 +228,9 @@ func (p *Province) sort() {
 	slices.SortFunc(p.Services, func(a, b ServiceGroup) int {
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Classification, b.Classification),
 			cmp.Compare(a.Audience, b.Audience), cmp.Compare(a.Reason, b.Reason))
+	})
+	slices.SortFunc(p.ServiceStates, func(a, b ServiceState) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
 	slices.SortFunc(p.Agreements, func(a, b AgreementGroup) int {
 		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Consumer, b.Consumer), cmp.Compare(a.State, b.State))

@@ -23,7 +23,7 @@ func agency(name, ns string, conds []metav1.Condition) v1alpha1.Agency {
 
 func service(ns, name string, audience v1alpha1.Audience, conds []metav1.Condition, reviewed, refreshed *time.Time) v1alpha1.DataService {
 	ds := v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.DataServiceSpec{Classification: v1alpha1.ClassificationShared, Access: v1alpha1.Access{Audience: audience}},
+		Spec:   v1alpha1.DataServiceSpec{Classification: v1alpha1.ClassificationShared, Access: v1alpha1.Access{Audience: audience}},
 		Status: v1alpha1.DataServiceStatus{Conditions: conds}}
 	if reviewed != nil {
 		ds.Spec.Review.LastReviewed = &metav1.Time{Time: *reviewed}
@@ -69,10 +69,10 @@ func TestSummarize(t *testing.T) {
 		},
 		FocalPoints: []v1alpha1.FocalPoint{
 			{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "nguyen-van-a"},
-				Spec: v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Appointment: v1alpha1.Appointment{ValidUntil: &metav1.Time{Time: *at(48 * time.Hour)}}},
+				Spec:   v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Appointment: v1alpha1.Appointment{ValidUntil: &metav1.Time{Time: *at(48 * time.Hour)}}},
 				Status: v1alpha1.FocalPointStatus{Conditions: ready(metav1.ConditionTrue, v1alpha1.ReasonReady)}},
 			{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "tran-thi-b"},
-				Spec: v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Appointment: v1alpha1.Appointment{ValidUntil: &metav1.Time{Time: *at(24 * time.Hour)}}},
+				Spec:   v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Appointment: v1alpha1.Appointment{ValidUntil: &metav1.Time{Time: *at(24 * time.Hour)}}},
 				Status: v1alpha1.FocalPointStatus{Conditions: ready(metav1.ConditionFalse, v1alpha1.ReasonDuplicatePrimary)}},
 		},
 		Services: []v1alpha1.DataService{
@@ -108,6 +108,10 @@ func TestSummarize(t *testing.T) {
 	}
 	if len(p.Services) != 2 || p.Services[0] != wantServices[0] || p.Services[1] != wantServices[1] {
 		t.Errorf("services %+v, want %+v", p.Services, wantServices)
+	}
+	wantStates := []ServiceState{{"so-tnmt", "so-tnmt", "dat-dai", true, "Ready"}, {"so-tnmt", "so-tnmt", "khong-khi", true, "Ready"}}
+	if len(p.ServiceStates) != 2 || p.ServiceStates[0] != wantStates[0] || p.ServiceStates[1] != wantStates[1] {
+		t.Errorf("service states %+v, want %+v", p.ServiceStates, wantStates)
 	}
 	// The provider and consumer come from the namespaces' holders when the
 	// status does not name them yet.

@@ -1,0 +1,179 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/statistics"
+)
+
+// The operator's own metrics, beside controller-runtime's in the same
+// registry. Labels are agencies, namespaces, object names, kinds and
+// reasons: bounded sets. Keys, key ids and people never are.
+var (
+	keysIssued = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "datashare_keys_issued_total",
+		Help: "Gateway keys issued to agreements, the first key of an agreement and every rotation.",
+	})
+	keysRotated = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "datashare_keys_rotated_total",
+		Help: "Gateway keys issued to replace an agreement's current key (scheduled or asked-for rotations).",
+	})
+	keysRevoked = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "datashare_keys_revoked_total",
+		Help: "Gateway keys removed because their agreement stopped being live, by the agreement's state (its Ready reason, or Deleted).",
+	}, []string{"reason"})
+	revocationSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "datashare_key_revocation_duration_seconds",
+		Help: "Time from an agreement ceasing to be live to the removal of its gateway keys: from the end of its window when it ended by the clock, " +
+			"else from the start of the reconcile that found the change (the watch's delay not included).",
+		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30},
+	}, []string{"reason"})
+)
+
+// reasonDeleted is the revocation reason of an agreement that was deleted.
+const reasonDeleted = "Deleted"
+
+func init() {
+	metrics.Registry.MustRegister(keysIssued, keysRotated, keysRevoked, revocationSeconds)
+}
+
+// observeRevocation counts n gateway keys removed for reason, and the
+// time since the agreement stopped being live.
+func observeRevocation(n int, reason string, since time.Time, now time.Time) {
+	if n == 0 {
+		return
+	}
+	keysRevoked.WithLabelValues(reason).Add(float64(n))
+	revocationSeconds.WithLabelValues(reason).Observe(now.Sub(since).Seconds())
+}
+
+// The state-of-sharing metrics, computed from the cache at each scrape by
+// internal/statistics: no request reaches the API server.
+var (
+	agenciesDesc = prometheus.NewDesc("datashare_agencies",
+		"One series per agency: ready is true when it holds its namespace and has an active primary focal point; reason is its Ready reason.",
+		[]string{"agency", "ready", "reason"}, nil)
+	focalPointsDesc = prometheus.NewDesc("datashare_focal_points",
+		"Focal points by agency, role and state (their Ready reason).",
+		[]string{"agency", "role", "ready", "reason"}, nil)
+	servicesDesc = prometheus.NewDesc("datashare_services",
+		"DataServices by agency, classification, audience and state (their Ready reason).",
+		[]string{"agency", "classification", "audience", "reason"}, nil)
+	serviceReadyDesc = prometheus.NewDesc("datashare_dataservice_ready",
+		"1 when the DataService is Ready (published, reachable, isolated), else 0, with its Ready reason.",
+		[]string{"agency", "namespace", "dataservice", "reason"}, nil)
+	agreementsDesc = prometheus.NewDesc("datashare_agreements",
+		"SharingAgreements by provider agency, consumer agency and state (their Ready reason).",
+		[]string{"provider", "consumer", "state"}, nil)
+	clockDescs = map[statistics.ClockKind]*prometheus.Desc{
+		statistics.ClockReviewDue: prometheus.NewDesc("datashare_dataservice_review_due_timestamp_seconds",
+			"When the DataService's yearly review falls due (Điều 3.3), in Unix seconds; 0 when no review is recorded.",
+			[]string{"agency", "namespace", "dataservice"}, nil),
+		statistics.ClockOpenDataDue: prometheus.NewDesc("datashare_open_data_due_timestamp_seconds",
+			"When the open data DataService must next be refreshed (Điều 10.4), in Unix seconds; 0 when no refresh is recorded.",
+			[]string{"agency", "namespace", "dataservice"}, nil),
+		statistics.ClockAgreementExpiry: prometheus.NewDesc("datashare_agreement_expiry_timestamp_seconds",
+			"When the live SharingAgreement stops being live unless renewed, in Unix seconds; agency is the consumer, who renews it.",
+			[]string{"agency", "namespace", "sharingagreement"}, nil),
+		statistics.ClockAppointmentEnd: prometheus.NewDesc("datashare_focal_point_appointment_end_timestamp_seconds",
+			"When the first active appointment of an agency's focal points of a role ends, in Unix seconds.",
+			[]string{"agency", "namespace", "role"}, nil),
+		statistics.ClockKeyRotation: prometheus.NewDesc("datashare_key_rotation_timestamp_seconds",
+			"When the live SharingAgreement's key is next rotated, in Unix seconds.",
+			[]string{"agency", "namespace", "sharingagreement"}, nil),
+	}
+)
+
+// sharingCollector reads the four kinds from the operator's cache at each
+// scrape and reports the state of sharing.
+type sharingCollector struct {
+	cache client.Reader
+	rules config.Rules
+}
+
+// registerSharingMetrics adds the state-of-sharing collector to the
+// registry. The first manager of a process keeps it: the tests and the
+// demo may build more than one.
+func registerSharingMetrics(cache client.Reader, rules config.Rules) error {
+	err := metrics.Registry.Register(&sharingCollector{cache: cache, rules: rules})
+	if are := (prometheus.AlreadyRegisteredError{}); errors.As(err, &are) {
+		return nil
+	}
+	return err
+}
+
+func (c *sharingCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{agenciesDesc, focalPointsDesc, servicesDesc, serviceReadyDesc, agreementsDesc} {
+		ch <- d
+	}
+	for _, d := range clockDescs {
+		ch <- d
+	}
+}
+
+func (c *sharingCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	in, err := c.gather(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(agenciesDesc, err)
+		return
+	}
+	p := statistics.Summarize(in)
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	for _, a := range p.Agencies {
+		gauge(agenciesDesc, 1, a.Agency, strconv.FormatBool(a.Ready), a.Reason)
+	}
+	for _, g := range p.FocalPoints {
+		gauge(focalPointsDesc, float64(g.Count), g.Agency, string(g.Role), strconv.FormatBool(g.Ready), g.Reason)
+	}
+	for _, g := range p.Services {
+		gauge(servicesDesc, float64(g.Count), g.Agency, string(g.Classification), string(g.Audience), g.Reason)
+	}
+	for _, s := range p.ServiceStates {
+		gauge(serviceReadyDesc, boolValue(s.Ready), s.Agency, s.Namespace, s.Name, s.Reason)
+	}
+	for _, g := range p.Agreements {
+		gauge(agreementsDesc, float64(g.Count), g.Provider, g.Consumer, g.State)
+	}
+	for _, k := range p.Clocks {
+		at := 0.0
+		if !k.At.IsZero() {
+			at = float64(k.At.Unix())
+		}
+		gauge(clockDescs[k.Kind], at, k.Agency, k.Namespace, k.Name)
+	}
+}
+
+// gather lists the four kinds from the cache without copying them: they
+// are only read.
+func (c *sharingCollector) gather(ctx context.Context) (statistics.Inputs, error) {
+	in := statistics.Inputs{Rules: c.rules}
+	agencies, fps := &v1alpha1.AgencyList{}, &v1alpha1.FocalPointList{}
+	services, agreements := &v1alpha1.DataServiceList{}, &v1alpha1.SharingAgreementList{}
+	for _, l := range []client.ObjectList{agencies, fps, services, agreements} {
+		if err := c.cache.List(ctx, l, client.UnsafeDisableDeepCopy); err != nil {
+			return in, err
+		}
+	}
+	in.Agencies, in.FocalPoints, in.Services, in.Agreements = agencies.Items, fps.Items, services.Items, agreements.Items
+	return in, nil
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
