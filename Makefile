@@ -11,6 +11,8 @@ BIN := $(CURDIR)/bin
 CONTROLLER_GEN := $(BIN)/controller-gen
 HELM := $(BIN)/helm
 EGCTL := $(BIN)/egctl
+PROMTOOL := $(BIN)/promtool
+PROMQLNAMES := $(BIN)/promqlnames
 KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
@@ -29,6 +31,7 @@ KUBE_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg
 TOOLS_MOD := hack/tools/go.mod
 HELM_MOD := hack/helm/go.mod
 EGCTL_MOD := hack/egctl/go.mod
+PROMTOOL_MOD := hack/promtool/go.mod
 APISERVER_MOD := hack/envtest/kube-apiserver/go.mod
 ETCD_MOD := hack/envtest/etcd/go.mod
 
@@ -57,6 +60,9 @@ manifests: $(CONTROLLER_GEN) ## Generate the CRDs and the operator's RBAC from m
 	cp config/crd/bases/*.yaml $(CHART)/files/crds/
 	cp config/rbac/role.yaml config/rbac/focal_point_roles.yaml $(CHART)/files/rbac/
 	mkdir -p $(CHART)/files/admission && cp config/admission/owned_objects.yaml $(CHART)/files/admission/
+	mkdir -p $(CHART)/files/prometheus $(CHART)/files/grafana
+	cp config/prometheus/alerts.yaml $(CHART)/files/prometheus/
+	cp config/grafana/datashare-dashboard.json $(CHART)/files/grafana/
 
 .PHONY: fmt
 fmt: ## Format the Go code.
@@ -76,7 +82,7 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins $(HELM) $(EGCTL) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
+test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
 	go test ./... -count=1
 
 .PHONY: bench-scale
@@ -115,6 +121,15 @@ $(HELM): $(HELM_MOD)
 # verdict on what the operator renders.
 $(EGCTL): $(EGCTL_MOD)
 	cd hack/egctl && go build -o $@ github.com/envoyproxy/gateway/cmd/egctl
+
+# Prometheus's promtool, to check and unit-test the alert rules, and
+# promqlnames, which names the metrics PromQL expressions read (Prometheus's
+# own parser), for the dashboard test.
+$(PROMTOOL): $(PROMTOOL_MOD)
+	cd hack/promtool && go build -o $@ github.com/prometheus/prometheus/cmd/promtool
+
+$(PROMQLNAMES): $(PROMTOOL_MOD) hack/promtool/promqlnames/main.go
+	cd hack/promtool && go build -o $@ ./promqlnames
 
 $(CONTROLLER_GEN): $(TOOLS_MOD)
 	cd hack/tools && go build -o $@ sigs.k8s.io/controller-tools/cmd/controller-gen

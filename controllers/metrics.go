@@ -44,6 +44,10 @@ const reasonDeleted = "Deleted"
 
 func init() {
 	metrics.Registry.MustRegister(keysIssued, keysRotated, keysRevoked, revocationSeconds)
+	// Exported at zero from the start, so that rate() and the alerts see a
+	// first revocation.
+	keysRevoked.WithLabelValues(reasonDeleted)
+	revocationSeconds.WithLabelValues(reasonDeleted)
 }
 
 // observeRevocation counts n gateway keys removed for reason, and the

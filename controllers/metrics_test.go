@@ -1,12 +1,22 @@
 package controllers
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
+	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
@@ -104,4 +114,120 @@ func histogramCount(t *testing.T, reason string) uint64 {
 		}
 	}
 	return 0
+}
+
+// TestDashboardReadsOnlyExportedMetrics parses every query of the Grafana
+// dashboard and of the alert rules with Prometheus's own parser
+// (bin/promqlnames) and checks that each metric it reads is one the
+// operator exports: a renamed metric fails here, not on a blank panel.
+func TestDashboardReadsOnlyExportedMetrics(t *testing.T) {
+	// controller-runtime exports a controller's metrics once it starts.
+	eventually(t, 20*time.Second, "the four controllers have started", func() error {
+		counts, err := testenv.ReconcileCounts()
+		if err != nil || len(counts) < 4 {
+			return errorf("controllers started: %v %v", counts, err)
+		}
+		return nil
+	})
+	exported := exportedMetricNames(t)
+	var exprs []string
+	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "grafana", "datashare-dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dashboard struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(raw, &dashboard); err != nil {
+		t.Fatalf("the dashboard is not valid JSON: %v", err)
+	}
+	for _, p := range dashboard.Panels {
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, target := range p.Targets {
+			exprs = append(exprs, target.Expr)
+		}
+	}
+	raw, err = os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "prometheus", "alerts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules struct {
+		Groups []struct {
+			Rules []struct{ Alert, Expr string }
+		}
+	}
+	if err := yaml.Unmarshal(raw, &rules); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range rules.Groups {
+		for _, r := range g.Rules {
+			exprs = append(exprs, r.Expr)
+		}
+	}
+
+	tool := filepath.Join(testenv.RepoRoot(), "bin", "promqlnames")
+	cmd := exec.Command(tool)
+	// One expression a line.
+	cmd.Stdin = strings.NewReader(strings.Join(oneLine(exprs), "\n") + "\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s (make test builds it): %v\n%s", tool, err, out)
+	}
+	read := map[string]bool{}
+	for _, name := range strings.Fields(string(out)) {
+		read[name] = true
+		if !exported[name] {
+			t.Errorf("a query reads %s, which the operator does not export", name)
+		}
+	}
+	t.Logf("%d queries read %d metrics, all exported", len(exprs), len(read))
+}
+
+func oneLine(exprs []string) []string {
+	out := make([]string, len(exprs))
+	for i, e := range exprs {
+		out[i] = strings.Join(strings.Fields(e), " ")
+	}
+	return out
+}
+
+// exportedMetricNames lists the series names the operator's registry
+// serves: every family gathered (controller-runtime's included), the
+// state-of-sharing metrics whether or not an object exists yet, and a
+// histogram's _bucket, _count and _sum.
+func exportedMetricNames(t *testing.T) map[string]bool {
+	t.Helper()
+	names := map[string]bool{}
+	add := func(name string, histogram bool) {
+		names[name] = true
+		if histogram {
+			for _, suffix := range []string{"_bucket", "_count", "_sum"} {
+				names[name+suffix] = true
+			}
+		}
+	}
+	families, err := metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		add(f.GetName(), f.GetType() == dto.MetricType_HISTOGRAM)
+	}
+	descs := make(chan *prometheus.Desc, 64)
+	(&sharingCollector{}).Describe(descs)
+	close(descs)
+	fqName := regexp.MustCompile(`fqName: "([^"]+)"`)
+	for d := range descs {
+		m := fqName.FindStringSubmatch(d.String())
+		if m == nil {
+			t.Fatalf("cannot read the name of %s", d)
+		}
+		add(m[1], false)
+	}
+	return names
 }

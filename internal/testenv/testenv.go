@@ -9,6 +9,7 @@ package testenv
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -32,6 +33,10 @@ import (
 const (
 	gatewayAPIModule   = "sigs.k8s.io/gateway-api"
 	envoyGatewayModule = "github.com/envoyproxy/gateway"
+	// prometheusOperatorModule ships the ServiceMonitor and PrometheusRule
+	// CRDs the chart's optional objects need. The operator does not import
+	// it, so its version is pinned here, and go mod download fetches it.
+	prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
 )
 
 // Env is a running API server with every CRD the operator reads or writes.
@@ -50,7 +55,13 @@ func RepoRoot() string {
 // Option changes what Start installs.
 type Option func(*options)
 
-type options struct{ withoutGatewayCRDs, withoutOwnCRDs bool }
+type options struct{ withoutGatewayCRDs, withoutOwnCRDs, withPrometheusOperatorCRDs bool }
+
+// WithPrometheusOperatorCRDs adds the Prometheus Operator's ServiceMonitor
+// and PrometheusRule CRDs, for the chart's optional monitoring objects.
+func WithPrometheusOperatorCRDs() Option {
+	return func(o *options) { o.withPrometheusOperatorCRDs = true }
+}
 
 // WithoutOwnCRDs leaves out this project's CRDs, for tests that install
 // them as the Helm chart does.
@@ -82,6 +93,13 @@ func Start(opts ...Option) (*Env, error) {
 		if crds, err = GatewayCRDs(); err != nil {
 			return nil, err
 		}
+	}
+	if o.withPrometheusOperatorCRDs {
+		more, err := prometheusOperatorCRDs()
+		if err != nil {
+			return nil, err
+		}
+		crds = append(crds, more...)
 	}
 	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDs: crds, ErrorIfCRDPathMissing: true}
 	if !o.withoutOwnCRDs {
@@ -121,6 +139,33 @@ func GatewayCRDs() ([]*apiextensionsv1.CustomResourceDefinition, error) {
 			}
 			crds = append(crds, found...)
 		}
+	}
+	return crds, nil
+}
+
+// prometheusOperatorCRDs reads the ServiceMonitor and PrometheusRule CRDs
+// from the Prometheus Operator's module.
+func prometheusOperatorCRDs() ([]*apiextensionsv1.CustomResourceDefinition, error) {
+	cmd := exec.Command("go", "mod", "download", "-json", prometheusOperatorModule)
+	// Outside any module: the download changes no go.mod or go.sum.
+	cmd.Dir = os.TempDir()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go mod download %s: %v %s", prometheusOperatorModule, err, stderr.String())
+	}
+	var module struct{ Dir string }
+	if err := json.Unmarshal(out, &module); err != nil || module.Dir == "" {
+		return nil, fmt.Errorf("go mod download %s said no folder: %v %s", prometheusOperatorModule, err, out)
+	}
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	for _, kind := range []string{"servicemonitors", "prometheusrules"} {
+		found, err := readCRDs(filepath.Join(module.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_"+kind+".yaml"))
+		if err != nil {
+			return nil, err
+		}
+		crds = append(crds, found...)
 	}
 	return crds, nil
 }

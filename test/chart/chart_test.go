@@ -10,15 +10,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
@@ -45,7 +46,7 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) int {
 	var err error
 	// The chart installs the CRDs itself.
-	if env, err = testenv.Start(testenv.WithoutOwnCRDs()); err != nil {
+	if env, err = testenv.Start(testenv.WithoutOwnCRDs(), testenv.WithPrometheusOperatorCRDs()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -107,6 +108,8 @@ crds: {install: true, keep: false}
 metrics:
   port: 9443
   serviceMonitor: {enabled: true, interval: 1m}
+  prometheusRule: {enabled: true, labels: {release: kube-prometheus-stack}}
+  grafanaDashboard: {enabled: true, namespace: monitoring, labels: {grafana_dashboard: "1"}}
   networkPolicy: {enabled: true, fromNamespaceLabels: {team: observability}}
 health: {port: 9081}
 logLevel: debug
@@ -153,10 +156,10 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 				if obj.GetKind() == "Deployment" {
 					checkDeployment(t, obj, tc.wantArgs)
 				}
-				applied := dryRun(t, obj)
-				if !applied && !(obj.GetKind() == "ServiceMonitor") {
-					t.Errorf("%s %s was not applied", obj.GetKind(), obj.GetName())
+				if obj.GetKind() == "PrometheusRule" {
+					checkPrometheusRule(t, obj)
 				}
+				dryRun(t, obj)
 			}
 			for _, kind := range []string{"CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service"} {
 				if kinds[kind] == 0 {
@@ -165,6 +168,16 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 			}
 			if kinds["CustomResourceDefinition"] != 4 || kinds["ClusterRole"] != 4 {
 				t.Errorf("want 4 CRDs and 4 ClusterRoles (the operator's, and the focal-point, province and catalog roles), got %v", kinds)
+			}
+			// The monitoring objects are optional, off by default.
+			monitoring := 0
+			if tc.name != "defaults" {
+				monitoring = 1
+			}
+			for _, kind := range []string{"ServiceMonitor", "PrometheusRule"} {
+				if kinds[kind] != monitoring {
+					t.Errorf("%d %s rendered, want %d", kinds[kind], kind, monitoring)
+				}
 			}
 			t.Logf("rendered and dry-run applied: %v", kinds)
 		})
@@ -217,22 +230,40 @@ func lookup(v any, path string) any {
 	return v
 }
 
-// dryRun applies obj with server-side apply as a dry run. It reports false
-// for a kind the test API server does not know (the Prometheus Operator's
-// ServiceMonitor), and fails the test on any other refusal.
-func dryRun(t *testing.T, obj *unstructured.Unstructured) bool {
+// dryRun applies obj with server-side apply as a dry run (the test API
+// server knows the Prometheus Operator's kinds too), and fails the test on
+// a refusal.
+func dryRun(t *testing.T, obj *unstructured.Unstructured) {
 	t.Helper()
-	err := k8s.Apply(context.Background(), client.ApplyConfigurationFromUnstructured(obj), client.DryRunAll, client.FieldOwner("chart-test"), client.ForceOwnership)
-	switch {
-	case err == nil:
-		return true
-	case meta.IsNoMatchError(err) && obj.GetKind() == "ServiceMonitor":
-		return false
-	case apierrors.IsNotFound(err) && obj.GetKind() == "ServiceMonitor":
-		return false
+	if obj.GetNamespace() != "" && obj.GetNamespace() != namespace {
+		// A dry run needs the namespace to exist.
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: obj.GetNamespace()}}
+		if err := k8s.Create(context.Background(), ns); err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatal(err)
+		}
 	}
-	t.Errorf("server-side dry run refused %s %s: %v", obj.GetKind(), obj.GetName(), err)
-	return false
+	err := k8s.Apply(context.Background(), client.ApplyConfigurationFromUnstructured(obj), client.DryRunAll, client.FieldOwner("chart-test"), client.ForceOwnership)
+	if err != nil {
+		t.Errorf("server-side dry run refused %s %s: %v", obj.GetKind(), obj.GetName(), err)
+	}
+}
+
+// checkPrometheusRule checks that the chart ships the very rules promtool
+// tests in config/prometheus.
+func checkPrometheusRule(t *testing.T, obj *unstructured.Unstructured) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "config", "prometheus", "alerts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]any
+	if err := yaml.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	spec, _, _ := unstructured.NestedMap(obj.Object, "spec")
+	if !reflect.DeepEqual(spec, want) {
+		t.Errorf("the PrometheusRule's spec is not config/prometheus/alerts.yaml:\n%v\nwant\n%v", spec, want)
+	}
 }
 
 func TestChartSchemaRefusesBadValues(t *testing.T) {
