@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -175,7 +177,16 @@ func checkMetrics(t *testing.T) func(context.Context, client.Client) error {
 				}
 			}
 		}
-		t.Logf("%d datashare_ series scraped", len(all))
+		var lines []string
+		for _, s := range all {
+			var labels []string
+			for k, v := range s.labels {
+				labels = append(labels, k+"="+strconv.Quote(v))
+			}
+			slices.Sort(labels)
+			lines = append(lines, fmt.Sprintf("%s{%s} %v", s.name, strings.Join(labels, ","), s.value))
+		}
+		t.Logf("%d datashare_ series scraped:\n%s", len(all), strings.Join(lines, "\n"))
 		return nil
 	}
 }
