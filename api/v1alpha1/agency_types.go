@@ -34,6 +34,7 @@ func (l AgencyLevel) OutsideProvince() bool {
 // AgencySpec is the DIC's register entry for one agency.
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.endorsements) || size(self.endorsements) == 0 || self.level in ['Central', 'OtherProvince']",message="endorsements are the DIC's consent for a body outside the province (level Central or OtherProvince); an agency inside the province needs none"
+// +kubebuilder:validation:XValidation:rule="!has(self.declinedEndorsements) || !has(self.endorsements) || !self.declinedEndorsements.exists(d, self.endorsements.exists(e, e.service == d.service))",messageExpression="'service ' + self.declinedEndorsements.filter(d, has(self.endorsements) && self.endorsements.exists(e, e.service == d.service))[0].service + ' is both endorsed (endorsements) and declined (declinedEndorsements): remove it from one of the two'"
 type AgencySpec struct {
 	// displayName is the agency's official name in Vietnamese, with
 	// diacritics, for example "Sở Tài nguyên và Môi trường tỉnh Sóc Trăng".
@@ -77,6 +78,27 @@ type AgencySpec struct {
 	// +listMapKey=service
 	// +kubebuilder:validation:MaxItems=500
 	Endorsements []Endorsement `json:"endorsements,omitempty"`
+
+	// declinedEndorsements records the DIC's written refusals to endorse
+	// this body's use of a data service: its agreements for that service
+	// are RefusedByCoordinator, with the reason and the legal basis. A
+	// service cannot be endorsed and declined at once.
+	// +optional
+	// +listType=map
+	// +listMapKey=service
+	// +kubebuilder:validation:MaxItems=500
+	DeclinedEndorsements []DeclinedEndorsement `json:"declinedEndorsements,omitempty"`
+}
+
+// DeclinedEndorsement is the DIC's written refusal to endorse a body
+// outside the province for one data service (Điều 17.3).
+//
+// +kubebuilder:validation:XValidation:rule="has(self.legalBasis)",message="a refusal must cite its legal basis in legalBasis: the rules require a written refusal with its reasons and the legal basis (Decree 47/2020/NĐ-CP as amended by Decree 194/2025/NĐ-CP)"
+type DeclinedEndorsement struct {
+	// service is the DataService, as namespace/name.
+	Service ServiceKey `json:"service"`
+
+	WrittenRefusal `json:",inline"`
 }
 
 // ServiceAppraisal is the DIC's appraisal of one of the agency's services.

@@ -1,5 +1,7 @@
 package v1alpha1
 
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 // Text that people read (names, titles, descriptions, purposes, document
 // references) is checked by CEL rules: readable characters only (no control
 // or invisible format characters), not blank, and a limit counted in
@@ -69,4 +71,44 @@ type Contact struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[+]?[0-9][0-9 ().-]{5,30}$')",message="phone must be a telephone number such as +84 299 3822 123: digits, spaces, dots, dashes and parentheses, optionally starting with +"
 	Phone string `json:"phone,omitempty"`
+}
+
+// RefusalReason says, for the party refused, why: in plain words, on one
+// or more lines.
+//
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=2048
+// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*$')",message="must be readable text: no control characters (such as BEL or NUL; line breaks and tabs are fine) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+// +kubebuilder:validation:XValidation:rule="size(self) <= 1024",message="must be at most 1024 characters"
+type RefusalReason string
+
+// LegalBasis cites the law a decision rests on, for example
+// "Nghị định 47/2020/NĐ-CP, Điều 10".
+//
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=1024
+// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
+// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
+// +kubebuilder:validation:XValidation:rule="size(self) <= 512",message="must be at most 512 characters"
+type LegalBasis string
+
+// WrittenRefusal is a refusal in writing, as the rules require of a party
+// that will not share: its reason, the legal basis, the document and the
+// date (Decree 47/2020/NĐ-CP as amended by Decree 194/2025/NĐ-CP). It is
+// kept on record in the object until the party withdraws it.
+type WrittenRefusal struct {
+	// reason says why the request is refused.
+	Reason RefusalReason `json:"reason"`
+
+	// legalBasis cites the law the refusal rests on. Required: the API
+	// server refuses a refusal without it, with a message that says so.
+	// +optional
+	LegalBasis LegalBasis `json:"legalBasis,omitempty"`
+
+	// documentRef cites the written refusal sent to the requesting agency.
+	DocumentRef DocumentReference `json:"documentRef"`
+
+	// refusedAt is the date of the written refusal.
+	RefusedAt metav1.Time `json:"refusedAt"`
 }

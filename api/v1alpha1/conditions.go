@@ -210,6 +210,26 @@ const (
 	// condition: whether requests with the key get through right now. It
 	// does not decide the keys: those follow consent alone.
 	ConditionServiceReachable ConditionType = "ServiceReachable"
+	// ConditionResponseOverdue is True when the party the agreement waits
+	// for (the provider, or the DIC for an outside body) has neither
+	// consented nor refused in writing by status.request.respondBy.
+	ConditionResponseOverdue ConditionType = "ResponseOverdue"
+)
+
+// SharingAgreement reasons of ResponseOverdue.
+const (
+	// ReasonResponseOverdue (True): the deadline passed without consent or
+	// a written refusal.
+	ReasonResponseOverdue ConditionReason = "ResponseOverdue"
+	// ReasonAwaitingResponse (False): the agreement waits for an answer,
+	// and the deadline has not passed.
+	ReasonAwaitingResponse ConditionReason = "AwaitingResponse"
+	// ReasonAnswered (False): the request was answered, by consent or by a
+	// written refusal.
+	ReasonAnswered ConditionReason = "Answered"
+	// ReasonNoRequest (False): the agreement has never waited for anyone's
+	// answer.
+	ReasonNoRequest ConditionReason = "NoRequest"
 )
 
 // SharingAgreement states: the reasons of its Ready condition.
@@ -222,6 +242,13 @@ const (
 	// ReasonAwaitingCoordinatorEndorsement: a body outside the province
 	// lacks the DIC's endorsement.
 	ReasonAwaitingCoordinatorEndorsement ConditionReason = "AwaitingCoordinatorEndorsement"
+	// ReasonRefusedByProvider: the provider refused the consumer in
+	// writing (access.refusals), with the reason and the legal basis.
+	ReasonRefusedByProvider ConditionReason = "RefusedByProvider"
+	// ReasonRefusedByCoordinator: the DIC declined in writing to endorse
+	// a body outside the province for the service
+	// (declinedEndorsements).
+	ReasonRefusedByCoordinator ConditionReason = "RefusedByCoordinator"
 	// ReasonConsumerHasNoFocalPoint: the consumer agency has no active
 	// primary focal point.
 	ReasonConsumerHasNoFocalPoint ConditionReason = "ConsumerHasNoFocalPoint"

@@ -139,8 +139,20 @@ type Consent struct {
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 }
 
+// ConsumerRefusal is the provider's written refusal of one agency's
+// request.
+//
+// +kubebuilder:validation:XValidation:rule="has(self.legalBasis)",message="a refusal must cite its legal basis in legalBasis: the rules require a written refusal with its reasons and the legal basis (Decree 47/2020/NĐ-CP as amended by Decree 194/2025/NĐ-CP)"
+type ConsumerRefusal struct {
+	// agency is the name of the refused agency's Agency.
+	Agency ObjectName `json:"agency"`
+
+	WrittenRefusal `json:",inline"`
+}
+
 // Access is who may use the service.
 //
+// +kubebuilder:validation:XValidation:rule="!has(self.refusals) || !has(self.consumers) || !self.refusals.exists(r, self.consumers.exists(c, c.agency == r.agency))",messageExpression="'agency ' + self.refusals.filter(r, has(self.consumers) && self.consumers.exists(c, c.agency == r.agency))[0].agency + ' is both consented to (consumers) and refused (refusals): remove it from one of the two'"
 // +kubebuilder:validation:XValidation:rule="self.audience != 'Listed' || (has(self.consumers) && size(self.consumers) > 0)",message="audience Listed needs at least one entry in consumers: name the agencies that may use this service"
 // +kubebuilder:validation:XValidation:rule="self.audience != 'Public' || !has(self.consumers) || self.consumers.all(c, !has(c.rateLimit))",message="rateLimit needs an API key to tell consumers apart, and open data (audience Public) is served without one: remove rateLimit, or choose audience Province or Listed"
 // +kubebuilder:validation:XValidation:rule="!has(self.consumers) || self.consumers.filter(c, has(c.rateLimit)).size() <= 16",message="at most 16 consumers of one service may have a rateLimit: the LGSP gateway (Envoy Gateway) keeps 16 rate-limit rules per route"
@@ -159,6 +171,16 @@ type Access struct {
 	// +listMapKey=agency
 	// +kubebuilder:validation:MaxItems=500
 	Consumers []Consent `json:"consumers,omitempty"`
+
+	// refusals are the provider's written refusals of named agencies: an
+	// agreement of a refused agency is RefusedByProvider, its message
+	// quotes the reason and the legal basis, and it gets no key. An agency
+	// cannot be in consumers and refusals at once.
+	// +optional
+	// +listType=map
+	// +listMapKey=agency
+	// +kubebuilder:validation:MaxItems=500
+	Refusals []ConsumerRefusal `json:"refusals,omitempty"`
 }
 
 // OpenData describes a Public service as open data (Điều 10).

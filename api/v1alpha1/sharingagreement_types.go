@@ -130,6 +130,35 @@ type SharingAgreementStatus struct {
 	// credential describes the key currently issued; it never holds the key.
 	// +optional
 	Credential CredentialStatus `json:"credential,omitempty"`
+
+	// request records when the agreement asked for an answer (the
+	// provider's consent, or the DIC's endorsement) and by when one is due.
+	// +optional
+	Request *RequestStatus `json:"request,omitempty"`
+}
+
+// RequestStatus is an agreement's request for an answer. The operator
+// records it the first time the agreement waits for the provider or the
+// DIC, and keeps it across restarts; a change of spec.service makes a new
+// request.
+type RequestStatus struct {
+	// service is the DataService asked for, as namespace/name.
+	// +kubebuilder:validation:MaxLength=127
+	Service string `json:"service"`
+
+	// requestedAt is when the agreement first waited for an answer.
+	RequestedAt metav1.Time `json:"requestedAt"`
+
+	// respondBy is the end of the last working day the answering party
+	// has: requestedAt plus the province's working days for an answer
+	// (two by default), skipping weekends and holidays, in the province's
+	// time zone.
+	RespondBy metav1.Time `json:"respondBy"`
+
+	// answeredAt is when the request was first answered: the agreement
+	// became live, or was refused in writing. No deadline runs after it.
+	// +optional
+	AnsweredAt *metav1.Time `json:"answeredAt,omitempty"`
 }
 
 // SharingAgreement is a consumer agency's use of another agency's data
@@ -145,6 +174,8 @@ type SharingAgreementStatus struct {
 // +kubebuilder:printcolumn:name="Consumer",type=string,JSONPath=`.status.consumerAgency`
 // +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Expires",type=string,JSONPath=`.status.expiresAt`
+// +kubebuilder:printcolumn:name="Response",type=string,JSONPath=`.status.conditions[?(@.type=="ResponseOverdue")].reason`
+// +kubebuilder:printcolumn:name="Respond By",type=string,JSONPath=`.status.request.respondBy`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SharingAgreement struct {
 	metav1.TypeMeta   `json:",inline"`

@@ -146,6 +146,19 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 		provider = in.Provider.Name
 	}
 
+	// A written refusal is the answer: nothing else is asked of anyone.
+	if r := findRefusal(in.Service, consumer); r != nil {
+		return not(v1alpha1.ReasonRefusedByProvider, "agency %s refused agency %s the use of DataService %s in writing (%s, %s): %s; legal basis: %s. "+
+			"The refusal stands until agency %s removes it from spec.access.refusals; agency %s may answer its reasons and ask again",
+			provider, consumer, svcKey, r.DocumentRef, r.RefusedAt.Format(time.DateOnly), r.Reason, r.LegalBasis, provider, consumer)
+	}
+	outsider := in.Consumer.Spec.Level.OutsideProvince()
+	if r := findDeclined(in.Consumer, svcKey); outsider && r != nil {
+		return not(v1alpha1.ReasonRefusedByCoordinator, "the DIC (Sở TT&TT) declined in writing to endorse agency %s's use of DataService %s (%s, %s): %s; legal basis: %s. "+
+			"The refusal stands until the DIC removes it from spec.declinedEndorsements of Agency %s",
+			consumer, svcKey, r.DocumentRef, r.RefusedAt.Format(time.DateOnly), r.Reason, r.LegalBasis, consumer)
+	}
+
 	// From here on every missing consent is named, in the order the state
 	// is decided, each with who must act: the first is the state.
 	var missing []Decision
@@ -164,7 +177,6 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 		missing = append(missing, d)
 	}
 
-	outsider := in.Consumer.Spec.Level.OutsideProvince()
 	audience := in.Service.Spec.Access.Audience
 	entry := findConsent(in.Service, consumer)
 	if outsider || audience == v1alpha1.AudienceListed {
@@ -278,6 +290,24 @@ func findConsent(ds *v1alpha1.DataService, agency string) *v1alpha1.Consent {
 	for i := range ds.Spec.Access.Consumers {
 		if string(ds.Spec.Access.Consumers[i].Agency) == agency {
 			return &ds.Spec.Access.Consumers[i]
+		}
+	}
+	return nil
+}
+
+func findRefusal(ds *v1alpha1.DataService, agency string) *v1alpha1.ConsumerRefusal {
+	for i := range ds.Spec.Access.Refusals {
+		if string(ds.Spec.Access.Refusals[i].Agency) == agency {
+			return &ds.Spec.Access.Refusals[i]
+		}
+	}
+	return nil
+}
+
+func findDeclined(a *v1alpha1.Agency, service string) *v1alpha1.DeclinedEndorsement {
+	for i := range a.Spec.DeclinedEndorsements {
+		if string(a.Spec.DeclinedEndorsements[i].Service) == service {
+			return &a.Spec.DeclinedEndorsements[i]
 		}
 	}
 	return nil

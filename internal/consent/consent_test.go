@@ -179,6 +179,29 @@ func TestConsentRefusals(t *testing.T) {
 		{"consumer with only a deputy", func(in *Inputs) { in.ConsumerFocalPoints[0].Spec.Role = v1alpha1.RoleDeputy }, v1alpha1.ReasonConsumerHasNoFocalPoint, "no active primary"},
 		{"agreement not yet valid", func(in *Inputs) { in.Agreement.Spec.ValidFrom = at(time.Hour) }, v1alpha1.ReasonNotYetValid,
 			"the agreement starts at 2026-11-27T10:00:00Z"},
+		{"a written refusal quotes its reason and legal basis", func(in *Inputs) {
+			in.Service.Spec.Access.Refusals = []v1alpha1.ConsumerRefusal{{Agency: "ubnd-tp", WrittenRefusal: v1alpha1.WrittenRefusal{
+				Reason: "dữ liệu chứa thông tin cá nhân", LegalBasis: "Nghị định 13/2023/NĐ-CP", DocumentRef: "CV 12/STNMT", RefusedAt: metav1.NewTime(now)}}}
+		}, v1alpha1.ReasonRefusedByProvider,
+			"agency so-tnmt refused agency ubnd-tp the use of DataService so-tnmt/dat-dai in writing (CV 12/STNMT, 2026-11-27): dữ liệu chứa thông tin cá nhân; legal basis: Nghị định 13/2023/NĐ-CP. " +
+				"The refusal stands until agency so-tnmt removes it from spec.access.refusals"},
+		{"a refusal wins over missing pieces: it is the answer", func(in *Inputs) {
+			in.ConsumerFocalPoints = nil
+			in.Service.Spec.Access.Refusals = []v1alpha1.ConsumerRefusal{{Agency: "ubnd-tp", WrittenRefusal: v1alpha1.WrittenRefusal{
+				Reason: "không thuộc phạm vi", LegalBasis: "Luật Dữ liệu 2024", DocumentRef: "CV 13", RefusedAt: metav1.NewTime(now)}}}
+		}, v1alpha1.ReasonRefusedByProvider, "legal basis: Luật Dữ liệu 2024"},
+		{"a refusal of another agency does not touch this one", func(in *Inputs) {
+			in.ConsumerFocalPoints = nil
+			in.Service.Spec.Access.Refusals = []v1alpha1.ConsumerRefusal{{Agency: "ubnd-khac", WrittenRefusal: v1alpha1.WrittenRefusal{
+				Reason: "x", LegalBasis: "y", DocumentRef: "CV 14", RefusedAt: metav1.NewTime(now)}}}
+		}, v1alpha1.ReasonConsumerHasNoFocalPoint, "no active primary"},
+		{"the DIC declines an outside body's endorsement", func(in *Inputs) {
+			in.Consumer = &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "bo-nnmt"}, Spec: v1alpha1.AgencySpec{Level: v1alpha1.LevelCentral, Namespace: "ubnd-tp",
+				DeclinedEndorsements: []v1alpha1.DeclinedEndorsement{{Service: "so-tnmt/dat-dai", WrittenRefusal: v1alpha1.WrittenRefusal{
+					Reason: "chưa có thỏa thuận cấp bộ", LegalBasis: "Điều 17.3 Quy chế", DocumentRef: "CV 77/STTTT", RefusedAt: metav1.NewTime(now)}}}}}
+			in.Service.Spec.Access.Consumers = []v1alpha1.Consent{{Agency: "bo-nnmt", DocumentRef: "CV 890"}}
+		}, v1alpha1.ReasonRefusedByCoordinator,
+			"the DIC (Sở TT&TT) declined in writing to endorse agency bo-nnmt's use of DataService so-tnmt/dat-dai (CV 77/STTTT, 2026-11-27): chưa có thỏa thuận cấp bộ; legal basis: Điều 17.3 Quy chế"},
 		{"expired consent names the provider", func(in *Inputs) {
 			in.Service.Spec.Access.Audience = v1alpha1.AudienceListed
 			in.Service.Spec.Access.Consumers = []v1alpha1.Consent{{Agency: "ubnd-tp", DocumentRef: "CV 78", ValidUntil: at(-time.Hour)}}
