@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -68,12 +69,13 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		if err := r.applyCredentialsRole(ctx, agency); err != nil {
 			return ctrl.Result{}, err
 		}
-		if err := r.count(ctx, ns, status); err != nil {
+		if err := r.count(ctx, agency, status); err != nil {
 			return ctrl.Result{}, err
 		}
 	} else {
 		status.ServicesProvided, status.ServicesReady = 0, 0
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
+		status.ResponsesOverdue, status.OverdueRequests = 0, nil
 	}
 	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
 	return result, err
@@ -97,7 +99,8 @@ func (r *AgencyReconciler) endorsedServices(ctx context.Context, agency *v1alpha
 // count fills the counts of the agency's services and agreements. It only
 // reads what it lists, so it reads the cache's objects without copying them:
 // an agency may have thousands of agreements.
-func (r *AgencyReconciler) count(ctx context.Context, ns string, status *v1alpha1.AgencyStatus) error {
+func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, status *v1alpha1.AgencyStatus) error {
+	ns := string(agency.Spec.Namespace)
 	services := &v1alpha1.DataServiceList{}
 	if err := r.List(ctx, services, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return err
@@ -114,6 +117,19 @@ func (r *AgencyReconciler) count(ctx context.Context, ns string, status *v1alpha
 	status.ServicesReady = registry.CountReadyServices(services.Items)
 	status.AgreementsConsumed = registry.CountAgreements(consumed.Items)
 	status.AgreementsProvided = registry.CountAgreements(provided.Items)
+	status.ResponsesOverdue, _ = registry.Overdue(provided.Items, v1alpha1.ReasonAwaitingProviderConsent)
+	status.OverdueRequests = nil
+	if agency.Name == r.Config.CoordinatorAgency {
+		// The DIC answers for the endorsements, and follows up every
+		// overdue request in the province (Điều 23).
+		all := &v1alpha1.SharingAgreementList{}
+		if err := r.List(ctx, all, client.UnsafeDisableDeepCopy); err != nil {
+			return err
+		}
+		endorsements, _ := registry.Overdue(all.Items, v1alpha1.ReasonAwaitingCoordinatorEndorsement)
+		status.ResponsesOverdue += endorsements
+		_, status.OverdueRequests = registry.Overdue(all.Items, "")
+	}
 	return nil
 }
 
@@ -173,6 +189,13 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}), onChangeOf(specView)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
+		}), onChangeOf(agreementForAgency)).
+		// An agreement overdue, or no longer: the DIC lists them all.
+		Watches(&v1alpha1.SharingAgreement{}, enqueueAfter(summaryDelay, func(_ context.Context, o client.Object) []reconcile.Request {
+			if !conditions.IsTrue(o.(*v1alpha1.SharingAgreement).Status.Conditions, v1alpha1.ConditionResponseOverdue) || r.Config.CoordinatorAgency == "" {
+				return nil
+			}
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: r.Config.CoordinatorAgency}}}
 		}), onChangeOf(agreementForAgency)).
 		Watches(&corev1.Secret{}, summaryOf(ownNamespace), onChangeOf(secretByName)).
 		Owns(&rbacv1.Role{}).

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/calendar"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
@@ -47,6 +49,8 @@ type SharingAgreementReconciler struct {
 	// justIssued remembers the keys this process issued until the cache
 	// shows them.
 	justIssued issuedKeys
+	// calendar counts the working days a request's answer is due in.
+	calendar calendar.Calendar
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=sharingagreements,verbs=get;list;watch;patch
@@ -73,6 +77,10 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return ctrl.Result{}, err
 	}
 	d := consent.Decide(in)
+	svcKey := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
+	request := consent.TrackRequest(consent.RequestInputs{Previous: sa.Status.Request, Service: svcKey, Decision: d,
+		Provider: cmp.Or(providerName(in), string(sa.Spec.Service.Namespace)), Calendar: r.calendar,
+		WorkingDays: r.Config.ResponseWorkingDays, Now: now})
 
 	base := sa.DeepCopy()
 	status := &sa.Status
@@ -88,6 +96,10 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	if d.Live && !d.ExpiresAt.IsZero() {
 		status.ExpiresAt = &metav1.Time{Time: d.ExpiresAt}
+	}
+	status.Request = request.Status
+	if request.Overdue && !conditions.IsTrue(base.Status.Conditions, v1alpha1.ConditionResponseOverdue) {
+		r.Recorder.Eventf(sa, nil, corev1.EventTypeWarning, string(v1alpha1.ReasonResponseOverdue), "ResponseOverdue", "%s", request.Condition.Message)
 	}
 
 	credential := d.NoKey
@@ -108,8 +120,8 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 
 	// The status records a new key's id before the consumer gets the key,
 	// so that the gateway accepts it from the moment the consumer has it.
-	conds := []conditions.Condition{d.ReadyCondition(), credential, d.Reachable}
-	result, _, err := finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake))
+	conds := []conditions.Condition{d.ReadyCondition(), credential, d.Reachable, request.Condition}
+	result, _, err := finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -139,6 +151,10 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 
 // SetupWithManager registers the controller and what it watches.
 func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	var err error
+	if r.calendar, err = r.Config.Calendar(); err != nil {
+		return err
+	}
 	list := func(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
 		l := &v1alpha1.SharingAgreementList{}
 		// Only names are read: no copy of every agreement.
@@ -208,4 +224,13 @@ func endedAt(sa *v1alpha1.SharingAgreement, now time.Time) time.Time {
 		return e.Time
 	}
 	return now
+}
+
+// providerName is the agency that holds the agreement's service, when one
+// does.
+func providerName(in consent.Inputs) string {
+	if in.Provider == nil {
+		return ""
+	}
+	return in.Provider.Name
 }

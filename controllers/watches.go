@@ -126,8 +126,9 @@ func serviceForAgency(ds *v1alpha1.DataService) any {
 func agreementForAgency(sa *v1alpha1.SharingAgreement) any {
 	return struct {
 		lifecycle
-		State string
-	}{lifecycleOf(sa), registry.StateOf(sa)}
+		State   string
+		Overdue bool
+	}{lifecycleOf(sa), registry.StateOf(sa), conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionResponseOverdue)}
 }
 
 // secretByName is what the Agency (the issued-credentials Role) reads of a

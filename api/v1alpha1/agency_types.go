@@ -34,7 +34,7 @@ func (l AgencyLevel) OutsideProvince() bool {
 // AgencySpec is the DIC's register entry for one agency.
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.endorsements) || size(self.endorsements) == 0 || self.level in ['Central', 'OtherProvince']",message="endorsements are the DIC's consent for a body outside the province (level Central or OtherProvince); an agency inside the province needs none"
-// +kubebuilder:validation:XValidation:rule="!has(self.declinedEndorsements) || !has(self.endorsements) || !self.declinedEndorsements.exists(d, self.endorsements.exists(e, e.service == d.service))",messageExpression="'service ' + self.declinedEndorsements.filter(d, has(self.endorsements) && self.endorsements.exists(e, e.service == d.service))[0].service + ' is both endorsed (endorsements) and declined (declinedEndorsements): remove it from one of the two'"
+// +kubebuilder:validation:XValidation:rule="!has(self.declinedEndorsements) || !has(self.endorsements) || !self.declinedEndorsements.exists(d, self.endorsements.exists(e, e.service == d.service))",message="a service cannot be both in endorsements and in declinedEndorsements: an endorsement and a written refusal contradict each other; remove the service from one of the two"
 type AgencySpec struct {
 	// displayName is the agency's official name in Vietnamese, with
 	// diacritics, for example "Sở Tài nguyên và Môi trường tỉnh Sóc Trăng".
@@ -86,7 +86,7 @@ type AgencySpec struct {
 	// +optional
 	// +listType=map
 	// +listMapKey=service
-	// +kubebuilder:validation:MaxItems=500
+	// +kubebuilder:validation:MaxItems=50
 	DeclinedEndorsements []DeclinedEndorsement `json:"declinedEndorsements,omitempty"`
 }
 
@@ -193,6 +193,22 @@ type AgencyStatus struct {
 	// agencies' services.
 	// +optional
 	AgreementsConsumed AgreementCounts `json:"agreementsConsumed,omitempty"`
+
+	// responsesOverdue counts the requests this agency must answer that
+	// are past their deadline: agreements on its services that await its
+	// consent and, for the DIC, the endorsements it has neither given nor
+	// declined.
+	// +optional
+	ResponsesOverdue int32 `json:"responsesOverdue,omitempty"`
+
+	// overdueRequests is set on the DIC's Agency only: every request in the
+	// province past its deadline, as namespace/name of the agreement, for
+	// the DIC to follow up (Điều 23). At most 100 are listed, oldest
+	// deadline first.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:MaxLength=127
+	OverdueRequests []string `json:"overdueRequests,omitempty"`
 }
 
 // Agency is the register entry of one state agency or outside body. The

@@ -152,7 +152,7 @@ type ConsumerRefusal struct {
 
 // Access is who may use the service.
 //
-// +kubebuilder:validation:XValidation:rule="!has(self.refusals) || !has(self.consumers) || !self.refusals.exists(r, self.consumers.exists(c, c.agency == r.agency))",messageExpression="'agency ' + self.refusals.filter(r, has(self.consumers) && self.consumers.exists(c, c.agency == r.agency))[0].agency + ' is both consented to (consumers) and refused (refusals): remove it from one of the two'"
+// +kubebuilder:validation:XValidation:rule="!has(self.refusals) || !has(self.consumers) || !self.refusals.exists(r, self.consumers.exists(c, c.agency == r.agency))",message="an agency cannot be both in consumers and in refusals: consent and a written refusal contradict each other; remove the agency from one of the two"
 // +kubebuilder:validation:XValidation:rule="self.audience != 'Listed' || (has(self.consumers) && size(self.consumers) > 0)",message="audience Listed needs at least one entry in consumers: name the agencies that may use this service"
 // +kubebuilder:validation:XValidation:rule="self.audience != 'Public' || !has(self.consumers) || self.consumers.all(c, !has(c.rateLimit))",message="rateLimit needs an API key to tell consumers apart, and open data (audience Public) is served without one: remove rateLimit, or choose audience Province or Listed"
 // +kubebuilder:validation:XValidation:rule="!has(self.consumers) || self.consumers.filter(c, has(c.rateLimit)).size() <= 16",message="at most 16 consumers of one service may have a rateLimit: the LGSP gateway (Envoy Gateway) keeps 16 rate-limit rules per route"
@@ -179,7 +179,7 @@ type Access struct {
 	// +optional
 	// +listType=map
 	// +listMapKey=agency
-	// +kubebuilder:validation:MaxItems=500
+	// +kubebuilder:validation:MaxItems=50
 	Refusals []ConsumerRefusal `json:"refusals,omitempty"`
 }
 

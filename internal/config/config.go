@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lgsp-vn/datashare-operator/internal/calendar"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -30,6 +31,9 @@ const (
 
 // Defaults from the provincial regulation.
 const (
+	// DefaultResponseWorkingDays is the time to answer a request for data
+	// (Decree 47/2020/NĐ-CP as amended by Decree 194/2025/NĐ-CP).
+	DefaultResponseWorkingDays = 2
 	// DefaultReviewPeriod is the yearly review of every service (Điều 3.3).
 	DefaultReviewPeriod = 365 * 24 * time.Hour
 	// DefaultOpenDataRefresh is three months (Điều 10.4), as 90 days.
@@ -121,6 +125,20 @@ type Rules struct {
 	ProxyNamespace string
 	// ProxySelector selects the gateway's proxy pods in ProxyNamespace.
 	ProxySelector map[string]string
+	// ResponseWorkingDays is how many working days the provider (or the
+	// DIC) has to consent or refuse a request in writing.
+	ResponseWorkingDays int
+	// TimeZone is the province's time zone: working days begin and end
+	// there.
+	TimeZone string
+	// Holidays are the province's days off besides weekends, as
+	// 2006-01-02.
+	Holidays []string
+}
+
+// Calendar is the province's working week, from TimeZone and Holidays.
+func (c Rules) Calendar() (calendar.Calendar, error) {
+	return calendar.New(c.TimeZone, c.Holidays)
 }
 
 // Process are the settings of the running operator, which main reads.
@@ -153,7 +171,9 @@ func Default() Config {
 			OpenDataRefresh:  DefaultOpenDataRefresh,
 			KeyRotationGrace: DefaultKeyRotationGrace,
 			// Envoy Gateway's labels on the Envoy proxy pods it runs.
-			ProxySelector: map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
+			ProxySelector:       map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
+			ResponseWorkingDays: DefaultResponseWorkingDays,
+			TimeZone:            "Asia/Ho_Chi_Minh",
 		},
 		Process: Process{
 			Concurrency:   4,
@@ -180,6 +200,17 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.BoolVar(&c.AllowPlaintextKeys, "allow-plaintext-keys", c.AllowPlaintextKeys, "let protected services use an HTTP listener when the Gateway has no HTTPS one (keys then travel in clear: for laboratories only)")
 	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
 	fs.Var(selectorFlag{&c.ProxySelector}, "gateway-proxy-selector", "labels of the gateway's proxy pods, as key=value,key=value")
+	fs.IntVar(&c.ResponseWorkingDays, "response-working-days", c.ResponseWorkingDays, "working days the provider (or the DIC) has to consent or refuse a request in writing")
+	fs.StringVar(&c.TimeZone, "time-zone", c.TimeZone, "the province's time zone (IANA name): working days begin and end there")
+	fs.Func("holidays", "the province's days off besides weekends, as 2006-01-02,2006-01-02 (the chart lists the national public holidays)", func(s string) error {
+		c.Holidays = nil
+		for _, d := range strings.Split(s, ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				c.Holidays = append(c.Holidays, d)
+			}
+		}
+		return nil
+	})
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "how many objects of one kind are reconciled at once")
 	fs.StringVar(&c.MetricsAddr, "metrics-bind-address", c.MetricsAddr, "address of the metrics endpoint; 0 disables it")
 	fs.BoolVar(&c.SecureMetrics, "metrics-secure", c.SecureMetrics, "serve metrics over HTTPS, allowed only to callers that Kubernetes RBAC lets read /metrics")
@@ -225,6 +256,14 @@ func (c Config) Validate() error {
 		if d.v < d.min {
 			bad(d.flag, "%s is too short: the least is %s", d.v, d.min)
 		}
+	}
+	if c.ResponseWorkingDays < 1 || c.ResponseWorkingDays > 30 {
+		bad("response-working-days", "%d is out of range: give 1 to 30", c.ResponseWorkingDays)
+	}
+	if _, err := calendar.New(c.TimeZone, nil); err != nil {
+		bad("time-zone", "%v", err)
+	} else if _, err := c.Calendar(); err != nil {
+		bad("holidays", "%v", err)
 	}
 	if c.ProxyNamespace != "" {
 		if msgs := validation.IsDNS1123Label(c.ProxyNamespace); len(msgs) > 0 {

@@ -71,6 +71,20 @@ func TestParseAndValidate(t *testing.T) {
 					t.Errorf("proxy namespace %q, want the Gateway's", c.ProxyPodNamespace())
 				}
 			}},
+		{name: "response deadline, zone and holidays", args: []string{"--coordinator-agency=so-tttt", "--response-working-days=3", "--time-zone=Asia/Bangkok",
+			"--holidays=2026-09-01, 2026-09-02"},
+			check: func(t *testing.T, c Config) {
+				cal, err := c.Calendar()
+				if err != nil || c.ResponseWorkingDays != 3 || cal.Location.String() != "Asia/Bangkok" || len(cal.Holidays) != 2 || !cal.Holidays["2026-09-02"] {
+					t.Errorf("calendar settings not applied: %d %+v %v", c.ResponseWorkingDays, cal, err)
+				}
+			}},
+		{name: "no working days to answer", args: []string{"--coordinator-agency=so-tttt", "--response-working-days=0"},
+			wantErr: []string{"--response-working-days: 0 is out of range: give 1 to 30"}},
+		{name: "unknown time zone", args: []string{"--coordinator-agency=so-tttt", "--time-zone=Saigon"},
+			wantErr: []string{`--time-zone: time zone "Saigon" is not known: use an IANA name such as Asia/Ho_Chi_Minh`}},
+		{name: "a holiday that is not a date", args: []string{"--coordinator-agency=so-tttt", "--holidays=2026-02-30"},
+			wantErr: []string{`--holidays: holiday "2026-02-30" is not a date written as 2006-01-02`}},
 		{name: "empty proxy selector", args: []string{"--coordinator-agency=so-tttt", "--gateway-proxy-selector="},
 			wantErr: []string{"--gateway-proxy-selector: is empty: an empty selector would admit every pod"}},
 		{name: "malformed proxy selector", args: []string{"--coordinator-agency=so-tttt", "--gateway-proxy-selector=app=envoy,=x"},
