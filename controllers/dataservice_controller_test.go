@@ -68,7 +68,7 @@ func readyProvider(t *testing.T, name string, appraised ...string) *v1alpha1.Age
 	}
 	for _, s := range appraised {
 		a.Spec.AppraisedServices = append(a.Spec.AppraisedServices, v1alpha1.ServiceAppraisal{
-			Service: v1alpha1.ObjectName(s), DocumentRef: "CV thẩm định", AppraisedAt: metav1.NewTime(time.Now().Add(-time.Hour)),
+			Service: v1alpha1.ObjectName(s), DocumentRef: "CV thẩm định", AppraisedAt: metav1.NewTime(operatorClock.Now().Add(-time.Hour)),
 		})
 	}
 	create(t, a)

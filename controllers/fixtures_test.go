@@ -77,7 +77,7 @@ func newFocalPoint(t *testing.T, ns, name string, role v1alpha1.FocalPointRole, 
 func focalPointObject(ns, name string, role v1alpha1.FocalPointRole, w appointment, users ...string) *v1alpha1.FocalPoint {
 	from := w.from
 	if from.IsZero() {
-		from = time.Now().Add(-24 * time.Hour)
+		from = operatorClock.Now().Add(-24 * time.Hour)
 	}
 	fp := &v1alpha1.FocalPoint{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},

@@ -51,7 +51,7 @@ func TestHealthForArgoCDAndKstatus(t *testing.T) {
 	create(t, active)
 	waitForReason(t, active, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	later := agreement("ubnd-hl", "sau-nay", ready)
-	later.Spec.ValidFrom = &metav1.Time{Time: time.Now().Add(time.Hour)}
+	later.Spec.ValidFrom = &metav1.Time{Time: operatorClock.Now().Add(time.Hour)}
 	create(t, later)
 	waitForReason(t, later, metav1.ConditionFalse, v1alpha1.ReasonNotYetValid)
 	// The agreement's key changed the route: the gateway reports on the new
@@ -59,7 +59,7 @@ func TestHealthForArgoCDAndKstatus(t *testing.T) {
 	route, _, _ := generatedObjects(ready)
 	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
 	waitForReason(t, ready, metav1.ConditionTrue, v1alpha1.ReasonReady)
-	futureFP := newFocalPoint(t, "ubnd-hl", "sap-nhan-viec", v1alpha1.RoleDeputy, appointment{from: time.Now().Add(time.Hour)}, "sap@hl")
+	futureFP := newFocalPoint(t, "ubnd-hl", "sap-nhan-viec", v1alpha1.RoleDeputy, appointment{from: operatorClock.Now().Add(time.Hour)}, "sap@hl")
 	waitForReason(t, futureFP, metav1.ConditionFalse, v1alpha1.ReasonAppointmentNotStarted)
 
 	cases := []struct {

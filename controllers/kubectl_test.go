@@ -92,7 +92,7 @@ func TestKubectlGetTellsTheTruth(t *testing.T) {
 	}
 	ds := publishedService(t, "so-kt-in", "bang-gia", v1alpha1.AudienceProvince)
 	consumerAgency(t, "ubnd-kt-in", v1alpha1.LevelDistrict)
-	until := time.Now().Add(400 * 24 * time.Hour).UTC().Truncate(time.Second)
+	until := operatorClock.Now().Add(400 * 24 * time.Hour).UTC().Truncate(time.Second)
 	sa := agreement("ubnd-kt-in", "bang-gia", ds)
 	sa.Spec.ValidUntil = &metav1.Time{Time: until}
 	create(t, sa)
@@ -103,7 +103,7 @@ func TestKubectlGetTellsTheTruth(t *testing.T) {
 	create(t, unpublished)
 	waitForReason(t, unpublished, metav1.ConditionFalse, v1alpha1.ReasonNotAppraised)
 	// An appointment that ended 40 hours ago.
-	ended := time.Now().Add(-40 * time.Hour).UTC().Truncate(time.Second)
+	ended := operatorClock.Now().Add(-40 * time.Hour).UTC().Truncate(time.Second)
 	fp := newFocalPoint(t, "so-kt-in", "pho-cu", v1alpha1.RoleDeputy, appointment{from: ended.Add(-24 * time.Hour), until: ended}, "cu@so-kt-in")
 	waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonAppointmentEnded)
 

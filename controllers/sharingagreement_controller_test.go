@@ -502,7 +502,7 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 
 	forged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: keys[0].Namespace, Name: names.GatewayKeyName(sa, "f0f0f0f0"),
 		Labels:      maps.Clone(keys[0].Labels),
-		Annotations: map[string]string{v1alpha1.AnnotationExpiresAt: time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}},
+		Annotations: map[string]string{v1alpha1.AnnotationExpiresAt: operatorClock.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)}},
 		Data: map[string][]byte{"ubnd-an-thanh-ba.phuong-tien.f0f0f0f0": []byte("not-a-key-the-operator-issued")}}
 	forged.Labels[v1alpha1.LabelKeyID] = "f0f0f0f0"
 	create(t, forged)

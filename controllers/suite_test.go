@@ -35,7 +35,9 @@ var (
 	// operatorCache is the operator's cache, for the tests of what it holds.
 	operatorCache cache.Cache
 	// operatorClock is the operator's clock: tests advance it past a window,
-	// a grace period or a delay instead of sleeping.
+	// a grace period or a delay instead of sleeping, by as much as days (a
+	// deadline in working days). Tests set the moments of their objects by
+	// it, never by time.Now.
 	operatorClock = testenv.NewClock()
 )
 

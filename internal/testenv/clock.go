@@ -12,9 +12,10 @@ import (
 // a grace period ends or a delayed request comes due. Timers made from it
 // fire when their moment comes, whichever of the two brings it.
 //
-// The API server keeps real time: objects it stamps (creation, say) do not
-// move with Advance, so tests advance by the seconds a window needs, as if
-// that time had passed, and never by days.
+// The API server keeps real time: what it stamps (creation times) does not
+// move with Advance. Tests that advance set the moments of their objects by
+// this clock, so that an Advance of days (a deadline in working days) moves
+// every window with it.
 type Clock struct {
 	mu      sync.Mutex
 	offset  time.Duration
