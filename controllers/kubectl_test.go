@@ -86,10 +86,6 @@ func find(tables []table, column, name string) (map[string]string, bool) {
 // right for the past and the future, every kind's reason, the provider of
 // an agreement, and a URL only for a published service.
 func TestKubectlGetTellsTheTruth(t *testing.T) {
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		t.Fatal("kubectl is not installed; the tests need the stock kubectl")
-	}
 	ds := publishedService(t, "so-kt-in", "bang-gia", v1alpha1.AudienceProvince)
 	consumerAgency(t, "ubnd-kt-in", v1alpha1.LevelDistrict)
 	until := operatorClock.Now().Add(400 * 24 * time.Hour).UTC().Truncate(time.Second)
@@ -107,16 +103,9 @@ func TestKubectlGetTellsTheTruth(t *testing.T) {
 	fp := newFocalPoint(t, "so-kt-in", "pho-cu", v1alpha1.RoleDeputy, appointment{from: ended.Add(-24 * time.Hour), until: ended}, "cu@so-kt-in")
 	waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonAppointmentEnded)
 
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := env.WriteAdminKubeconfig("kubectl-reader", kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(kubectl, "--kubeconfig", kubeconfig, "get", "datashare", "-A").CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl get datashare -A: %v\n%s", err, out)
-	}
+	out := kubectlGet(t, "datashare", "-A")
 	t.Logf("kubectl get datashare -A (excerpt):\n%s", out)
-	tables := parseTables(string(out))
+	tables := parseTables(out)
 
 	checks := []struct {
 		what, column, name, want string
@@ -140,4 +129,23 @@ func TestKubectlGetTellsTheTruth(t *testing.T) {
 			t.Errorf("%s: %s shows %s %q, want %q", c.what, c.name, c.column, row[c.column], c.want)
 		}
 	}
+}
+
+// kubectlGet runs the stock kubectl get against the test API server as
+// its administrator and returns what it printed.
+func kubectlGet(t *testing.T, args ...string) string {
+	t.Helper()
+	kubectl, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Fatal("kubectl is not installed; the tests need the stock kubectl")
+	}
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := env.WriteAdminKubeconfig("kubectl-reader", kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(kubectl, append([]string{"--kubeconfig", kubeconfig, "get"}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl get %v: %v\n%s", args, err, out)
+	}
+	return string(out)
 }

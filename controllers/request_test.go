@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -10,8 +11,8 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
-	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
 )
 
 // TestARequestIsAnsweredOnTime follows a request for a Listed service that
@@ -23,10 +24,15 @@ import (
 func TestARequestIsAnsweredOnTime(t *testing.T) {
 	ds := publishedService(t, "so-tc-yc", "ngan-sach-xa", v1alpha1.AudienceListed, v1alpha1.Consent{Agency: "ubnd-khac", DocumentRef: "CV 1"})
 	consumerAgency(t, "ubnd-yeu-cau", v1alpha1.LevelDistrict)
+	consumerAgency(t, "ubnd-cho-tra-loi", v1alpha1.LevelDistrict)
 	dic := coordinatorAgency(t)
 	sa := agreement("ubnd-yeu-cau", "ngan-sach-xa", ds)
 	create(t, sa)
+	// A second request, left unanswered to the end.
+	unanswered := agreement("ubnd-cho-tra-loi", "ngan-sach-xa", ds)
+	create(t, unanswered)
 	waitForReason(t, sa, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
+	waitForReason(t, unanswered, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
 
 	var requested, respondBy time.Time
 	eventually(t, 10*time.Second, "the request is recorded", func() error {
@@ -85,7 +91,7 @@ func TestARequestIsAnsweredOnTime(t *testing.T) {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(dic), dic); err != nil {
 			return err
 		}
-		if provider.Status.ResponsesOverdue != 1 {
+		if provider.Status.ResponsesOverdue != 2 {
 			return errorf("provider responsesOverdue %d", provider.Status.ResponsesOverdue)
 		}
 		for _, r := range dic.Status.OverdueRequests {
@@ -113,6 +119,15 @@ func TestARequestIsAnsweredOnTime(t *testing.T) {
 	if c, _ := conditionOf(t, sa, v1alpha1.ConditionResponseOverdue); c.Reason != string(v1alpha1.ReasonAnswered) || !strings.Contains(c.Message, "after the deadline of "+clock.Format(respondBy)) {
 		t.Errorf("after the refusal, ResponseOverdue is %+v", c)
 	}
+	// What a person sees with kubectl: one refused, one overdue.
+	out := kubectlGet(t, "sharingagreements", "-A", "-o", "wide")
+	for _, want := range []string{`ubnd-yeu-cau\s+ngan-sach-xa\s+ngan-sach-xa\s+so-tc-yc\s+ubnd-yeu-cau\s+RefusedByProvider\s+Answered\s+` + clock.Format(respondBy),
+		`ubnd-cho-tra-loi\s+ngan-sach-xa\s+ngan-sach-xa\s+so-tc-yc\s+ubnd-cho-tra-loi\s+AwaitingProviderConsent\s+ResponseOverdue\s+`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("kubectl get sharingagreements -A -o wide does not match %s:\n%s", want, out)
+		}
+	}
+	t.Logf("kubectl get sharingagreements -A -o wide (excerpt):\n%s", grepLines(out, "NAMESPACE", "ngan-sach-xa"))
 
 	// The provider changes its mind: it removes the refusal and consents.
 	update(t, ds, func(ds *v1alpha1.DataService) {
@@ -134,4 +149,18 @@ func coordinatorAgency(t *testing.T) *v1alpha1.Agency {
 		dic = newAgency(t, coordinator, coordinator, v1alpha1.LevelDepartment)
 	}
 	return dic
+}
+
+// grepLines keeps the lines that contain any of words.
+func grepLines(text string, words ...string) string {
+	var keep []string
+	for _, line := range strings.Split(text, "\n") {
+		for _, w := range words {
+			if strings.Contains(line, w) {
+				keep = append(keep, line)
+				break
+			}
+		}
+	}
+	return strings.Join(keep, "\n")
 }
