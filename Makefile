@@ -41,7 +41,7 @@ all: build
 ##@ See it work
 
 .PHONY: demo
-demo: envtest-bins ## Run the operator on a local API server with the Sóc Trăng sample and print the sharing status (DEMO_ONCE=1 exits after printing).
+demo: envtest-bins ## Run the operator on a local API server with the sample province and print the sharing status (DEMO_ONCE=1 exits after printing).
 	go run ./hack/demo
 
 ##@ Development

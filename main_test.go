@@ -79,7 +79,7 @@ func TestOperatorStartsWithProbesMetricsAndLeaderElection(t *testing.T) {
 
 	probeAddr, metricsAddr := freeAddr(t), freeAddr(t)
 	var logs bytes.Buffer
-	cmd := exec.Command(bin, "--kubeconfig="+kubeconfigPath, "--coordinator-agency=so-tttt",
+	cmd := exec.Command(bin, "--kubeconfig="+kubeconfigPath, "--coordinator-agency=so-tttt", "--public-base-url="+testenv.SampleBaseURL,
 		"--health-probe-bind-address="+probeAddr, "--metrics-bind-address="+metricsAddr,
 		"--leader-elect=true", "--leader-election-namespace=datashare-system")
 	cmd.Stdout, cmd.Stderr = &logs, &logs

@@ -34,6 +34,7 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
+	cfg.PublicBaseURL = testenv.SampleBaseURL
 	clk := testenv.NewClock()
 	mgr, err := NewEmbeddedManager(bare.Config, Options{Config: cfg, Clock: clk})
 	if err != nil {

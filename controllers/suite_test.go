@@ -81,6 +81,7 @@ func run(m *testing.M) int {
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
+	cfg.PublicBaseURL = testenv.SampleBaseURL
 	cfg.KeyRotationGrace = rotationGrace
 	operatorConfig := operator.Config()
 	operatorConfig.WrapTransport = operatorRequests.Wrap

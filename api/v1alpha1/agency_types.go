@@ -37,7 +37,7 @@ func (l AgencyLevel) OutsideProvince() bool {
 // +kubebuilder:validation:XValidation:rule="!has(self.declinedEndorsements) || !has(self.endorsements) || !self.declinedEndorsements.exists(d, self.endorsements.exists(e, e.service == d.service))",message="a service cannot be both in endorsements and in declinedEndorsements: an endorsement and a written refusal contradict each other; remove the service from one of the two"
 type AgencySpec struct {
 	// displayName is the agency's official name in Vietnamese, with
-	// diacritics, for example "Sở Tài nguyên và Môi trường tỉnh Sóc Trăng".
+	// diacritics, for example "Sở Tài nguyên và Môi trường".
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"

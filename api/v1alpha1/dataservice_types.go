@@ -59,7 +59,7 @@ type RateUnit string
 //
 // +kubebuilder:validation:MinLength=1
 // +kubebuilder:validation:MaxLength=2048
-// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() in ['http', 'https'] && size(url(self).getHostname()) > 0",message="must be an absolute http or https URL, for example https://stnmt.soctrang.gov.vn/api/dat-dai"
+// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() in ['http', 'https'] && size(url(self).getHostname()) > 0",message="must be an absolute http or https URL, for example https://stnmt.example.gov.vn/api/dat-dai"
 type URL string
 
 // SchemaReference points to the document that describes the service's data.

@@ -35,7 +35,7 @@ type Subject struct {
 	Kind SubjectKind `json:"kind"`
 
 	// name is the user or group name exactly as the identity provider
-	// reports it, for example "nguyen.van.an@stnmt.soctrang.gov.vn".
+	// reports it, for example "nguyen.van.an@stnmt.example.gov.vn".
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`

@@ -319,7 +319,7 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			want:  "spec.tags: Too many: 21: must have at most 20 items"},
 		{name: "documentation URL that is not http or https", base: goodDataService,
 			edits: []edit{{"spec.documentationURL", "ftp://stnmt.soctrang.gov.vn/docs"}},
-			want:  "must be an absolute http or https URL, for example https://stnmt.soctrang.gov.vn/api/dat-dai"},
+			want:  "must be an absolute http or https URL, for example https://stnmt.example.gov.vn/api/dat-dai"},
 		{name: "documentation URL without a host", base: goodDataService,
 			edits: []edit{{"spec.documentationURL", "https:///docs"}},
 			want:  "must be an absolute http or https URL"},

@@ -87,6 +87,7 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, s
 
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
+	cfg.PublicBaseURL = testenv.SampleBaseURL
 	mgr, err := controllers.NewEmbeddedManager(env.Config, controllers.Options{Config: cfg})
 	if err != nil {
 		return err

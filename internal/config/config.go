@@ -164,7 +164,6 @@ func Default() Config {
 	return Config{
 		Rules: Rules{
 			Gateway:          GatewayRef{Namespace: "lgsp-system", Name: "lgsp"},
-			PublicBaseURL:    "https://lgsp.soctrang.gov.vn",
 			Enforcement:      EnforcementEnvoyGateway,
 			RequireAppraisal: true,
 			ReviewPeriod:     DefaultReviewPeriod,
@@ -296,7 +295,7 @@ func validateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	switch {
 	case raw == "":
-		return errors.New("is required, for example https://lgsp.soctrang.gov.vn")
+		return errors.New("is required: the province's LGSP address, for example https://lgsp.example.gov.vn")
 	case err != nil:
 		return fmt.Errorf("%q is not a URL: %v", raw, err)
 	case u.Scheme != "https" && u.Scheme != "http":

@@ -43,11 +43,13 @@ func TestParseAndValidate(t *testing.T) {
 			wantErr: []string{"-lgsp-gateway", `want namespace/name or namespace/name/listener, got "lgsp"`}},
 		{name: "gateway namespace not a DNS label", args: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=LGSP_System/lgsp"},
 			wantErr: []string{"-lgsp-gateway", `gateway namespace "LGSP_System"`}},
-		{name: "base URL without scheme", args: []string{"--coordinator-agency=so-tttt", "--public-base-url=lgsp.soctrang.gov.vn"},
+		{name: "base URL missing", args: []string{"--coordinator-agency=so-tttt"},
+			wantErr: []string{"--public-base-url: is required: the province's LGSP address, for example https://lgsp.example.gov.vn"}},
+		{name: "base URL without scheme", args: []string{"--coordinator-agency=so-tttt", "--public-base-url=lgsp.example.gov.vn"},
 			wantErr: []string{"--public-base-url:", "must start with https://"}},
-		{name: "base URL with trailing slash", args: []string{"--coordinator-agency=so-tttt", "--public-base-url=https://lgsp.soctrang.gov.vn/"},
+		{name: "base URL with trailing slash", args: []string{"--coordinator-agency=so-tttt", "--public-base-url=https://lgsp.example.gov.vn/"},
 			wantErr: []string{"--public-base-url:", "must not end with a slash"}},
-		{name: "base URL with a query", args: []string{"--coordinator-agency=so-tttt", "--public-base-url=https://lgsp.soctrang.gov.vn?x=1"},
+		{name: "base URL with a query", args: []string{"--coordinator-agency=so-tttt", "--public-base-url=https://lgsp.example.gov.vn?x=1"},
 			wantErr: []string{"--public-base-url:", "must not have a query or fragment"}},
 		{name: "unknown enforcement profile", args: []string{"--coordinator-agency=so-tttt", "--enforcement=istio"},
 			wantErr: []string{`--enforcement: "istio" is not a profile: use envoy-gateway or none`}},
@@ -100,7 +102,13 @@ func TestParseAndValidate(t *testing.T) {
 			fs := flag.NewFlagSet("test", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
 			c.Bind(fs)
-			err := fs.Parse(tc.args)
+			// The base URL has no default: a case that does not give one
+			// gets this, unless it is about its absence.
+			args := tc.args
+			if !strings.Contains(strings.Join(args, " "), "--public-base-url") && tc.name != "base URL missing" {
+				args = append([]string{"--public-base-url=https://lgsp.example.gov.vn"}, args...)
+			}
+			err := fs.Parse(args)
 			if err == nil {
 				err = c.Validate()
 			}

@@ -13,6 +13,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 var now = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
@@ -80,6 +81,7 @@ func lgspGateway(listeners ...string) *gatewayv1.Gateway {
 func inputs() Inputs {
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
+	cfg.PublicBaseURL = testenv.SampleBaseURL
 	return Inputs{
 		Service: service(), Agency: readyAgency(), Rules: cfg.Rules,
 		GatewayAPIInstalled: true, Gateway: lgspGateway("http/HTTP", "https/HTTPS"),

@@ -12,6 +12,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // FuzzService renders services from arbitrary inputs and checks what must
@@ -29,6 +30,7 @@ func FuzzService(f *testing.F) {
 	f.Fuzz(func(t *testing.T, audience uint8, envoy, hasBackend, selectorless bool, port, svcPort int32, keys, limited uint8, prefix, version string) {
 		cfg := config.Default()
 		cfg.CoordinatorAgency = "so-tttt"
+		cfg.PublicBaseURL = testenv.SampleBaseURL
 		if !envoy {
 			cfg.Enforcement = config.EnforcementNone
 		}

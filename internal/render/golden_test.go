@@ -16,6 +16,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from what the renderer produces")
@@ -98,6 +99,7 @@ func TestServiceGolden(t *testing.T) {
 			}
 			cfg := config.Default()
 			cfg.CoordinatorAgency = "so-tttt"
+			cfg.PublicBaseURL = testenv.SampleBaseURL
 			if in.Config.Enforcement != "" {
 				cfg.Enforcement = in.Config.Enforcement
 			}

@@ -39,6 +39,10 @@ const (
 	prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
 )
 
+// SampleBaseURL is the sample province's LGSP address, which the tests and
+// the demo give the operator: the operator itself names no province.
+const SampleBaseURL = "https://lgsp.soctrang.gov.vn"
+
 // Env is a running API server with every CRD the operator reads or writes.
 type Env struct {
 	*envtest.Environment

@@ -140,6 +140,7 @@ func province(t *testing.T) *v1alpha1.SharingAgreement {
 	}
 	cfg := config.Default()
 	cfg.CoordinatorAgency = "so-tttt"
+	cfg.PublicBaseURL = testenv.SampleBaseURL
 	mgr, err := controllers.NewEmbeddedManager(operator.Config(), controllers.Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

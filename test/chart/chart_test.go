@@ -6,6 +6,7 @@ package chart
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
@@ -78,7 +80,7 @@ func helm(t *testing.T, args ...string) (string, error) {
 }
 
 func TestHelmLint(t *testing.T) {
-	out, err := helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt")
+	out, err := helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL)
 	if err != nil || !strings.Contains(out, "1 chart(s) linted, 0 chart(s) failed") {
 		t.Fatalf("helm lint: %v\n%s", err, out)
 	}
@@ -99,6 +101,7 @@ lgsp:
   keyRotationGrace: 1h
   allowPlaintextKeys: true
   focalPointSubjectPrefix: "oidc:"
+  requests: {workingDays: 3, timeZone: Asia/Bangkok, holidays: ["2026-09-01", "2026-09-02"]}
   proxy:
     namespace: envoy-gateway-system
     selector: {gateway.envoyproxy.io/owning-gateway-name: lgsp-public}
@@ -125,14 +128,16 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 		wantArgs []string
 		keepCRDs bool
 	}{
-		{name: "defaults", values: "lgsp: {coordinatorAgency: so-tttt}\n", keepCRDs: true,
+		{name: "defaults", values: "lgsp: {coordinatorAgency: so-tttt, publicBaseURL: " + testenv.SampleBaseURL + "}\n", keepCRDs: true,
 			wantArgs: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=lgsp-system/lgsp", "--enforcement=envoy-gateway", "--allow-plaintext-keys=false",
 				"--leader-elect=true", "--leader-election-namespace=" + namespace,
-				"--gateway-proxy-selector=app.kubernetes.io/component=proxy,app.kubernetes.io/name=envoy"}},
+				"--gateway-proxy-selector=app.kubernetes.io/component=proxy,app.kubernetes.io/name=envoy",
+				"--response-working-days=2", "--time-zone=Asia/Ho_Chi_Minh", "--holidays=2026-01-01,2026-02-16,"}},
 		{name: "every value changed", values: nonDefault, keepCRDs: false,
 			wantArgs: []string{"--coordinator-agency=so-khcn", "--lgsp-gateway=lgsp-gw/lgsp-public/https", "--enforcement=none",
 				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--allow-plaintext-keys=true", "--focal-point-subject-prefix=oidc:", "--leader-elect=false",
-				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--concurrency=8"}},
+				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--concurrency=8",
+				"--response-working-days=3", "--time-zone=Asia/Bangkok", "--holidays=2026-09-01,2026-09-02"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			valuesFile := filepath.Join(t.TempDir(), "values.yaml")
@@ -209,6 +214,23 @@ func checkDeployment(t *testing.T, obj *unstructured.Unstructured, wantArgs []st
 			t.Errorf("the operator's arguments %s lack %s", args, a)
 		}
 	}
+	// The operator accepts the settings the chart renders.
+	cfg := config.Default()
+	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
+	cfg.Bind(fs)
+	var operatorArgs []string
+	list, _ := lookup(pod, "containers.0.args").([]any)
+	for _, a := range list {
+		if s := fmt.Sprint(a); !strings.HasPrefix(s, "--zap-") && !strings.HasPrefix(s, "--kubeconfig") {
+			operatorArgs = append(operatorArgs, s)
+		}
+	}
+	if err := fs.Parse(operatorArgs); err != nil {
+		t.Fatalf("the operator does not parse the chart's arguments: %v", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("the operator refuses the chart's arguments: %v", err)
+	}
 }
 
 // lookup follows a dotted path through maps and lists.
@@ -273,10 +295,13 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 		want string
 	}{
 		{"no coordinator agency", nil, "lgsp.coordinatorAgency is required: the name of the DIC's Agency (Sở TT&TT), for example --set lgsp.coordinatorAgency=so-tttt"},
+		{"no base URL", nil, "lgsp.publicBaseURL is required: the province's LGSP address, for example --set lgsp.publicBaseURL=https://lgsp.example.gov.vn"},
 		{"an enforcement profile that does not exist", []string{"lgsp.enforcement=istio"}, "at '/lgsp/enforcement': value must be one of 'envoy-gateway', 'none'"},
 		{"a coordinator that is not an Agency name", []string{"lgsp.coordinatorAgency=Sở TTTT"}, "at '/lgsp/coordinatorAgency'"},
 		{"a base URL with a trailing slash", []string{"lgsp.publicBaseURL=https://lgsp.soctrang.gov.vn/"}, "at '/lgsp/publicBaseURL'"},
 		{"a review period in words", []string{"lgsp.reviewPeriod=1 year"}, "at '/lgsp/reviewPeriod'"},
+		{"a holiday written the Vietnamese way", []string{"lgsp.requests.holidays={2/9/2026}"}, "at '/lgsp/requests/holidays/0'"},
+		{"no working day to answer", []string{"lgsp.requests.workingDays=0"}, "at '/lgsp/requests/workingDays'"},
 		{"no replicas", []string{"replicaCount=0"}, "at '/replicaCount': minimum: got 0, want 1"},
 		{"a port out of range", []string{"metrics.port=70000"}, "at '/metrics/port'"},
 	} {
@@ -284,6 +309,9 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 			args := []string{"template", "datashare", chart, "--kube-version", kubeVersion}
 			if tc.name != "no coordinator agency" {
 				args = append(args, "--set", "lgsp.coordinatorAgency=so-tttt")
+			}
+			if tc.name != "no base URL" {
+				args = append(args, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL)
 			}
 			for _, s := range tc.set {
 				args = append(args, "--set", s)

@@ -74,6 +74,7 @@ func operator(t *testing.T, leaderElection func(*manager.Options), wrap func(htt
 func operatorWith(t *testing.T, cfg config.Config, leaderElection func(*manager.Options), wrap func(http.RoundTripper) http.RoundTripper) (mgr manager.Manager, stop func()) {
 	t.Helper()
 	cfg.CoordinatorAgency = "so-tttt"
+	cfg.PublicBaseURL = testenv.SampleBaseURL
 	restConfig := rest.CopyConfig(env.Config)
 	restConfig.WrapTransport = wrap
 	restConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client

@@ -642,6 +642,7 @@ func withCodec(c *rest.Config) *rest.Config {
 func startOperator(ctx context.Context, cfg *rest.Config) (mgr ctrl.Manager, stop func() error, err error) {
 	opts := config.Default()
 	opts.CoordinatorAgency = "ag-0"
+	opts.PublicBaseURL = testenv.SampleBaseURL
 	if mgr, err = controllers.NewEmbeddedManager(cfg, controllers.Options{Config: opts}); err != nil {
 		return nil, nil, err
 	}
