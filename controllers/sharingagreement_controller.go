@@ -77,27 +77,13 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return ctrl.Result{}, err
 	}
 	d := consent.Decide(in)
-	svcKey := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
-	request := consent.TrackRequest(consent.RequestInputs{Previous: sa.Status.Request, Service: svcKey, Decision: d,
+	request := consent.TrackRequest(consent.RequestInputs{Previous: sa.Status.Request, Service: serviceKey(sa), Decision: d,
 		Provider: cmp.Or(providerName(in), string(sa.Spec.Service.Namespace)), Calendar: r.calendar,
 		WorkingDays: r.Config.ResponseWorkingDays, Now: now})
 
 	base := sa.DeepCopy()
 	status := &sa.Status
-	status.ConsumerAgency, status.ProviderAgency, status.Endpoint, status.ExpiresAt = "", "", "", nil
-	if in.Consumer != nil {
-		status.ConsumerAgency = in.Consumer.Name
-	}
-	if in.Provider != nil {
-		status.ProviderAgency = in.Provider.Name
-	}
-	if in.Service != nil {
-		status.Endpoint = in.Service.Status.URL
-	}
-	if d.Live && !d.ExpiresAt.IsZero() {
-		status.ExpiresAt = &metav1.Time{Time: d.ExpiresAt}
-	}
-	status.Request = request.Status
+	describe(status, in, d, request)
 	if request.Overdue && !conditions.IsTrue(base.Status.Conditions, v1alpha1.ConditionResponseOverdue) {
 		r.Recorder.Eventf(sa, nil, corev1.EventTypeWarning, string(v1alpha1.ReasonResponseOverdue), "ResponseOverdue", "%s", request.Condition.Message)
 	}
@@ -233,4 +219,25 @@ func providerName(in consent.Inputs) string {
 		return ""
 	}
 	return in.Provider.Name
+}
+
+// describe writes what the decision says of the agreement into its status:
+// the parties, the endpoint, when it expires, and its request.
+func describe(status *v1alpha1.SharingAgreementStatus, in consent.Inputs, d consent.Decision, request consent.RequestOutcome) {
+	status.ConsumerAgency, status.ProviderAgency, status.Endpoint, status.ExpiresAt = "", providerName(in), "", nil
+	if in.Consumer != nil {
+		status.ConsumerAgency = in.Consumer.Name
+	}
+	if in.Service != nil {
+		status.Endpoint = in.Service.Status.URL
+	}
+	if d.Live && !d.ExpiresAt.IsZero() {
+		status.ExpiresAt = &metav1.Time{Time: d.ExpiresAt}
+	}
+	status.Request = request.Status
+}
+
+// serviceKey names the agreement's service as namespace/name.
+func serviceKey(sa *v1alpha1.SharingAgreement) string {
+	return string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
 }
