@@ -79,11 +79,17 @@ type window struct {
 
 // Decide says whether an agreement is live.
 func Decide(in Inputs) Decision {
+	d, _ := decideTraced(in)
+	return d
+}
+
+// decideTraced is Decide, with the trace of every consent it consulted.
+func decideTraced(in Inputs) (Decision, *trace) {
 	sa := in.Agreement
 	svcKey := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
-	var windows []window
-	d := decide(in, svcKey, &windows)
-	d.Next = nextBoundary(windows, in)
+	var t trace
+	d := decide(in, svcKey, &t)
+	d.Next = nextBoundary(t.windows, in)
 	d.Reachable = Reachability(in.Service)
 	d.Ready = d.Live
 	d.IssueKeys = d.Live && in.Service.Spec.Access.Audience != v1alpha1.AudiencePublic
@@ -105,31 +111,35 @@ func Decide(in Inputs) Decision {
 	}
 	if d.Live {
 		var ends []time.Time
-		for _, w := range windows {
+		for _, w := range t.windows {
 			if w.till != nil {
 				ends = append(ends, w.till.Time)
 			}
 		}
 		d.ExpiresAt = clock.Earliest(ends...)
 	}
-	return d
+	return d, &t
 }
 
-func decide(in Inputs, svcKey string, windows *[]window) Decision {
+func decide(in Inputs, svcKey string, t *trace) Decision {
 	sa := in.Agreement
 	not := func(r v1alpha1.ConditionReason, format string, args ...any) Decision {
 		return Decision{Reason: r, Message: fmt.Sprintf(format, args...)}
 	}
 
 	if in.Consumer == nil {
-		return not(v1alpha1.ReasonNoConsumerAgency, "no Agency holds namespace %s: the DIC (Sở TT&TT) must register the consumer agency, and label the namespace %s=<agency>, before it can use a service", sa.Namespace, v1alpha1.LabelAgency)
+		d := not(v1alpha1.ReasonNoConsumerAgency, "no Agency holds namespace %s: the DIC (Sở TT&TT) must register the consumer agency, and label the namespace %s=<agency>, before it can use a service", sa.Namespace, v1alpha1.LabelAgency)
+		return t.missing("the consumer agency of namespace "+sa.Namespace, "the DIC (Sở TT&TT)", d)
 	}
 	consumer := in.Consumer.Name
+	t.held("agency "+consumer+", the consumer", "")
 	if in.Service == nil {
-		return not(v1alpha1.ReasonServiceNotReady, "DataService %s does not exist: agency %s must correct spec.service, or the provider must publish it", svcKey, consumer)
+		d := not(v1alpha1.ReasonServiceNotReady, "DataService %s does not exist: agency %s must correct spec.service, or the provider must publish it", svcKey, consumer)
+		return t.missing("DataService "+svcKey, "agency "+consumer, d)
 	}
 	if in.Provider != nil && in.Provider.Name == consumer {
-		return not(v1alpha1.ReasonSelfSharing, "DataService %s belongs to agency %s itself: sharing with oneself needs no agreement; delete this SharingAgreement", svcKey, consumer)
+		d := not(v1alpha1.ReasonSelfSharing, "DataService %s belongs to agency %s itself: sharing with oneself needs no agreement; delete this SharingAgreement", svcKey, consumer)
+		return t.missing("a provider other than the consumer", "agency "+consumer, d)
 	}
 	if !Offered(in.Service) {
 		c := meta.FindStatusCondition(in.Service.Status.Conditions, string(v1alpha1.ConditionAccepted))
@@ -137,26 +147,30 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 			// Not a state anyone is in: the service is merely new.
 			d := not(v1alpha1.ReasonServiceNotReady, "DataService %s has not been reconciled yet; the agreement is decided as soon as it is", svcKey)
 			d.Pending = true
-			return d
+			return t.missing("DataService "+svcKey+" offered for sharing", "the operator", d)
 		}
-		return not(v1alpha1.ReasonServiceNotReady, "DataService %s is not offered for sharing, so nothing can be shared yet: %s", svcKey, c.Message)
+		d := not(v1alpha1.ReasonServiceNotReady, "DataService %s is not offered for sharing, so nothing can be shared yet: %s", svcKey, c.Message)
+		return t.missing("DataService "+svcKey+" offered for sharing", "the provider or the DIC", d)
 	}
 	provider := in.Service.Namespace
 	if in.Provider != nil {
 		provider = in.Provider.Name
 	}
+	t.held("DataService "+svcKey+" offered for sharing (its agency Ready, appraised)", "")
 
 	// A written refusal is the answer: nothing else is asked of anyone.
 	if r := findRefusal(in.Service, consumer); r != nil {
-		return not(v1alpha1.ReasonRefusedByProvider, "agency %s refused agency %s the use of DataService %s in writing (%s, %s): %s; legal basis: %s. "+
+		d := not(v1alpha1.ReasonRefusedByProvider, "agency %s refused agency %s the use of DataService %s in writing (%s, %s): %s; legal basis: %s. "+
 			"The refusal stands until agency %s removes it from spec.access.refusals; agency %s may answer its reasons and ask again",
 			provider, consumer, svcKey, r.DocumentRef, r.RefusedAt.Format(time.DateOnly), r.Reason, r.LegalBasis, provider, consumer)
+		return t.refused("the provider's answer", "agency "+provider, d)
 	}
 	outsider := in.Consumer.Spec.Level.OutsideProvince()
 	if r := findDeclined(in.Consumer, svcKey); outsider && r != nil {
-		return not(v1alpha1.ReasonRefusedByCoordinator, "the DIC (Sở TT&TT) declined in writing to endorse agency %s's use of DataService %s (%s, %s): %s; legal basis: %s. "+
+		d := not(v1alpha1.ReasonRefusedByCoordinator, "the DIC (Sở TT&TT) declined in writing to endorse agency %s's use of DataService %s (%s, %s): %s; legal basis: %s. "+
 			"The refusal stands until the DIC removes it from spec.declinedEndorsements of Agency %s",
 			consumer, svcKey, r.DocumentRef, r.RefusedAt.Format(time.DateOnly), r.Reason, r.LegalBasis, consumer)
+		return t.refused("the DIC's endorsement", "the DIC (Sở TT&TT)", d)
 	}
 
 	// From here on every missing consent is named, in the order the state
@@ -164,16 +178,18 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 	var missing []Decision
 	primary := registry.ActivePrimary(in.ConsumerFocalPoints, in.Now)
 	if primary == nil {
-		missing = append(missing, not(v1alpha1.ReasonConsumerHasNoFocalPoint, "agency %s has no active primary focal point, so it cannot use data services (Điều 20): the agency must appoint one with a FocalPoint in namespace %s",
-			consumer, sa.Namespace))
+		d := not(v1alpha1.ReasonConsumerHasNoFocalPoint, "agency %s has no active primary focal point, so it cannot use data services (Điều 20): the agency must appoint one with a FocalPoint in namespace %s",
+			consumer, sa.Namespace)
+		missing = append(missing, t.missing("an active primary focal point of agency "+consumer, "agency "+consumer, d))
 	} else {
-		*windows = append(*windows, window{what: "the appointment of focal point " + primary.Name, from: &primary.Spec.Appointment.ValidFrom,
-			till: primary.Spec.Appointment.ValidUntil, who: "agency " + consumer})
+		w := window{what: "the appointment of focal point " + primary.Name, from: &primary.Spec.Appointment.ValidFrom,
+			till: primary.Spec.Appointment.ValidUntil, who: "agency " + consumer}
+		if d, ok := t.window(w, in.Now); !ok {
+			missing = append(missing, d)
+		}
 	}
 
-	agreement := window{what: "the agreement", from: sa.Spec.ValidFrom, till: sa.Spec.ValidUntil, who: "agency " + consumer}
-	*windows = append(*windows, agreement)
-	if d, ok := outside(agreement, in.Now); !ok {
+	if d, ok := t.window(window{what: "the agreement", from: sa.Spec.ValidFrom, till: sa.Spec.ValidUntil, who: "agency " + consumer}, in.Now); !ok {
 		missing = append(missing, d)
 	}
 
@@ -185,25 +201,27 @@ func decide(in Inputs, svcKey string, windows *[]window) Decision {
 			if outsider {
 				rule = "a body outside the province needs the provider's consent whatever the audience (Điều 17.3)"
 			}
-			missing = append(missing, not(v1alpha1.ReasonAwaitingProviderConsent, "%s: agency %s must list agency %s in spec.access.consumers of DataService %s",
-				rule, provider, consumer, svcKey))
+			d := not(v1alpha1.ReasonAwaitingProviderConsent, "%s: agency %s must list agency %s in spec.access.consumers of DataService %s",
+				rule, provider, consumer, svcKey)
+			missing = append(missing, t.missing("the provider's consent", "agency "+provider, d))
 		} else {
 			w := window{what: fmt.Sprintf("the provider's consent (%s)", entry.DocumentRef), from: entry.ValidFrom, till: entry.ValidUntil, who: "agency " + provider}
-			*windows = append(*windows, w)
-			if d, ok := outside(w, in.Now); !ok {
+			if d, ok := t.window(w, in.Now); !ok {
 				missing = append(missing, d)
 			}
 		}
+	} else {
+		t.held(fmt.Sprintf("the provider's consent: audience %s covers every agency in the province", audience), "")
 	}
 
 	if outsider {
 		if e := findEndorsement(in.Consumer, svcKey); e == nil {
-			missing = append(missing, not(v1alpha1.ReasonAwaitingCoordinatorEndorsement, "agency %s is outside the province: the DIC (Sở TT&TT) must endorse its use of %s in spec.endorsements of Agency %s (Điều 17.3)",
-				consumer, svcKey, consumer))
+			d := not(v1alpha1.ReasonAwaitingCoordinatorEndorsement, "agency %s is outside the province: the DIC (Sở TT&TT) must endorse its use of %s in spec.endorsements of Agency %s (Điều 17.3)",
+				consumer, svcKey, consumer)
+			missing = append(missing, t.missing("the DIC's endorsement", "the DIC (Sở TT&TT)", d))
 		} else {
 			w := window{what: fmt.Sprintf("the DIC's endorsement (%s)", e.DocumentRef), from: e.ValidFrom, till: e.ValidUntil, who: "the DIC (Sở TT&TT)"}
-			*windows = append(*windows, w)
-			if d, ok := outside(w, in.Now); !ok {
+			if d, ok := t.window(w, in.Now); !ok {
 				missing = append(missing, d)
 			}
 		}
