@@ -13,6 +13,8 @@ HELM := $(BIN)/helm
 EGCTL := $(BIN)/egctl
 PROMTOOL := $(BIN)/promtool
 PROMQLNAMES := $(BIN)/promqlnames
+KREW := $(BIN)/kubectl-krew
+VALIDATE_KREW := $(BIN)/validate-krew-manifest
 KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
@@ -32,6 +34,7 @@ TOOLS_MOD := hack/tools/go.mod
 HELM_MOD := hack/helm/go.mod
 EGCTL_MOD := hack/egctl/go.mod
 PROMTOOL_MOD := hack/promtool/go.mod
+KREW_MOD := hack/krew/go.mod
 APISERVER_MOD := hack/envtest/kube-apiserver/go.mod
 ETCD_MOD := hack/envtest/etcd/go.mod
 
@@ -82,12 +85,22 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
+test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
 	go test ./... -count=1
 
 .PHONY: bench-scale
 bench-scale: envtest-bins ## Measure convergence, latency, requests, resync writes and memory at scale (SCALE_ARGS="-agreements 1000" for a smaller run).
 	go run ./test/scale $(SCALE_ARGS)
+
+.PHONY: plugin
+plugin: ## Build the kubectl plugin into bin/kubectl-datashare (put bin/ on PATH: kubectl datashare --help).
+	go build -o $(BIN)/kubectl-datashare ./hack/kubectl-datashare
+
+# For a province's own krew index: an archive per platform and the manifest.
+PLUGIN_VERSION ?= v0.1.0
+.PHONY: plugin-krew
+plugin-krew: ## Package the plugin for krew into dist/ (PLUGIN_BASE_URL=where the archives are served, PLUGIN_LICENSE=the license file).
+	go run ./hack/kubectl-datashare/krew -version $(PLUGIN_VERSION) -base-url "$(PLUGIN_BASE_URL)" -license "$(PLUGIN_LICENSE)" -out dist
 
 .PHONY: build
 build: ## Build the operator binary into bin/.
@@ -130,6 +143,13 @@ $(PROMTOOL): $(PROMTOOL_MOD)
 
 $(PROMQLNAMES): $(PROMTOOL_MOD) hack/promtool/promqlnames/main.go
 	cd hack/promtool && go build -o $@ ./promqlnames
+
+# krew and its manifest validator, for the plugin's krew manifest.
+$(KREW): $(KREW_MOD)
+	cd hack/krew && go build -o $@ sigs.k8s.io/krew/cmd/krew
+
+$(VALIDATE_KREW): $(KREW_MOD)
+	cd hack/krew && go build -o $@ sigs.k8s.io/krew/cmd/validate-krew-manifest
 
 $(CONTROLLER_GEN): $(TOOLS_MOD)
 	cd hack/tools && go build -o $@ sigs.k8s.io/controller-tools/cmd/controller-gen

@@ -53,7 +53,7 @@ func main() {
 // run does the whole demo, writing what a person reads to out. settled,
 // when given, is called once the samples have settled, while the operator
 // still runs (a test's checks).
-func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, settled func(context.Context, client.Client) error) error {
+func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, settled func(context.Context, *testenv.Env, client.Client) error) error {
 	// The operator's own log goes to a file: the demo's output is the
 	// status table.
 	logPath := strings.TrimSuffix(kubeconfigPath, ".kubeconfig") + ".log"
@@ -113,7 +113,7 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, s
 		return err
 	}
 	if settled != nil {
-		if err := settled(ctx, c); err != nil {
+		if err := settled(ctx, env, c); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // TestDemoOnce runs the demo as `DEMO_ONCE=1 make demo` does and checks the
@@ -14,7 +17,13 @@ import (
 func TestDemoOnce(t *testing.T) {
 	var out bytes.Buffer
 	kubeconfig := filepath.Join(t.TempDir(), "demo.kubeconfig")
-	if err := run(context.Background(), &out, kubeconfig, true, checkMetrics(t)); err != nil {
+	settled := func(ctx context.Context, env *testenv.Env, c client.Client) error {
+		if err := checkMetrics(t)(ctx, c); err != nil {
+			return err
+		}
+		return checkPlugin(t, env, c, kubeconfig)
+	}
+	if err := run(context.Background(), &out, kubeconfig, true, settled); err != nil {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{

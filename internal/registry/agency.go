@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -27,6 +28,27 @@ func NamespaceHolder(claimants []v1alpha1.Agency, ns *metav1.PartialObjectMetada
 		if a := &claimants[i]; a.DeletionTimestamp == nil && a.Name == named && string(a.Spec.Namespace) == ns.Name {
 			return a
 		}
+	}
+	return nil
+}
+
+// RecordedHolder is the agency the operator found holding the namespace
+// the claimants name, from their recorded Ready reasons, for a reader who
+// may not read namespaces: the claimant not refused its namespace (not
+// found, not labelled for it, or claimed by another). nil when none holds
+// it.
+func RecordedHolder(claimants []v1alpha1.Agency) *v1alpha1.Agency {
+	for i := range claimants {
+		a := &claimants[i]
+		c := meta.FindStatusCondition(a.Status.Conditions, string(v1alpha1.ConditionReady))
+		if a.DeletionTimestamp != nil || c == nil {
+			continue
+		}
+		switch v1alpha1.ConditionReason(c.Reason) {
+		case v1alpha1.ReasonNamespaceNotFound, v1alpha1.ReasonNamespaceNotLabelled, v1alpha1.ReasonNamespaceClaimed:
+			continue
+		}
+		return a
 	}
 	return nil
 }

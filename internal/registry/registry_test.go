@@ -339,3 +339,33 @@ func TestUnknownEndorsements(t *testing.T) {
 		t.Fatalf("every service exists: got %v", got)
 	}
 }
+
+func TestRecordedHolder(t *testing.T) {
+	withReason := func(name string, reason v1alpha1.ConditionReason) v1alpha1.Agency {
+		a := agency(name, "so-tnmt", at(-time.Hour))
+		if reason != "" {
+			a.Status.Conditions = []metav1.Condition{{Type: string(v1alpha1.ConditionReady), Status: metav1.ConditionFalse, Reason: string(reason)}}
+		}
+		return a
+	}
+	for _, tc := range []struct {
+		name      string
+		claimants []v1alpha1.Agency
+		want      string
+	}{
+		{"the claimant the operator found holding it", []v1alpha1.Agency{withReason("so-gia", v1alpha1.ReasonNamespaceClaimed), withReason("so-tnmt", v1alpha1.ReasonNoFocalPoint)}, "so-tnmt"},
+		{"refused by the namespace's label", []v1alpha1.Agency{withReason("so-gia", v1alpha1.ReasonNamespaceNotLabelled)}, ""},
+		{"not decided yet", []v1alpha1.Agency{withReason("so-moi", "")}, ""},
+		{"nobody claims it", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if a := RecordedHolder(tc.claimants); a != nil {
+				got = a.Name
+			}
+			if got != tc.want {
+				t.Errorf("holder %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

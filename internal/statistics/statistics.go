@@ -200,12 +200,9 @@ func namespaceHolders(agencies []v1alpha1.Agency) map[string]string {
 	out := map[string]string{}
 	for i := range agencies {
 		a := &agencies[i]
-		_, reason := readiness(a.Status.Conditions)
-		switch v1alpha1.ConditionReason(reason) {
-		case v1alpha1.ReasonNamespaceNotFound, v1alpha1.ReasonNamespaceNotLabelled, v1alpha1.ReasonNamespaceClaimed:
-			continue
+		if registry.RecordedHolder(agencies[i:i+1]) != nil {
+			out[string(a.Spec.Namespace)] = a.Name
 		}
-		out[string(a.Spec.Namespace)] = a.Name
 	}
 	return out
 }

@@ -248,7 +248,14 @@ func (e *Env) UserClient(t testing.TB, name string, groups ...string) client.Cli
 // API server in the system:masters group, for kubectl and for a separate
 // operator process.
 func (e *Env) WriteAdminKubeconfig(name, path string) error {
-	user, err := e.AddUser(envtest.User{Name: name, Groups: []string{"system:masters"}}, nil)
+	return e.WriteKubeconfig(envtest.User{Name: name, Groups: []string{"system:masters"}}, path)
+}
+
+// WriteKubeconfig writes a kubeconfig for a user of the test API server,
+// who holds only the rights RBAC gives that name and those groups: what
+// kubectl, or a plugin, can do as that person.
+func (e *Env) WriteKubeconfig(u envtest.User, path string) error {
+	user, err := e.AddUser(u, nil)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,173 @@
+// Package plugin is kubectl-datashare, the kubectl plugin: the province's
+// sharing at a glance, why an agreement is or is not live, who can reach a
+// service, the manifest of a request, and a key rotation. It reads with
+// the user's kubeconfig and rights only, and explains an agreement with
+// the operator's own gatherer and decision.
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+)
+
+// Exit codes scripts can use.
+const (
+	// ExitOK: the command did what it was asked; for why, the agreement is
+	// live.
+	ExitOK = 0
+	// ExitError: the cluster could not be read or written, or an object
+	// does not exist.
+	ExitError = 1
+	// ExitUsage: the command line is wrong.
+	ExitUsage = 2
+	// ExitNotLive: why found the agreement not live.
+	ExitNotLive = 3
+)
+
+// errNotLive makes why exit with ExitNotLive after printing.
+var errNotLive = errors.New("the agreement is not live")
+
+// usageError is a command line that cannot run.
+type usageError struct{ error }
+
+// Main runs the plugin with args (without the program name) and returns
+// its exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	cmd := newRoot(stdout)
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	err := cmd.Execute()
+	var usage usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errNotLive):
+		return ExitNotLive
+	case errors.As(err, &usage) || strings.HasPrefix(err.Error(), "unknown ") || strings.Contains(err.Error(), "accepts "):
+		fmt.Fprintln(stderr, "error:", err)
+		return ExitUsage
+	}
+	fmt.Fprintln(stderr, "error:", err)
+	return ExitError
+}
+
+// options are what every command shares: the kubeconfig flags and the
+// output format.
+type options struct {
+	flags  *genericclioptions.ConfigFlags
+	output string
+	out    io.Writer
+	color  bool
+	now    func() time.Time
+}
+
+func newRoot(stdout io.Writer) *cobra.Command {
+	o := &options{flags: genericclioptions.NewConfigFlags(true), out: stdout, now: time.Now}
+	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
+	root := &cobra.Command{
+		Use:   "kubectl-datashare",
+		Short: "The province's data sharing: who shares what with whom, and why",
+		Long: `kubectl datashare reads the province's Agencies, FocalPoints, DataServices and
+SharingAgreements with your kubeconfig and your rights only, and explains them
+with the operator's own decision. It never prints a key.
+
+Exit codes: 0 done (for why: the agreement is live), 1 the cluster could not be
+read or an object does not exist, 2 a wrong command line, 3 why: not live.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Annotations: map[string]string{
+			cobra.CommandDisplayNameAnnotation: "kubectl datashare",
+		},
+	}
+	root.PersistentFlags().StringVarP(&o.output, "output", "o", "", "output format: json or yaml (read commands); default a table for people")
+	o.flags.AddFlags(root.PersistentFlags())
+	root.AddCommand(newStatus(o), newWhy(o), newWhoCanReach(o), newRequest(o), newRotate(o))
+	return root
+}
+
+// client builds a client from the user's kubeconfig.
+func (o *options) client() (client.Client, string, error) {
+	cfg, err := o.flags.ToRESTConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	ns, _, err := o.flags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme.New()})
+	return c, ns, err
+}
+
+// validateOutput refuses an unknown -o.
+func (o *options) validateOutput() error {
+	switch o.output {
+	case "", "json", "yaml":
+		return nil
+	}
+	return usageError{fmt.Errorf("-o %s is not a format: use json or yaml, or leave it out for a table", o.output)}
+}
+
+// print writes v as JSON or YAML when asked, else calls table.
+func (o *options) print(v any, table func(io.Writer)) error {
+	switch o.output {
+	case "json":
+		enc := json.NewEncoder(o.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	case "yaml":
+		b, err := yaml.Marshal(v)
+		if err != nil {
+			return err
+		}
+		_, err = o.out.Write(b)
+		return err
+	}
+	table(o.out)
+	return nil
+}
+
+// paint colours s when the output is a terminal.
+func (o *options) paint(s string, good bool) string {
+	if !o.color {
+		return s
+	}
+	if good {
+		return "\x1b[32m" + s + "\x1b[0m"
+	}
+	return "\x1b[31m" + s + "\x1b[0m"
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// hidden says, in words, what RBAC hides from the user, when err is a
+// refusal; other errors are returned.
+func hidden(err error, what string) (string, error) {
+	if apierrors.IsForbidden(err) {
+		return fmt.Sprintf("you may not read %s: your rights hide them (a focal point reads its own agency's objects and the catalog; the DIC reads the province)", what), nil
+	}
+	return "", err
+}
+
+func background() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
+}

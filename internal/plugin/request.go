@@ -1,0 +1,124 @@
+package plugin
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
+)
+
+func newRequest(o *options) *cobra.Command {
+	var asAgency, purpose, legalBasis string
+	cmd := &cobra.Command{
+		Use:   "request SERVICE -n NAMESPACE --as-agency AGENCY --purpose TEXT --legal-basis TEXT",
+		Short: "Print the SharingAgreement to commit to ask for a service (writes nothing)",
+		Long: `request prints the SharingAgreement manifest an agency commits to its Git
+repository to ask for a data service, with what must happen before it is live.
+It writes nothing to the cluster: Argo CD applies what is committed.`,
+		Example: `  kubectl datashare request ho-so-suc-khoe -n so-yte --as-agency so-khdt \
+    --purpose "Xác minh hồ sơ đăng ký doanh nghiệp y tế" \
+    --legal-basis "Nghị định 47/2020/NĐ-CP, Điều 10" > agreements/ho-so-suc-khoe.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for flag, v := range map[string]string{"--as-agency": asAgency, "--purpose": purpose, "--legal-basis": legalBasis} {
+				if v == "" {
+					return usageError{fmt.Errorf("%s is required: %s", flag, map[string]string{
+						"--as-agency": "the Agency that asks", "--purpose": "what the agency uses the data for",
+						"--legal-basis": "the law the request rests on, for example \"Nghị định 47/2020/NĐ-CP, Điều 10\""}[flag])}
+				}
+			}
+			c, ns, err := o.client()
+			if err != nil {
+				return err
+			}
+			return o.printRequest(c, ns, args[0], asAgency, purpose, legalBasis)
+		},
+	}
+	cmd.Flags().StringVar(&asAgency, "as-agency", "", "the Agency that asks (required)")
+	cmd.Flags().StringVar(&purpose, "purpose", "", "what the agency uses the data for (required)")
+	cmd.Flags().StringVar(&legalBasis, "legal-basis", "", "the law the request rests on (required)")
+	return cmd
+}
+
+func (o *options) printRequest(c client.Client, ns, service, asAgency, purpose, legalBasis string) error {
+	ctx, cancel := background()
+	defer cancel()
+	ds := &v1alpha1.DataService{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: service}, ds); err != nil {
+		if apierrors.IsNotFound(err) {
+			return fmt.Errorf("DataService %s/%s does not exist: kubectl get dataservices -A lists the catalog", ns, service)
+		}
+		return err
+	}
+	agency := &v1alpha1.Agency{}
+	if err := c.Get(ctx, client.ObjectKey{Name: asAgency}, agency); err != nil {
+		if apierrors.IsNotFound(err) {
+			return fmt.Errorf("agency %s is not registered: the DIC registers agencies", asAgency)
+		}
+		return err
+	}
+	sa := &v1alpha1.SharingAgreement{
+		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "SharingAgreement"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: string(agency.Spec.Namespace), Name: service},
+		Spec: v1alpha1.SharingAgreementSpec{
+			Service: v1alpha1.ServiceReference{Namespace: v1alpha1.ObjectName(ns), Name: v1alpha1.ObjectName(service)},
+			Purpose: purpose, LegalBasis: legalBasis,
+		},
+	}
+	// What is committed: no status, no empty credentials policy.
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(sa)
+	if err != nil {
+		return err
+	}
+	delete(obj, "status")
+	if creds, _, _ := unstructured.NestedMap(obj, "spec", "credentials"); len(creds) == 0 {
+		unstructured.RemoveNestedField(obj, "spec", "credentials")
+	}
+	unstructured.RemoveNestedField(obj, "metadata", "creationTimestamp")
+	b, err := yaml.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.out, "# Commit to the Git repository of agency %s; Argo CD applies it.\n", asAgency)
+	for _, need := range requestNeeds(ds, agency, sa) {
+		fmt.Fprintf(o.out, "# Before it is live: %s\n", need)
+	}
+	_, err = o.out.Write(b)
+	return err
+}
+
+// requestNeeds says what must happen, besides the commit, before the
+// agreement is live.
+func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha1.SharingAgreement) []string {
+	key := ds.Namespace + "/" + ds.Name
+	var needs []string
+	consented := false
+	for _, c := range ds.Spec.Access.Consumers {
+		consented = consented || string(c.Agency) == agency.Name
+	}
+	outside := agency.Spec.Level.OutsideProvince()
+	if (outside || ds.Spec.Access.Audience == v1alpha1.AudienceListed) && !consented {
+		needs = append(needs, fmt.Sprintf("the provider must list agency %s in spec.access.consumers of DataService %s, or refuse in writing, within the working days the rules give", agency.Name, key))
+	}
+	if outside {
+		endorsed := false
+		for _, e := range agency.Spec.Endorsements {
+			endorsed = endorsed || string(e.Service) == key
+		}
+		if !endorsed {
+			needs = append(needs, fmt.Sprintf("the DIC must endorse agency %s's use of %s in spec.endorsements of its Agency (Điều 17.3)", agency.Name, key))
+		}
+	}
+	if len(needs) == 0 {
+		needs = append(needs, "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret "+names.ConsumerSecretName(sa)+" of namespace "+sa.Namespace)
+	}
+	return needs
+}

@@ -1,0 +1,236 @@
+package plugin
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+)
+
+// statusReport is the province, or one agency, at a glance.
+type statusReport struct {
+	Agencies          []agencyRow    `json:"agencies"`
+	Services          []serviceRow   `json:"services"`
+	AgreementsByState map[string]int `json:"agreementsByState"`
+	Waiting           []waitingRow   `json:"waiting"`
+	// Hidden says what the user's rights hide.
+	Hidden []string `json:"hidden,omitempty"`
+}
+
+type agencyRow struct {
+	Agency      string   `json:"agency"`
+	Ready       bool     `json:"ready"`
+	Reason      string   `json:"reason"`
+	FocalPoints []string `json:"focalPoints,omitempty"`
+}
+
+type serviceRow struct {
+	Service       string   `json:"service"`
+	Audience      string   `json:"audience"`
+	Ready         bool     `json:"ready"`
+	Reason        string   `json:"reason"`
+	URL           string   `json:"url,omitempty"`
+	LiveConsumers []string `json:"liveConsumers,omitempty"`
+}
+
+// waitingRow is an agreement that is not live, and who must act.
+type waitingRow struct {
+	Agreement string     `json:"agreement"`
+	State     string     `json:"state"`
+	WhoActs   string     `json:"whoActs"`
+	RespondBy *time.Time `json:"respondBy,omitempty"`
+	Overdue   bool       `json:"overdue,omitempty"`
+}
+
+func newStatus(o *options) *cobra.Command {
+	var agency string
+	cmd := &cobra.Command{
+		Use:   "status [--agency AGENCY]",
+		Short: "The province, or one agency, at a glance: agencies, services, agreements, and what waits for whom",
+		Example: `  # The whole province (as far as your rights go)
+  kubectl datashare status
+
+  # One agency: its services, and the agreements it provides or consumes
+  kubectl datashare status --agency so-tnmt -o yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validateOutput(); err != nil {
+				return err
+			}
+			c, ns, err := o.client()
+			if err != nil {
+				return err
+			}
+			r, err := gatherStatus(c, agency, ns)
+			if err != nil {
+				return err
+			}
+			return o.print(r, func(w io.Writer) { o.statusTable(w, r) })
+		},
+	}
+	cmd.Flags().StringVar(&agency, "agency", "", "show only this agency, its services and its agreements")
+	return cmd
+}
+
+func gatherStatus(c client.Client, only, currentNS string) (statusReport, error) {
+	ctx, cancel := background()
+	defer cancel()
+	r := statusReport{AgreementsByState: map[string]int{}}
+	agencies := &v1alpha1.AgencyList{}
+	if err := c.List(ctx, agencies); err != nil {
+		note, err := hidden(err, "the register of agencies")
+		if err != nil {
+			return r, err
+		}
+		r.Hidden = append(r.Hidden, note)
+	}
+	// The namespace each agency holds, to filter by agency.
+	nsOf := map[string]string{}
+	for _, a := range agencies.Items {
+		nsOf[a.Name] = string(a.Spec.Namespace)
+		if only != "" && a.Name != only {
+			continue
+		}
+		ready := readyOf(a.Status.Conditions)
+		r.Agencies = append(r.Agencies, agencyRow{Agency: a.Name, Ready: ready.Status == metav1.ConditionTrue, Reason: ready.Reason, FocalPoints: a.Status.FocalPoints})
+	}
+	if only != "" && len(r.Agencies) == 0 && len(r.Hidden) == 0 {
+		return r, fmt.Errorf("agency %s is not registered", only)
+	}
+
+	// Cluster-wide when the user may; else the agency's (or the current)
+	// namespace.
+	scope := []client.ListOption{}
+	list := func(l client.ObjectList, what string) error {
+		err := c.List(ctx, l, scope...)
+		if err == nil {
+			return nil
+		}
+		note, err := hidden(err, what+" in every namespace")
+		if err != nil {
+			return err
+		}
+		ns := currentNS
+		if only != "" && nsOf[only] != "" {
+			ns = nsOf[only]
+		}
+		r.Hidden = append(r.Hidden, note+"; showing namespace "+ns)
+		if err := c.List(ctx, l, client.InNamespace(ns)); err != nil {
+			note, err := hidden(err, what+" in namespace "+ns)
+			if err != nil {
+				return err
+			}
+			r.Hidden = append(r.Hidden, note)
+		}
+		return nil
+	}
+	services, agreements := &v1alpha1.DataServiceList{}, &v1alpha1.SharingAgreementList{}
+	if err := list(services, "DataServices"); err != nil {
+		return r, err
+	}
+	if err := list(agreements, "SharingAgreements"); err != nil {
+		return r, err
+	}
+
+	live := map[string][]string{}
+	for _, sa := range agreements.Items {
+		key := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
+		if only != "" && sa.Status.ConsumerAgency != only && sa.Status.ProviderAgency != only && sa.Namespace != nsOf[only] && string(sa.Spec.Service.Namespace) != nsOf[only] {
+			continue
+		}
+		state := registry.StateOf(&sa)
+		r.AgreementsByState[state]++
+		if state == string(v1alpha1.ReasonActive) {
+			live[key] = append(live[key], sa.Status.ConsumerAgency)
+			continue
+		}
+		row := waitingRow{Agreement: sa.Namespace + "/" + sa.Name, State: state, WhoActs: readyOf(sa.Status.Conditions).Message}
+		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
+			row.RespondBy = &req.RespondBy.Time
+			row.Overdue = meta.IsStatusConditionTrue(sa.Status.Conditions, string(v1alpha1.ConditionResponseOverdue))
+		}
+		r.Waiting = append(r.Waiting, row)
+	}
+	for _, ds := range services.Items {
+		if only != "" && ds.Namespace != nsOf[only] {
+			continue
+		}
+		key := ds.Namespace + "/" + ds.Name
+		ready := readyOf(ds.Status.Conditions)
+		consumers := live[key]
+		slices.Sort(consumers)
+		r.Services = append(r.Services, serviceRow{Service: key, Audience: string(ds.Spec.Access.Audience), Ready: ready.Status == metav1.ConditionTrue,
+			Reason: ready.Reason, URL: ds.Status.URL, LiveConsumers: consumers})
+	}
+	slices.SortFunc(r.Services, func(a, b serviceRow) int { return strings.Compare(a.Service, b.Service) })
+	slices.SortFunc(r.Waiting, func(a, b waitingRow) int { return strings.Compare(a.Agreement, b.Agreement) })
+	return r, nil
+}
+
+// readyOf is the Ready condition, or Unknown/Reconciling before the
+// operator has written one.
+func readyOf(conds []metav1.Condition) metav1.Condition {
+	if c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady)); c != nil {
+		return *c
+	}
+	return metav1.Condition{Status: metav1.ConditionUnknown, Reason: string(v1alpha1.ReasonReconciling), Message: "the operator has not decided yet"}
+}
+
+func (o *options) statusTable(w io.Writer, r statusReport) {
+	tw := tabwriter.NewWriter(w, 0, 4, 3, ' ', 0)
+	fmt.Fprintln(tw, "AGENCY\tREADY\tFOCAL POINTS")
+	for _, a := range r.Agencies {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Agency, o.paint(a.Reason, a.Ready), orDash(strings.Join(a.FocalPoints, ", ")))
+	}
+	fmt.Fprintln(tw, "\nSERVICE\tAUDIENCE\tREADY\tURL\tLIVE CONSUMERS")
+	for _, s := range r.Services {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Service, s.Audience, o.paint(s.Reason, s.Ready), orDash(s.URL), orDash(strings.Join(s.LiveConsumers, ", ")))
+	}
+	tw.Flush()
+
+	states := make([]string, 0, len(r.AgreementsByState))
+	for s := range r.AgreementsByState {
+		states = append(states, s)
+	}
+	slices.Sort(states)
+	var counts []string
+	for _, s := range states {
+		counts = append(counts, fmt.Sprintf("%s %d", o.paint(s, s == string(v1alpha1.ReasonActive)), r.AgreementsByState[s]))
+	}
+	fmt.Fprintf(w, "\nAgreements: %s\n", orDash(strings.Join(counts, ", ")))
+
+	if len(r.Waiting) > 0 {
+		fmt.Fprintln(w, "\nWaiting for someone:")
+		for _, row := range r.Waiting {
+			fmt.Fprintf(w, "  %s  %s\n    %s\n", row.Agreement, o.paint(row.State, false), row.WhoActs)
+			if row.RespondBy != nil {
+				when := "answer due by " + clock.Format(*row.RespondBy)
+				if row.Overdue {
+					when = o.paint("answer overdue since "+clock.Format(*row.RespondBy), false)
+				}
+				fmt.Fprintf(w, "    %s\n", when)
+			}
+		}
+	}
+	for _, h := range r.Hidden {
+		fmt.Fprintf(w, "\nNote: %s\n", h)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
