@@ -5,14 +5,10 @@ import (
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/names"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 func newRequest(o *options) *cobra.Command {
@@ -65,60 +61,14 @@ func (o *options) printRequest(c client.Client, ns, service, asAgency, purpose, 
 		}
 		return err
 	}
-	sa := &v1alpha1.SharingAgreement{
-		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "SharingAgreement"},
-		ObjectMeta: metav1.ObjectMeta{Namespace: string(agency.Spec.Namespace), Name: service},
-		Spec: v1alpha1.SharingAgreementSpec{
-			Service: v1alpha1.ServiceReference{Namespace: v1alpha1.ObjectName(ns), Name: v1alpha1.ObjectName(service)},
-			Purpose: purpose, LegalBasis: legalBasis,
-		},
-	}
-	// What is committed: no status, no empty credentials policy.
-	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(sa)
-	if err != nil {
-		return err
-	}
-	delete(obj, "status")
-	if creds, _, _ := unstructured.NestedMap(obj, "spec", "credentials"); len(creds) == 0 {
-		unstructured.RemoveNestedField(obj, "spec", "credentials")
-	}
-	unstructured.RemoveNestedField(obj, "metadata", "creationTimestamp")
-	b, err := yaml.Marshal(obj)
+	manifest, needs, err := render.RequestManifest(ds, agency, purpose, legalBasis)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(o.out, "# Commit to the Git repository of agency %s; Argo CD applies it.\n", asAgency)
-	for _, need := range requestNeeds(ds, agency, sa) {
+	for _, need := range needs {
 		fmt.Fprintf(o.out, "# Before it is live: %s\n", need)
 	}
-	_, err = o.out.Write(b)
+	_, err = o.out.Write(manifest)
 	return err
-}
-
-// requestNeeds says what must happen, besides the commit, before the
-// agreement is live.
-func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha1.SharingAgreement) []string {
-	key := ds.Namespace + "/" + ds.Name
-	var needs []string
-	consented := false
-	for _, c := range ds.Spec.Access.Consumers {
-		consented = consented || string(c.Agency) == agency.Name
-	}
-	outside := agency.Spec.Level.OutsideProvince()
-	if (outside || ds.Spec.Access.Audience == v1alpha1.AudienceListed) && !consented {
-		needs = append(needs, fmt.Sprintf("the provider must list agency %s in spec.access.consumers of DataService %s, or refuse in writing, within the working days the rules give", agency.Name, key))
-	}
-	if outside {
-		endorsed := false
-		for _, e := range agency.Spec.Endorsements {
-			endorsed = endorsed || string(e.Service) == key
-		}
-		if !endorsed {
-			needs = append(needs, fmt.Sprintf("the DIC must endorse agency %s's use of %s in spec.endorsements of its Agency (Điều 17.3)", agency.Name, key))
-		}
-	}
-	if len(needs) == 0 {
-		needs = append(needs, "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret "+names.ConsumerSecretName(sa)+" of namespace "+sa.Namespace)
-	}
-	return needs
 }

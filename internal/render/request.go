@@ -1,0 +1,70 @@
+package render
+
+import (
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
+)
+
+// RequestManifest is the SharingAgreement an agency commits to ask for a
+// service (the kubectl plugin prints it, the portal shows it; neither
+// writes it), and what must happen, besides the commit, before it is live.
+func RequestManifest(ds *v1alpha1.DataService, agency *v1alpha1.Agency, purpose, legalBasis string) ([]byte, []string, error) {
+	sa := &v1alpha1.SharingAgreement{
+		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "SharingAgreement"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: string(agency.Spec.Namespace), Name: ds.Name},
+		Spec: v1alpha1.SharingAgreementSpec{
+			Service: v1alpha1.ServiceReference{Namespace: v1alpha1.ObjectName(ds.Namespace), Name: v1alpha1.ObjectName(ds.Name)},
+			Purpose: purpose, LegalBasis: legalBasis,
+		},
+	}
+	// What is committed: no status, no empty credentials policy.
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(sa)
+	if err != nil {
+		return nil, nil, err
+	}
+	delete(obj, "status")
+	if creds, _, _ := unstructured.NestedMap(obj, "spec", "credentials"); len(creds) == 0 {
+		unstructured.RemoveNestedField(obj, "spec", "credentials")
+	}
+	unstructured.RemoveNestedField(obj, "metadata", "creationTimestamp")
+	b, err := yaml.Marshal(obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, requestNeeds(ds, agency, sa), nil
+}
+
+// requestNeeds says what must happen, besides the commit, before the
+// agreement is live.
+func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha1.SharingAgreement) []string {
+	key := ds.Namespace + "/" + ds.Name
+	var needs []string
+	consented := false
+	for _, c := range ds.Spec.Access.Consumers {
+		consented = consented || string(c.Agency) == agency.Name
+	}
+	outside := agency.Spec.Level.OutsideProvince()
+	if (outside || ds.Spec.Access.Audience == v1alpha1.AudienceListed) && !consented {
+		needs = append(needs, fmt.Sprintf("the provider must list agency %s in spec.access.consumers of DataService %s, or refuse in writing, within the working days the rules give", agency.Name, key))
+	}
+	if outside {
+		endorsed := false
+		for _, e := range agency.Spec.Endorsements {
+			endorsed = endorsed || string(e.Service) == key
+		}
+		if !endorsed {
+			needs = append(needs, fmt.Sprintf("the DIC must endorse agency %s's use of %s in spec.endorsements of its Agency (Điều 17.3)", agency.Name, key))
+		}
+	}
+	if len(needs) == 0 {
+		needs = append(needs, "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret "+names.ConsumerSecretName(sa)+" of namespace "+sa.Namespace)
+	}
+	return needs
+}
