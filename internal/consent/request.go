@@ -105,3 +105,22 @@ func TrackRequest(in RequestInputs) RequestOutcome {
 	}
 	return out
 }
+
+// WhoActs names the party an agreement in state reason waits for, as the
+// decision's message does: the provider for its consent (or to withdraw a
+// refusal), the DIC for an endorsement or a registration, the consumer
+// for its focal point, its own spec or a renewal, the platform team for a
+// service that cannot be reached.
+func WhoActs(reason v1alpha1.ConditionReason, provider, consumer string) string {
+	switch reason {
+	case v1alpha1.ReasonAwaitingProviderConsent, v1alpha1.ReasonRefusedByProvider, v1alpha1.ReasonServiceNotReady:
+		return "agency " + provider
+	case v1alpha1.ReasonAwaitingCoordinatorEndorsement, v1alpha1.ReasonRefusedByCoordinator, v1alpha1.ReasonNoConsumerAgency:
+		return "the DIC (Sở TT&TT)"
+	case v1alpha1.ReasonServiceUnreachable:
+		return "the platform team"
+	case v1alpha1.ReasonReconciling:
+		return "the operator"
+	}
+	return "agency " + consumer
+}

@@ -78,3 +78,18 @@ func TestTrackRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestWhoActs(t *testing.T) {
+	for reason, want := range map[v1alpha1.ConditionReason]string{
+		v1alpha1.ReasonAwaitingProviderConsent:        "agency so-yte",
+		v1alpha1.ReasonRefusedByProvider:              "agency so-yte",
+		v1alpha1.ReasonAwaitingCoordinatorEndorsement: "the DIC (Sở TT&TT)",
+		v1alpha1.ReasonConsumerHasNoFocalPoint:        "agency so-khdt",
+		v1alpha1.ReasonExpired:                        "agency so-khdt",
+		v1alpha1.ReasonServiceUnreachable:             "the platform team",
+	} {
+		if got := WhoActs(reason, "so-yte", "so-khdt"); got != want {
+			t.Errorf("%s: %q, want %q", reason, got, want)
+		}
+	}
+}

@@ -1,0 +1,536 @@
+package portal
+
+import (
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
+	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/statistics"
+)
+
+// world is the four kinds as the cache holds them, read-only.
+type world struct {
+	agencies    []v1alpha1.Agency
+	focalPoints []v1alpha1.FocalPoint
+	services    []v1alpha1.DataService
+	agreements  []v1alpha1.SharingAgreement
+}
+
+func (s *Server) world(q request) (world, error) {
+	var w world
+	agencies, fps := &v1alpha1.AgencyList{}, &v1alpha1.FocalPointList{}
+	services, agreements := &v1alpha1.DataServiceList{}, &v1alpha1.SharingAgreementList{}
+	for _, l := range []client.ObjectList{agencies, fps, services, agreements} {
+		if err := s.Reader.List(q.ctx, l, client.UnsafeDisableDeepCopy); err != nil {
+			return w, err
+		}
+	}
+	w.agencies, w.focalPoints, w.services, w.agreements = agencies.Items, fps.Items, services.Items, agreements.Items
+	return w, nil
+}
+
+// agencyOf is the agency that holds a namespace, as the operator recorded.
+func (w world) agencyOf(ns string) *v1alpha1.Agency {
+	var claims []v1alpha1.Agency
+	for _, a := range w.agencies {
+		if string(a.Spec.Namespace) == ns {
+			claims = append(claims, a)
+		}
+	}
+	return registry.RecordedHolder(claims)
+}
+
+func agencyTitle(a *v1alpha1.Agency, fallback string) string {
+	if a == nil {
+		return fallback
+	}
+	return a.Spec.DisplayName
+}
+
+func failed(q request, err error) view {
+	return view{title: q.T("portal"), status: http.StatusServiceUnavailable, message: "the portal cannot read the catalog right now: " + err.Error()}
+}
+
+// --- Home.
+
+type homeData struct {
+	Agencies, Services, LiveAgreements, OpenData int
+}
+
+func (s *Server) home(q request) view {
+	w, err := s.world(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	d := homeData{Agencies: len(w.agencies), Services: len(w.services)}
+	for _, sa := range w.agreements {
+		if registry.StateOf(&sa) == string(v1alpha1.ReasonActive) {
+			d.LiveAgreements++
+		}
+	}
+	for _, ds := range w.services {
+		if ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
+			d.OpenData++
+		}
+	}
+	return view{template: "home", title: q.T("portal"), data: d}
+}
+
+// --- The focal-point directory (Điều 20.4): published to everyone.
+
+type directoryAgency struct {
+	Name, Title string
+	FocalPoints []directoryEntry
+}
+
+type directoryEntry struct {
+	Name, Title, Email, Phone, Role string
+	From                            time.Time
+	Until                           *time.Time
+}
+
+func (s *Server) directory(q request) view {
+	w, err := s.world(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	var out []directoryAgency
+	for i := range w.agencies {
+		a := &w.agencies[i]
+		entry := directoryAgency{Name: a.Name, Title: a.Spec.DisplayName}
+		for _, fp := range w.focalPoints {
+			if fp.Namespace != string(a.Spec.Namespace) || !meta.IsStatusConditionTrue(fp.Status.Conditions, string(v1alpha1.ConditionReady)) {
+				continue
+			}
+			e := directoryEntry{Name: fp.Spec.Person.Name, Title: fp.Spec.Person.Title, Email: fp.Spec.Person.Email, Phone: fp.Spec.Person.Phone,
+				Role: string(fp.Spec.Role), From: fp.Spec.Appointment.ValidFrom.Time}
+			if u := fp.Spec.Appointment.ValidUntil; u != nil {
+				e.Until = &u.Time
+			}
+			entry.FocalPoints = append(entry.FocalPoints, e)
+		}
+		// The primary first.
+		slices.SortStableFunc(entry.FocalPoints, func(a, b directoryEntry) int {
+			return cmp.Compare(boolRank(a.Role != string(v1alpha1.RolePrimary)), boolRank(b.Role != string(v1alpha1.RolePrimary)))
+		})
+		out = append(out, entry)
+	}
+	return view{template: "directory", title: q.T("directory"), data: out}
+}
+
+// --- Open data (Điều 10): published to everyone.
+
+type openDataRow struct {
+	Title, Agency, License, URL string
+	LastUpdated, Due            *time.Time
+	Overdue                     bool
+}
+
+func (s *Server) openData(q request) view {
+	w, err := s.world(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	var rows []openDataRow
+	for i := range w.services {
+		ds := &w.services[i]
+		due, open := publishing.OpenDataDue(ds, s.Rules)
+		if !open {
+			continue
+		}
+		row := openDataRow{Title: ds.Spec.Title, Agency: agencyTitle(w.agencyOf(ds.Namespace), ds.Namespace), URL: ds.Status.URL}
+		if od := ds.Spec.OpenData; od != nil {
+			row.License = od.License
+			if od.LastUpdated != nil {
+				row.LastUpdated = &od.LastUpdated.Time
+			}
+		}
+		if !due.IsZero() {
+			row.Due = &due
+		}
+		row.Overdue = !s.now().Before(due)
+		rows = append(rows, row)
+	}
+	return view{template: "opendata", title: q.T("openData"), data: rows}
+}
+
+// --- Statistics (Điều 17.1.đ): published to everyone.
+
+type statisticsData struct {
+	Agencies []agencyStatistics
+	States   []string
+	// Matrix is live agreements, provider (row) × consumer (column).
+	Consumers []string
+	Matrix    []matrixRow
+	Chart     chart
+}
+
+type agencyStatistics struct {
+	Agency   string
+	Services map[string]int // by classification
+	Provided map[string]int // by state
+	Consumed map[string]int
+	Live     int
+}
+
+type matrixRow struct {
+	Provider string
+	Counts   []int
+}
+
+func (s *Server) statisticsData(q request) (statisticsData, error) {
+	w, err := s.world(q)
+	if err != nil {
+		return statisticsData{}, err
+	}
+	p := statistics.Summarize(statistics.Inputs{Agencies: w.agencies, FocalPoints: w.focalPoints, Services: w.services, Agreements: w.agreements, Rules: s.Rules})
+	by := map[string]*agencyStatistics{}
+	get := func(a string) *agencyStatistics {
+		if by[a] == nil {
+			by[a] = &agencyStatistics{Agency: a, Services: map[string]int{}, Provided: map[string]int{}, Consumed: map[string]int{}}
+		}
+		return by[a]
+	}
+	for _, a := range p.Agencies {
+		get(a.Agency)
+	}
+	states := map[string]bool{}
+	live := map[[2]string]int{}
+	for _, g := range p.Services {
+		get(g.Agency).Services[string(g.Classification)] += g.Count
+	}
+	for _, g := range p.Agreements {
+		get(g.Provider).Provided[g.State] += g.Count
+		get(g.Consumer).Consumed[g.State] += g.Count
+		states[g.State] = true
+		if g.State == string(v1alpha1.ReasonActive) {
+			get(g.Provider).Live += g.Count
+			live[[2]string{g.Provider, g.Consumer}] += g.Count
+		}
+	}
+	var d statisticsData
+	for _, a := range by {
+		if a.Agency != "" {
+			d.Agencies = append(d.Agencies, *a)
+		}
+	}
+	slices.SortFunc(d.Agencies, func(a, b agencyStatistics) int { return cmp.Compare(a.Agency, b.Agency) })
+	for st := range states {
+		d.States = append(d.States, st)
+	}
+	slices.Sort(d.States)
+	for _, a := range d.Agencies {
+		d.Consumers = append(d.Consumers, a.Agency)
+	}
+	for _, a := range d.Agencies {
+		row := matrixRow{Provider: a.Agency}
+		for _, c := range d.Consumers {
+			row.Counts = append(row.Counts, live[[2]string{a.Agency, c}])
+		}
+		d.Matrix = append(d.Matrix, row)
+	}
+	var bars []bar
+	for _, a := range d.Agencies {
+		bars = append(bars, bar{Label: a.Agency, Value: a.Live})
+	}
+	d.Chart = barChart(q.T("liveByProvider"), bars)
+	return d, nil
+}
+
+func (s *Server) statistics(q request) view {
+	d, err := s.statisticsData(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	return view{template: "statistics", title: q.T("statistics"), data: d}
+}
+
+// statisticsCSV is the statistics page's table, for spreadsheets.
+func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
+	d, err := s.statisticsData(request{ctx: r.Context(), r: r, lang: langVI})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="thong-ke-chia-se-du-lieu.csv"`)
+	out := csv.NewWriter(w)
+	header := []string{"agency", "services_open", "services_shared", "services_restricted", "live_provided"}
+	for _, st := range d.States {
+		header = append(header, "provided_"+st, "consumed_"+st)
+	}
+	_ = out.Write(header)
+	for _, a := range d.Agencies {
+		row := []string{a.Agency, strconv.Itoa(a.Services["Open"]), strconv.Itoa(a.Services["Shared"]), strconv.Itoa(a.Services["Restricted"]), strconv.Itoa(a.Live)}
+		for _, st := range d.States {
+			row = append(row, strconv.Itoa(a.Provided[st]), strconv.Itoa(a.Consumed[st]))
+		}
+		_ = out.Write(row)
+	}
+	out.Flush()
+}
+
+// --- The catalog (Điều 8): for officers.
+
+type catalogData struct {
+	Query, Agency, Classification, Audience, Tag, Ready string
+	Agencies, Tags                                      []string
+	Services                                            []catalogRow
+}
+
+type catalogRow struct {
+	Namespace, Name, Title, Description, Agency, Classification, Audience, URL, Reason string
+	Ready                                                                              bool
+	Tags                                                                               []string
+}
+
+func (s *Server) catalog(q request) view {
+	if q.viewer.Anonymous() {
+		return needOfficer(q, q.T("catalog"))
+	}
+	if !s.can(q, "list", "dataservices", "") {
+		return notAllowed(q, q.T("catalog"))
+	}
+	w, err := s.world(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	f := q.r.URL.Query()
+	d := catalogData{Query: strings.TrimSpace(f.Get("q")), Agency: f.Get("agency"), Classification: f.Get("classification"),
+		Audience: f.Get("audience"), Tag: f.Get("tag"), Ready: f.Get("ready")}
+	tags := map[string]bool{}
+	for _, a := range w.agencies {
+		d.Agencies = append(d.Agencies, a.Name)
+	}
+	needle := strings.ToLower(d.Query)
+	for i := range w.services {
+		ds := &w.services[i]
+		holder := w.agencyOf(ds.Namespace)
+		agency := ds.Namespace
+		if holder != nil {
+			agency = holder.Name
+		}
+		ready := meta.FindStatusCondition(ds.Status.Conditions, string(v1alpha1.ConditionReady))
+		row := catalogRow{Namespace: ds.Namespace, Name: ds.Name, Title: ds.Spec.Title, Description: ds.Spec.Description, Agency: agency,
+			Classification: string(ds.Spec.Classification), Audience: string(ds.Spec.Access.Audience), URL: ds.Status.URL, Tags: ds.Spec.Tags}
+		if ready != nil {
+			row.Ready, row.Reason = ready.Status == metav1.ConditionTrue, ready.Reason
+		}
+		for _, t := range ds.Spec.Tags {
+			tags[t] = true
+		}
+		switch {
+		case needle != "" && !strings.Contains(strings.ToLower(ds.Spec.Title+" "+ds.Spec.Description+" "+ds.Name+" "+strings.Join(ds.Spec.Tags, " ")), needle):
+		case d.Agency != "" && d.Agency != agency:
+		case d.Classification != "" && d.Classification != row.Classification:
+		case d.Audience != "" && d.Audience != row.Audience:
+		case d.Tag != "" && !slices.Contains(ds.Spec.Tags, d.Tag):
+		case d.Ready == "true" && !row.Ready, d.Ready == "false" && row.Ready:
+		default:
+			d.Services = append(d.Services, row)
+		}
+	}
+	for t := range tags {
+		d.Tags = append(d.Tags, t)
+	}
+	slices.Sort(d.Tags)
+	return view{template: "catalog", title: q.T("catalog"), data: d}
+}
+
+// --- A service's page: for officers who may read it.
+
+type serviceData struct {
+	DS            *v1alpha1.DataService
+	Agency        string
+	ReviewDue     *time.Time
+	OpenDataDue   *time.Time
+	Consents      []string
+	Endorsements  []string
+	LiveConsumers []string
+	// ConsumersHidden is true when the viewer may not read the agreements
+	// that use it: only their number is shown.
+	ConsumersHidden bool
+	LiveCount       int32
+}
+
+func (s *Server) serviceFor(q request) (*v1alpha1.DataService, world, view, bool) {
+	ns, name := q.r.PathValue("namespace"), q.r.PathValue("name")
+	if q.viewer.Anonymous() {
+		return nil, world{}, needOfficer(q, q.T("service")), false
+	}
+	if !s.can(q, "get", "dataservices", ns) {
+		return nil, world{}, notAllowed(q, q.T("service")), false
+	}
+	w, err := s.world(q)
+	if err != nil {
+		return nil, w, failed(q, err), false
+	}
+	for i := range w.services {
+		if w.services[i].Namespace == ns && w.services[i].Name == name {
+			return &w.services[i], w, view{}, true
+		}
+	}
+	return nil, w, view{title: q.T("service"), status: http.StatusNotFound, message: q.T("notFound")}, false
+}
+
+func (s *Server) service(q request) view {
+	ds, w, v, ok := s.serviceFor(q)
+	if !ok {
+		return v
+	}
+	key := ds.Namespace + "/" + ds.Name
+	d := serviceData{DS: ds, Agency: agencyTitle(w.agencyOf(ds.Namespace), ds.Namespace), LiveCount: ds.Status.LiveAgreements}
+	if due, ok := publishing.ReviewDue(ds, s.Rules); ok {
+		d.ReviewDue = &due
+	}
+	if due, open := publishing.OpenDataDue(ds, s.Rules); open && !due.IsZero() {
+		d.OpenDataDue = &due
+	}
+	for _, c := range ds.Spec.Access.Consumers {
+		d.Consents = append(d.Consents, fmt.Sprintf("%s (%s)", c.Agency, c.DocumentRef))
+	}
+	for _, a := range w.agencies {
+		for _, e := range a.Spec.Endorsements {
+			if string(e.Service) == key {
+				d.Endorsements = append(d.Endorsements, fmt.Sprintf("%s (%s)", a.Name, e.DocumentRef))
+			}
+		}
+	}
+	d.ConsumersHidden = !s.can(q, "list", "sharingagreements", "")
+	if !d.ConsumersHidden {
+		for _, sa := range w.agreements {
+			if string(sa.Spec.Service.Namespace) == ds.Namespace && string(sa.Spec.Service.Name) == ds.Name && registry.StateOf(&sa) == string(v1alpha1.ReasonActive) {
+				d.LiveConsumers = append(d.LiveConsumers, sa.Status.ConsumerAgency)
+			}
+		}
+		slices.Sort(d.LiveConsumers)
+	}
+	return view{template: "service", title: ds.Spec.Title, data: d}
+}
+
+// --- Request access: the manifest to commit; the portal writes nothing.
+
+type requestData struct {
+	DS                            *v1alpha1.DataService
+	Agencies                      []string
+	AsAgency, Purpose, LegalBasis string
+	Manifest                      string
+	Needs                         []string
+	Problem                       string
+}
+
+func (s *Server) request(q request) view {
+	ds, w, v, ok := s.serviceFor(q)
+	if !ok {
+		return v
+	}
+	f := q.r.URL.Query()
+	d := requestData{DS: ds, AsAgency: f.Get("agency"), Purpose: strings.TrimSpace(f.Get("purpose")), LegalBasis: strings.TrimSpace(f.Get("legalBasis"))}
+	for _, a := range w.agencies {
+		d.Agencies = append(d.Agencies, a.Name)
+	}
+	if d.AsAgency != "" {
+		var agency *v1alpha1.Agency
+		for i := range w.agencies {
+			if w.agencies[i].Name == d.AsAgency {
+				agency = &w.agencies[i]
+			}
+		}
+		switch {
+		case agency == nil:
+			d.Problem = "agency " + d.AsAgency + " is not registered"
+		case d.Purpose == "" || d.LegalBasis == "":
+			d.Problem = q.T("purpose") + " / " + q.T("legalBasis") + ": required"
+		default:
+			manifest, needs, err := render.RequestManifest(ds, agency, d.Purpose, d.LegalBasis)
+			if err != nil {
+				return failed(q, err)
+			}
+			d.Manifest, d.Needs = string(manifest), needs
+		}
+	}
+	return view{template: "request", title: q.T("requestAccess") + ": " + ds.Spec.Title, data: d}
+}
+
+// --- What waits for whom: the agreements the viewer may read that are not
+// live, grouped by the party that must act, with the decision's message.
+
+type waitingGroup struct {
+	Party string
+	Rows  []waitingRow
+}
+
+type waitingRow struct {
+	Agreement, Service, State, Message string
+	RespondBy                          *time.Time
+	Overdue                            bool
+}
+
+func (s *Server) waiting(q request) view {
+	if q.viewer.Anonymous() {
+		return needOfficer(q, q.T("waiting"))
+	}
+	w, err := s.world(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	everywhere := s.can(q, "list", "sharingagreements", "")
+	allowed := map[string]bool{}
+	groups := map[string][]waitingRow{}
+	for _, sa := range w.agreements {
+		state := registry.StateOf(&sa)
+		if state == string(v1alpha1.ReasonActive) {
+			continue
+		}
+		if !everywhere {
+			ok, seen := allowed[sa.Namespace]
+			if !seen {
+				ok = s.can(q, "list", "sharingagreements", sa.Namespace)
+				allowed[sa.Namespace] = ok
+			}
+			if !ok {
+				continue
+			}
+		}
+		ready := meta.FindStatusCondition(sa.Status.Conditions, string(v1alpha1.ConditionReady))
+		row := waitingRow{Agreement: sa.Namespace + "/" + sa.Name, Service: string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name), State: state}
+		if ready != nil {
+			row.Message = ready.Message
+		}
+		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
+			row.RespondBy = &req.RespondBy.Time
+			row.Overdue = meta.IsStatusConditionTrue(sa.Status.Conditions, string(v1alpha1.ConditionResponseOverdue))
+		}
+		provider := cmp.Or(sa.Status.ProviderAgency, string(sa.Spec.Service.Namespace))
+		party := consent.WhoActs(v1alpha1.ConditionReason(state), provider, cmp.Or(sa.Status.ConsumerAgency, sa.Namespace))
+		groups[party] = append(groups[party], row)
+	}
+	var out []waitingGroup
+	for party, rows := range groups {
+		slices.SortFunc(rows, func(a, b waitingRow) int { return cmp.Compare(a.Agreement, b.Agreement) })
+		out = append(out, waitingGroup{Party: party, Rows: rows})
+	}
+	slices.SortFunc(out, func(a, b waitingGroup) int { return cmp.Compare(a.Party, b.Party) })
+	return view{template: "waiting", title: q.T("waiting"), data: out}
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

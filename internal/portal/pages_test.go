@@ -1,0 +1,169 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+)
+
+var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+func ready(reason string, status metav1.ConditionStatus, msg string) []metav1.Condition {
+	return []metav1.Condition{{Type: "Ready", Status: status, Reason: reason, Message: msg}}
+}
+
+// province is a small world: so-tnmt provides, so-khdt and ubnd-tp consume.
+func province() []client.Object {
+	agency := func(name string) *v1alpha1.Agency {
+		return &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.AgencySpec{DisplayName: "Cơ quan " + name, Namespace: v1alpha1.ObjectName(name), Level: v1alpha1.LevelDepartment},
+			Status: v1alpha1.AgencyStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	}
+	fp := &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "nguyen-van-an"},
+		Spec: v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Person: v1alpha1.Contact{Name: "Nguyễn Văn An", Title: "Trưởng phòng", Email: "an@stnmt.example.gov.vn"},
+			Appointment: v1alpha1.Appointment{ValidFrom: metav1.NewTime(t0.AddDate(-1, 0, 0))}},
+		Status: v1alpha1.FocalPointStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	ended := fp.DeepCopy()
+	ended.Name, ended.Spec.Person.Name, ended.Status.Conditions = "cu", "Người Đã Thôi", ready("AppointmentEnded", metav1.ConditionFalse, "")
+	datDai := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "dat-dai"},
+		Spec: v1alpha1.DataServiceSpec{Title: "Tra cứu thửa đất", Description: "Thông tin thửa đất", Version: "v1", Classification: v1alpha1.ClassificationShared,
+			Tags: []string{"dat-dai"}, Access: v1alpha1.Access{Audience: v1alpha1.AudienceProvince}},
+		Status: v1alpha1.DataServiceStatus{URL: "https://lgsp.example.gov.vn/so-tnmt/dat-dai/v1", LiveAgreements: 2, Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	quanTrac := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "quan-trac"},
+		Spec: v1alpha1.DataServiceSpec{Title: "Quan trắc môi trường", Description: "Số liệu quan trắc", Version: "v1", Classification: v1alpha1.ClassificationOpen,
+			Access: v1alpha1.Access{Audience: v1alpha1.AudiencePublic}, OpenData: &v1alpha1.OpenData{License: "CC-BY-4.0", LastUpdated: &metav1.Time{Time: t0.AddDate(0, -4, 0)}}},
+		Status: v1alpha1.DataServiceStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	agreement := func(ns, name, svc string, reason string, status metav1.ConditionStatus, msg string) *v1alpha1.SharingAgreement {
+		return &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+			Spec:   v1alpha1.SharingAgreementSpec{Service: v1alpha1.ServiceReference{Namespace: "so-tnmt", Name: v1alpha1.ObjectName(svc)}},
+			Status: v1alpha1.SharingAgreementStatus{ProviderAgency: "so-tnmt", ConsumerAgency: ns, Conditions: ready(reason, status, msg)}}
+	}
+	return []client.Object{agency("so-tnmt"), agency("so-khdt"), agency("ubnd-tp"), fp, ended, datDai, quanTrac,
+		agreement("so-khdt", "dat-dai", "dat-dai", "Active", metav1.ConditionTrue, "live"),
+		agreement("ubnd-tp", "dat-dai", "dat-dai", "Active", metav1.ConditionTrue, "live"),
+		agreement("so-khdt", "ho-so", "ho-so", "AwaitingProviderConsent", metav1.ConditionFalse, "agency so-tnmt must list agency so-khdt in spec.access.consumers"),
+		agreement("ubnd-tp", "bi-mat", "bi-mat", "AwaitingProviderConsent", metav1.ConditionFalse, "agency so-tnmt must list agency ubnd-tp (ubnd-tp's own request)"),
+	}
+}
+
+// fakeReviewer knows three tokens: a focal point of so-khdt, who reads the
+// catalog and its own agency's agreements; the DIC, who reads everything;
+// and a bad one.
+type fakeReviewer struct{}
+
+func (fakeReviewer) Authenticate(_ context.Context, token string) (Viewer, error) {
+	switch token {
+	case "khdt":
+		return Viewer{Name: "dung@skhdt"}, nil
+	case "dic":
+		return Viewer{Name: "mai@stttt"}, nil
+	}
+	return Viewer{}, errors.New("the token is not valid")
+}
+
+func (fakeReviewer) Allowed(_ context.Context, v Viewer, verb, resource, ns string) (bool, error) {
+	switch v.Name {
+	case "mai@stttt":
+		return true, nil
+	case "dung@skhdt":
+		return resource == "dataservices" || resource == "agencies" || ns == "so-khdt", nil
+	}
+	return false, nil
+}
+
+func server(t *testing.T) http.Handler {
+	t.Helper()
+	reader := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(province()...).Build()
+	s := &Server{Reader: reader, Reviewer: fakeReviewer{}, Rules: config.Default().Rules, Log: logr.Discard(), Now: func() time.Time { return t0 }}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func get(t *testing.T, h http.Handler, path, token string) (int, string) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	body, _ := io.ReadAll(w.Result().Body)
+	return w.Code, string(body)
+}
+
+func TestEveryPageForEveryRole(t *testing.T) {
+	h := server(t)
+	for _, tc := range []struct {
+		name, path, token string
+		code              int
+		want, wantNot     []string
+	}{
+		{"the directory is public", "/directory", "", 200, []string{"Nguyễn Văn An", "an@stnmt.example.gov.vn", "Cơ quan so-tnmt"}, []string{"Người Đã Thôi"}},
+		{"open data is public, overdue after 3 months", "/open-data", "", 200, []string{"Quan trắc môi trường", "CC-BY-4.0", "Quá hạn"}, []string{"Tra cứu thửa đất"}},
+		{"statistics are public", "/statistics", "", 200, []string{"<svg", "so-tnmt", "Thỏa thuận đang hiệu lực theo bên cung cấp"}, nil},
+		{"the catalog needs a sign-in", "/catalog", "", 401, []string{"đăng nhập"}, []string{"Tra cứu thửa đất"}},
+		{"what waits needs a sign-in", "/waiting", "", 401, nil, []string{"ho-so"}},
+		{"a service page needs a sign-in", "/services/so-tnmt/dat-dai", "", 401, nil, []string{"lgsp.example.gov.vn"}},
+		{"a bad token is refused", "/catalog", "stolen", 401, nil, []string{"stolen"}},
+		{"a focal point reads the catalog", "/catalog", "khdt", 200, []string{"Tra cứu thửa đất", "Quan trắc môi trường", "dung@skhdt"}, nil},
+		{"the catalog searches", "/catalog?q=th%E1%BB%ADa", "khdt", 200, []string{"Tra cứu thửa đất"}, []string{"Quan trắc môi trường"}},
+		{"the catalog filters by audience", "/catalog?audience=Public", "khdt", 200, []string{"Quan trắc môi trường"}, []string{"Tra cứu thửa đất"}},
+		{"a focal point sees its own agency's waiting agreements only", "/waiting", "khdt", 200,
+			[]string{"so-khdt/ho-so", "agency so-tnmt must list agency so-khdt", "Bên phải xử lý: agency so-tnmt"}, []string{"ubnd-tp/bi-mat"}},
+		{"the DIC sees every waiting agreement", "/waiting", "dic", 200, []string{"so-khdt/ho-so", "ubnd-tp/bi-mat"}, nil},
+		{"a focal point sees how many use a service, not who", "/services/so-tnmt/dat-dai", "khdt", 200,
+			[]string{"https://lgsp.example.gov.vn/so-tnmt/dat-dai/v1", "<p>2</p>"}, []string{"ubnd-tp"}},
+		{"the DIC sees who uses it", "/services/so-tnmt/dat-dai", "dic", 200, []string{"so-khdt, ubnd-tp"}, nil},
+		{"a missing service", "/services/so-tnmt/khong-co", "dic", 404, []string{"Không tìm thấy"}, nil},
+		{"the request page produces the manifest", "/services/so-tnmt/dat-dai/request?agency=so-khdt&purpose=Tra+c%E1%BB%A9u&legalBasis=N%C4%90+47", "khdt", 200,
+			[]string{"kind: SharingAgreement", "namespace: so-khdt", "purpose: Tra cứu", "kubectl apply -f dat-dai.yaml"}, nil},
+		{"English on request", "/directory?lang=en", "", 200, []string{"Focal-point directory", `lang="en"`}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := get(t, h, tc.path, tc.token)
+			if code != tc.code {
+				t.Errorf("status %d, want %d", code, tc.code)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the page does not contain %q", w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(body, w) {
+					t.Errorf("the page contains %q, which this viewer must not see", w)
+				}
+			}
+			if t.Failed() {
+				t.Logf("page:\n%s", body)
+			}
+		})
+	}
+}
+
+func TestStatisticsCSV(t *testing.T) {
+	code, body := get(t, server(t), "/statistics.csv", "")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if !strings.HasPrefix(lines[0], "agency,services_open,services_shared,services_restricted,live_provided") || !strings.Contains(body, "so-tnmt,1,1,0,2") {
+		t.Errorf("csv:\n%s", body)
+	}
+}

@@ -1,0 +1,227 @@
+// Package portal is the provincial data portal: the catalog of data
+// services, the focal-point directory, open data with its DCAT feed, the
+// statistics of sharing, and what waits for whom. It reads the four kinds
+// from a cache and writes nothing; a person sees what their Kubernetes
+// rights let them read, decided by the API server's own reviews.
+package portal
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// Server serves the portal.
+type Server struct {
+	// Reader holds the four kinds: the portal's informer cache.
+	Reader   client.Reader
+	Reviewer Reviewer
+	Rules    config.Rules
+	Log      logr.Logger
+	Now      func() time.Time
+
+	pages map[string]*template.Template
+}
+
+// Handler returns the portal's routes.
+func (s *Server) Handler() (http.Handler, error) {
+	if err := s.parse(); err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
+	// Published by rule, to everyone.
+	mux.HandleFunc("GET /{$}", s.page(s.home))
+	mux.HandleFunc("GET /directory", s.page(s.directory))
+	mux.HandleFunc("GET /open-data", s.page(s.openData))
+	mux.HandleFunc("GET /statistics", s.page(s.statistics))
+	mux.HandleFunc("GET /statistics.csv", s.statisticsCSV)
+	// For officers, as far as their rights go.
+	mux.HandleFunc("GET /catalog", s.page(s.catalog))
+	mux.HandleFunc("GET /services/{namespace}/{name}", s.page(s.service))
+	mux.HandleFunc("GET /services/{namespace}/{name}/request", s.page(s.request))
+	mux.HandleFunc("GET /waiting", s.page(s.waiting))
+	return s.securityHeaders(mux), nil
+}
+
+func (s *Server) parse() error {
+	funcs := template.FuncMap{
+		"date": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				if v.IsZero() {
+					return "—"
+				}
+				return v.Format("02/01/2006")
+			case *time.Time:
+				if v == nil || v.IsZero() {
+					return "—"
+				}
+				return v.Format("02/01/2006")
+			}
+			return "—"
+		},
+		"moment": func(t time.Time) string { return clock.Format(t) },
+		"join":   strings.Join,
+		"list":   func(xs ...string) []string { return xs },
+	}
+	s.pages = map[string]*template.Template{}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, "layout.html") {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", name)
+		if err != nil {
+			return err
+		}
+		s.pages[strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")] = t
+	}
+	return nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// request is what every page knows of the person asking.
+type request struct {
+	ctx    context.Context
+	r      *http.Request
+	lang   string
+	viewer Viewer
+}
+
+// Anonymous and User say who asks, for the templates.
+func (q request) Anonymous() bool { return q.viewer.Anonymous() }
+func (q request) User() string    { return q.viewer.Name }
+
+// T is the word for key in the page's language.
+func (q request) T(key string) string { return translate(q.lang, key) }
+
+// can asks the reviewer, treating a failed review as a refusal (logged).
+func (s *Server) can(q request, verb, resource, namespace string) bool {
+	ok, err := s.Reviewer.Allowed(q.ctx, q.viewer, verb, resource, namespace)
+	if err != nil {
+		s.Log.Error(err, "access review failed", "user", q.viewer.Name, "verb", verb, "resource", resource, "namespace", namespace)
+		return false
+	}
+	return ok
+}
+
+// view is what a page handler returns: the template and its data, or an
+// HTTP status with a message for the person.
+type view struct {
+	template string
+	title    string
+	data     any
+	status   int
+	message  string
+}
+
+// page wraps a handler: it identifies the viewer, picks the language and
+// renders the result in the layout.
+func (s *Server) page(h func(request) view) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := request{ctx: r.Context(), r: r, lang: language(w, r)}
+		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
+			v, err := s.Reviewer.Authenticate(r.Context(), token)
+			if err != nil {
+				// Never the token itself.
+				s.Log.Info("a token was refused", "reason", err.Error())
+				http.Error(w, translate(q.lang, "signInNeeded"), http.StatusUnauthorized)
+				return
+			}
+			q.viewer = v
+		}
+		v := h(q)
+		if v.status != 0 && v.status != http.StatusOK {
+			v = view{template: "message", title: v.title, status: v.status, data: v.message}
+		}
+		t := s.pages[v.template]
+		if t == nil {
+			http.Error(w, "no template "+v.template, http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if v.status != 0 {
+			w.WriteHeader(v.status)
+		}
+		if err := t.Execute(w, layout{Q: q, Title: v.title, Data: v.data, Path: r.URL.Path}); err != nil {
+			s.Log.Error(err, "render page", "path", r.URL.Path)
+		}
+	}
+}
+
+// layout is what the layout template reads.
+type layout struct {
+	Q     request
+	Title string
+	Path  string
+	Data  any
+}
+
+// Lang and OtherLang are the page's language and the one to switch to.
+func (l layout) Lang() string { return l.Q.lang }
+func (l layout) OtherLang() string {
+	if l.Q.lang == langEN {
+		return langVI
+	}
+	return langEN
+}
+
+// language reads ?lang= (and remembers it in a cookie), else the cookie,
+// else Vietnamese.
+func language(w http.ResponseWriter, r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == langEN || l == langVI {
+		http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", SameSite: http.SameSiteLaxMode, HttpOnly: true})
+		return l
+	}
+	if c, err := r.Cookie("lang"); err == nil && c.Value == langEN {
+		return langEN
+	}
+	return langVI
+}
+
+// needOfficer is the answer to an anonymous viewer on an officers' page.
+func needOfficer(q request, title string) view {
+	return view{title: title, status: http.StatusUnauthorized, message: q.T("signInNeeded")}
+}
+
+func notAllowed(q request, title string) view {
+	return view{title: title, status: http.StatusForbidden, message: q.T("notAllowed")}
+}
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
