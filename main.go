@@ -17,6 +17,7 @@ import (
 
 	"github.com/lgsp-vn/datashare-operator/controllers"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/portal"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
@@ -31,6 +32,9 @@ const leaderElectionID = "datashare-operator.lgsp.vn"
 // +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "portal" {
+		os.Exit(runPortal(os.Args[2:]))
+	}
 	cfg := config.Default()
 	cfg.Bind(flag.CommandLine)
 	logOpts := zap.Options{}
@@ -97,4 +101,31 @@ func run(cfg config.Config) error {
 		"coordinatorAgency", cfg.CoordinatorAgency, "enforcement", cfg.Enforcement,
 		"requireAppraisal", cfg.RequireAppraisal, "leaderElect", cfg.LeaderElect)
 	return mgr.Start(ctrl.SetupSignalHandler())
+}
+
+// runPortal serves the provincial data portal: the same binary and image
+// as the operator, run as a second Deployment with its own, read-only,
+// service account.
+func runPortal(args []string) int {
+	fs := flag.NewFlagSet("portal", flag.ExitOnError)
+	listen := fs.String("listen", ":8080", "address the portal serves HTTP on (the LGSP gateway terminates TLS and the province's sign-in in front of it)")
+	cfg := config.Default()
+	fs.DurationVar(&cfg.ReviewPeriod, "review-period", cfg.ReviewPeriod, "how often each service must be reviewed (Điều 3.3), as the operator's flag")
+	fs.DurationVar(&cfg.OpenDataRefresh, "open-data-refresh", cfg.OpenDataRefresh, "how often open data must be refreshed (Điều 10.4), as the operator's flag")
+	logOpts := zap.Options{}
+	logOpts.BindFlags(fs)
+	_ = fs.Parse(args)
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
+	log := ctrl.Log.WithName("portal")
+
+	restConfig, err := ctrl.GetConfig()
+	if err != nil {
+		log.Error(err, "find the cluster")
+		return 1
+	}
+	if err := portal.Run(ctrl.SetupSignalHandler(), restConfig, *listen, cfg.Rules, log); err != nil {
+		log.Error(err, "portal stopped")
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,73 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+)
+
+// The portal's rights are config/rbac/portal_role.yaml: read the four
+// kinds, and ask the API server who a token is and what that person may
+// read. Never Secrets.
+
+// StartCache starts an informer cache of the four kinds and waits until it
+// holds them.
+func StartCache(ctx context.Context, restConfig *rest.Config) (cache.Cache, error) {
+	c, err := cache.New(restConfig, cache.Options{Scheme: scheme.New()})
+	if err != nil {
+		return nil, err
+	}
+	for _, obj := range []client.Object{&v1alpha1.Agency{}, &v1alpha1.FocalPoint{}, &v1alpha1.DataService{}, &v1alpha1.SharingAgreement{}} {
+		if _, err := c.GetInformer(ctx, obj); err != nil {
+			return nil, fmt.Errorf("watch %T: %w", obj, err)
+		}
+	}
+	go func() { _ = c.Start(ctx) }()
+	if !c.WaitForCacheSync(ctx) {
+		return nil, errors.New("the portal's cache did not sync: can its service account list the datashare kinds?")
+	}
+	return c, nil
+}
+
+// Run serves the portal on listen until ctx ends.
+func Run(ctx context.Context, restConfig *rest.Config, listen string, rules config.Rules, log logr.Logger) error {
+	c, err := StartCache(ctx, restConfig)
+	if err != nil {
+		return err
+	}
+	kube, err := kubernetes.NewForConfig(restConfig)
+	if err != nil {
+		return err
+	}
+	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: rules, Log: log}
+	h, err := s.Handler()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: listen, Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	log.Info("serving the portal", "address", listen)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

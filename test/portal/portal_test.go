@@ -1,0 +1,239 @@
+// Package portal runs the portal against the real API server, with the
+// operator and the samples: it reads with its own service account's
+// rights only, which suffice and are all it holds, and shows each person
+// what their service-account token's rights allow.
+package portal
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/portal"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+const portalUser = "datashare-portal"
+
+func TestThePortalOnTheRealAPIServer(t *testing.T) {
+	ctrl.SetLogger(logr.Discard())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env, err := testenv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = env.Stop() }()
+	admin, err := client.New(env.Config, client.Options{Scheme: scheme.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kube := kubernetes.NewForConfigOrDie(env.Config)
+
+	// The project's RBAC, the samples, and the operator bringing them to
+	// their states.
+	if err := testenv.InstallConfig(ctx, admin, "rbac/focal_point_roles.yaml", "rbac/portal_role.yaml",
+		"samples/00-namespaces.yaml", "samples/01-agencies.yaml", "samples/02-focalpoints.yaml", "samples/03-dataservices.yaml", "samples/04-sharingagreements.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.CoordinatorAgency, cfg.PublicBaseURL = "so-tttt", testenv.SampleBaseURL
+	mgr, err := controllers.NewEmbeddedManager(env.Config, controllers.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := controllers.StartInBackground(ctx, mgr)
+	defer func() { _ = stop() }()
+	eventually(t, "the samples' agreements are decided", func() bool {
+		list := &v1alpha1.SharingAgreementList{}
+		if err := admin.List(ctx, list); err != nil || len(list.Items) == 0 {
+			return false
+		}
+		for _, sa := range list.Items {
+			// Decided on reconciled services: not Unknown.
+			if c := meta.FindStatusCondition(sa.Status.Conditions, "Ready"); c == nil || c.Status == metav1.ConditionUnknown {
+				return false
+			}
+		}
+		return true
+	})
+
+	// The portal runs as a user that holds only datashare-portal.
+	bind(t, ctx, admin, "datashare-portal", rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: portalUser})
+	user, err := env.AddUser(envtest.User{Name: portalUser}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := portal.StartCache(ctx, user.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &portal.Server{Reader: cache, Reviewer: &portal.KubeReviewer{Client: kubernetes.NewForConfigOrDie(user.Config())},
+		Rules: cfg.Rules, Log: logr.Discard()}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	// Officers sign in with tokens: so-khdt's focal point (the catalog,
+	// and its own agency's agreements), and a service account with no
+	// rights at all.
+	officer := serviceAccountToken(t, ctx, admin, kube, "so-khdt", "can-bo")
+	bind(t, ctx, admin, "datashare-catalog-reader", rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: "can-bo", Namespace: "so-khdt"})
+	if err := admin.Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "can-bo", Namespace: "so-khdt"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-focal-point"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: "can-bo", Namespace: "so-khdt"}}}); err != nil {
+		t.Fatal(err)
+	}
+	stranger := serviceAccountToken(t, ctx, admin, kube, "so-khdt", "nguoi-la")
+
+	for _, tc := range []struct {
+		name, path, token string
+		code              int
+		want, wantNot     []string
+	}{
+		{"the directory, to everyone", "/directory", "", 200, []string{"Nguyễn Văn An", "Sở Tài nguyên và Môi trường"}, nil},
+		{"open data, to everyone", "/open-data", "", 200, []string{"Số liệu quan trắc môi trường", "CC-BY-4.0"}, []string{"Tra cứu thông tin thửa đất"}},
+		{"statistics, to everyone", "/statistics", "", 200, []string{"<svg", "so-tnmt"}, nil},
+		{"the catalog, not to the anonymous", "/catalog", "", 401, nil, []string{"Tra cứu thông tin thửa đất"}},
+		{"the catalog, to a focal point", "/catalog", officer, 200, []string{"Tra cứu thông tin thửa đất", "Thông tin đăng ký doanh nghiệp", "system:serviceaccount:so-khdt:can-bo"}, nil},
+		{"the catalog, not to a token without rights", "/catalog", stranger, 403, nil, []string{"Tra cứu thông tin thửa đất"}},
+		{"a focal point's own waiting request, and no other agency's", "/waiting", officer, 200,
+			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt"}, nil},
+		{"a service page: how many use it, not who", "/services/so-tnmt/dat-dai", officer, 200,
+			[]string{"Tra cứu thông tin thửa đất", "Công văn số 890/STNMT-VP"}, []string{"bo-nnmt, ubnd-tp-soc-trang"}},
+		{"a forged token", "/catalog", "not-a-token", 401, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := get(t, srv.URL+tc.path, tc.token)
+			if code != tc.code {
+				t.Errorf("status %d, want %d", code, tc.code)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the page does not contain %q", w)
+				}
+			}
+			for _, w := range append(tc.wantNot, officer, stranger) {
+				if strings.Contains(body, w) {
+					t.Errorf("the page contains %q, which this viewer must not see", shorten(w))
+				}
+			}
+			if t.Failed() {
+				list := &v1alpha1.SharingAgreementList{}
+				_ = admin.List(ctx, list)
+				for _, sa := range list.Items {
+					if c := meta.FindStatusCondition(sa.Status.Conditions, "Ready"); c != nil {
+						t.Logf("%s/%s %s: %s", sa.Namespace, sa.Name, c.Reason, c.Message)
+					}
+				}
+			}
+		})
+	}
+
+	// The portal's rights suffice (above) and are all it holds.
+	for _, tc := range []struct {
+		verb, group, resource string
+		want                  bool
+	}{
+		{"list", v1alpha1.GroupVersion.Group, "sharingagreements", true},
+		{"create", "authentication.k8s.io", "tokenreviews", true},
+		{"create", "authorization.k8s.io", "subjectaccessreviews", true},
+		{"get", "", "secrets", false},
+		{"list", "", "secrets", false},
+		{"list", "", "namespaces", false},
+		{"create", v1alpha1.GroupVersion.Group, "sharingagreements", false},
+		{"patch", v1alpha1.GroupVersion.Group, "dataservices", false},
+		{"update", v1alpha1.GroupVersion.Group, "agencies/status", false},
+	} {
+		review, err := kube.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+			User: portalUser, ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: tc.verb, Group: tc.group, Resource: tc.resource}}}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if review.Status.Allowed != tc.want {
+			t.Errorf("the portal may %s %s: %v, want %v", tc.verb, tc.resource, review.Status.Allowed, tc.want)
+		}
+	}
+}
+
+func get(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func bind(t *testing.T, ctx context.Context, c client.Client, role string, subject rbacv1.Subject) {
+	t.Helper()
+	name := role + "-" + strings.ToLower(subject.Name)
+	if err := c.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role}, Subjects: []rbacv1.Subject{subject}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serviceAccountToken creates a service account and returns a token for
+// it, as a person's sign-in would give one.
+func serviceAccountToken(t *testing.T, ctx context.Context, c client.Client, kube kubernetes.Interface, ns, name string) string {
+	t.Helper()
+	if err := c.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := kube.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Status.Token
+}
+
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func shorten(s string) string {
+	if len(s) > 20 {
+		return s[:20] + "…"
+	}
+	return s
+}
