@@ -61,7 +61,7 @@ manifests: $(CONTROLLER_GEN) ## Generate the CRDs and the operator's RBAC from m
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	rm -f $(CHART)/files/crds/*.yaml
 	cp config/crd/bases/*.yaml $(CHART)/files/crds/
-	cp config/rbac/role.yaml config/rbac/focal_point_roles.yaml $(CHART)/files/rbac/
+	cp config/rbac/role.yaml config/rbac/focal_point_roles.yaml config/rbac/portal_role.yaml $(CHART)/files/rbac/
 	mkdir -p $(CHART)/files/admission && cp config/admission/owned_objects.yaml $(CHART)/files/admission/
 	mkdir -p $(CHART)/files/prometheus $(CHART)/files/grafana
 	cp config/prometheus/alerts.yaml $(CHART)/files/prometheus/

@@ -118,6 +118,10 @@ health: {port: 9081}
 logLevel: debug
 priorityClassName: system-cluster-critical
 nodeSelector: {kubernetes.io/os: linux}
+portal:
+  replicaCount: 2
+  port: 8090
+  httpRoute: {enabled: true, hostnames: [du-lieu.example.gov.vn], pathPrefix: /cong}
 `
 
 func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
@@ -158,7 +162,10 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 						t.Errorf("CRD %s: kept on uninstall = %v, want %v", obj.GetName(), kept, tc.keepCRDs)
 					}
 				}
-				if obj.GetKind() == "Deployment" {
+				switch {
+				case obj.GetKind() == "Deployment" && strings.HasSuffix(obj.GetName(), "-portal"):
+					checkPortal(t, obj)
+				case obj.GetKind() == "Deployment":
 					checkDeployment(t, obj, tc.wantArgs)
 				}
 				if obj.GetKind() == "PrometheusRule" {
@@ -171,8 +178,11 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 					t.Errorf("the chart renders no %s", kind)
 				}
 			}
-			if kinds["CustomResourceDefinition"] != 4 || kinds["ClusterRole"] != 4 {
-				t.Errorf("want 4 CRDs and 4 ClusterRoles (the operator's, and the focal-point, province and catalog roles), got %v", kinds)
+			if kinds["CustomResourceDefinition"] != 4 || kinds["ClusterRole"] != 5 || kinds["Deployment"] != 2 {
+				t.Errorf("want 4 CRDs, 5 ClusterRoles (the operator's, the portal's, and the focal-point, province and catalog roles) and 2 Deployments (the operator and the portal), got %v", kinds)
+			}
+			if tc.name != "defaults" && kinds["HTTPRoute"] != 1 {
+				t.Errorf("the portal's HTTPRoute is not rendered: %v", kinds)
 			}
 			// The monitoring objects are optional, off by default.
 			monitoring := 0
@@ -270,6 +280,32 @@ func dryRun(t *testing.T, obj *unstructured.Unstructured) {
 	}
 }
 
+// checkPortal checks the portal's Deployment: the restricted Pod Security
+// Standard, the portal mode of the operator's image, its own service
+// account, and pods the operator's selector does not match.
+func checkPortal(t *testing.T, obj *unstructured.Unstructured) {
+	t.Helper()
+	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
+	for path, want := range map[string]any{
+		"securityContext.runAsNonRoot":                          true,
+		"securityContext.seccompProfile.type":                   "RuntimeDefault",
+		"containers.0.securityContext.allowPrivilegeEscalation": false,
+		"containers.0.securityContext.readOnlyRootFilesystem":   true,
+		"containers.0.securityContext.capabilities.drop.0":      "ALL",
+		"containers.0.args.0":                                   "portal",
+		"containers.0.readinessProbe.httpGet.path":              "/healthz",
+		"serviceAccountName":                                    obj.GetName(),
+	} {
+		if got := lookup(pod, path); got != want {
+			t.Errorf("portal Deployment %s = %v, want %v", path, got, want)
+		}
+	}
+	labels, _, _ := unstructured.NestedStringMap(obj.Object, "spec", "template", "metadata", "labels")
+	if labels["app.kubernetes.io/name"] != "datashare-portal" {
+		t.Errorf("the portal's pods are labelled %v: the operator's selector would match them", labels)
+	}
+}
+
 // checkPrometheusRule checks that the chart ships the very rules promtool
 // tests in config/prometheus.
 func checkPrometheusRule(t *testing.T, obj *unstructured.Unstructured) {
@@ -344,7 +380,7 @@ func TestKustomizeInstall(t *testing.T) {
 		kinds[obj.GetKind()]++
 		dryRun(t, obj)
 	}
-	if kinds["CustomResourceDefinition"] != 4 || kinds["Deployment"] != 1 || kinds["ClusterRole"] != 4 {
+	if kinds["CustomResourceDefinition"] != 4 || kinds["Deployment"] != 2 || kinds["ClusterRole"] != 5 {
 		t.Fatalf("config/default renders %v", kinds)
 	}
 }

@@ -34,3 +34,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- join "," $pairs -}}
 {{- end -}}
+
+{{/* The portal's pods: a name of their own, so that the operator's
+Deployment and metrics Service never select them. */}}
+{{- define "datashare.portalSelectorLabels" -}}
+app.kubernetes.io/name: datashare-portal
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "datashare.portalLabels" -}}
+{{ include "datashare.portalSelectorLabels" . }}
+app.kubernetes.io/part-of: {{ .Chart.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
