@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,10 +24,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
@@ -34,26 +39,35 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
+	"github.com/lgsp-vn/datashare-operator/internal/portal"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 func main() {
 	once := flag.Bool("once", os.Getenv("DEMO_ONCE") == "1", "print the status and exit (also DEMO_ONCE=1)")
+	portalAddr := flag.String("portal", "127.0.0.1:8088", "where the portal listens")
 	kubeconfig := flag.String("kubeconfig-out", filepath.Join(testenv.RepoRoot(), "bin", "demo.kubeconfig"), "where to write a kubeconfig for kubectl")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *kubeconfig, *once, nil); err != nil {
+	if err := run(ctx, os.Stdout, *kubeconfig, *portalAddr, *once, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
+// settledWorld is what a test's checks get once the samples have settled.
+type settledWorld struct {
+	Env       *testenv.Env
+	Client    client.Client
+	PortalURL string
+}
+
 // run does the whole demo, writing what a person reads to out. settled,
 // when given, is called once the samples have settled, while the operator
-// still runs (a test's checks).
-func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, settled func(context.Context, *testenv.Env, client.Client) error) error {
+// and the portal still run (a test's checks).
+func run(ctx context.Context, out io.Writer, kubeconfigPath, portalAddr string, once bool, settled func(context.Context, settledWorld) error) error {
 	// The operator's own log goes to a file: the demo's output is the
 	// status table.
 	logPath := strings.TrimSuffix(kubeconfigPath, ".kubeconfig") + ".log"
@@ -79,7 +93,7 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, s
 	}
 
 	root := testenv.RepoRoot()
-	files := []string{filepath.Join(root, "config", "rbac", "focal_point_roles.yaml")}
+	files := []string{filepath.Join(root, "config", "rbac", "focal_point_roles.yaml"), filepath.Join(root, "config", "rbac", "portal_role.yaml")}
 	samples, _ := filepath.Glob(filepath.Join(root, "config", "samples", "[0-9]*.yaml"))
 	sort.Strings(samples)
 	files = append(files, samples[0], filepath.Join(root, "hack", "demo", "backends.yaml"))
@@ -109,15 +123,20 @@ func run(ctx context.Context, out io.Writer, kubeconfigPath string, once bool, s
 	if err := converge(ctx, c); err != nil {
 		return err
 	}
+	portalURL, err := startPortal(mctx, env, c, cfg, portalAddr)
+	if err != nil {
+		return err
+	}
 	if err := report(ctx, c, out); err != nil {
 		return err
 	}
 	if settled != nil {
-		if err := settled(ctx, env, c); err != nil {
+		if err := settled(ctx, settledWorld{Env: env, Client: c, PortalURL: portalURL}); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(out, "\nExplore further:\n  kubectl --kubeconfig %s get datashare -A\n", kubeconfigPath)
+	fmt.Fprintf(out, "  the portal: %s (anonymous; an officer sends a bearer token)\n", portalURL)
 
 	if !once {
 		fmt.Fprintln(out, "Running until interrupted (Ctrl-C).")
@@ -323,4 +342,36 @@ func applyFile(ctx context.Context, c client.Client, path string) (int, error) {
 		}
 	}
 	return len(objs), nil
+}
+
+// startPortal serves the portal as it runs in a cluster: as a user that
+// holds only the datashare-portal role.
+func startPortal(ctx context.Context, env *testenv.Env, c client.Client, cfg config.Config, addr string) (string, error) {
+	if err := c.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "datashare-portal"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-portal"},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "datashare-portal"}}}); err != nil {
+		return "", err
+	}
+	user, err := env.AddUser(envtest.User{Name: "datashare-portal"}, nil)
+	if err != nil {
+		return "", err
+	}
+	cache, err := portal.StartCache(ctx, user.Config())
+	if err != nil {
+		return "", err
+	}
+	s := &portal.Server{Reader: cache, Reviewer: &portal.KubeReviewer{Client: kubernetes.NewForConfigOrDie(user.Config())},
+		Rules: cfg.Rules, Log: ctrl.Log.WithName("portal")}
+	h, err := s.Handler()
+	if err != nil {
+		return "", err
+	}
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("the portal cannot listen on %s (-portal sets another address): %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(listener) }()
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	return "http://" + listener.Addr().String(), nil
 }

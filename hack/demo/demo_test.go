@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
-
-	"github.com/lgsp-vn/datashare-operator/internal/testenv"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // TestDemoOnce runs the demo as `DEMO_ONCE=1 make demo` does and checks the
@@ -17,13 +17,16 @@ import (
 func TestDemoOnce(t *testing.T) {
 	var out bytes.Buffer
 	kubeconfig := filepath.Join(t.TempDir(), "demo.kubeconfig")
-	settled := func(ctx context.Context, env *testenv.Env, c client.Client) error {
-		if err := checkMetrics(t)(ctx, c); err != nil {
+	settled := func(ctx context.Context, w settledWorld) error {
+		if err := checkMetrics(t)(ctx, w.Client); err != nil {
 			return err
 		}
-		return checkPlugin(t, env, c, kubeconfig)
+		if err := checkPortal(t, w.PortalURL); err != nil {
+			return err
+		}
+		return checkPlugin(t, w.Env, w.Client, kubeconfig)
 	}
-	if err := run(context.Background(), &out, kubeconfig, true, settled); err != nil {
+	if err := run(context.Background(), &out, kubeconfig, "127.0.0.1:0", true, settled); err != nil {
 		t.Fatalf("demo failed: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{
@@ -42,4 +45,25 @@ func TestDemoOnce(t *testing.T) {
 	if t.Failed() {
 		t.Logf("output:\n%s", out.String())
 	}
+}
+
+// checkPortal reads the portal the demo serves, as a person without a
+// token would.
+func checkPortal(t *testing.T, url string) error {
+	for path, want := range map[string]string{
+		"/directory":  "Nguyễn Văn An",
+		"/open-data":  "Số liệu quan trắc môi trường",
+		"/statistics": "<svg",
+	} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+			t.Errorf("the demo's portal %s: %d, without %q", path, resp.StatusCode, want)
+		}
+	}
+	return nil
 }
