@@ -13,6 +13,7 @@ HELM := $(BIN)/helm
 EGCTL := $(BIN)/egctl
 PROMTOOL := $(BIN)/promtool
 PROMQLNAMES := $(BIN)/promqlnames
+SHACL := hack/shacl/node_modules/.package-lock.json
 KREW := $(BIN)/kubectl-krew
 VALIDATE_KREW := $(BIN)/validate-krew-manifest
 KUBE_APISERVER := $(BIN)/kube-apiserver
@@ -85,7 +86,7 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
+test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) $(SHACL) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
 	go test ./... -count=1
 
 .PHONY: bench-scale
@@ -143,6 +144,11 @@ $(PROMTOOL): $(PROMTOOL_MOD)
 
 $(PROMQLNAMES): $(PROMTOOL_MOD) hack/promtool/promqlnames/main.go
 	cd hack/promtool && go build -o $@ ./promqlnames
+
+# The SHACL engine (rdf-validate-shacl, pinned by package-lock.json) that
+# checks the portal's DCAT-AP catalogue.
+$(SHACL): hack/shacl/package.json hack/shacl/package-lock.json
+	cd hack/shacl && npm ci --no-audit --no-fund
 
 # krew and its manifest validator, for the plugin's krew manifest.
 $(KREW): $(KREW_MOD)

@@ -112,6 +112,8 @@ func runPortal(args []string) int {
 	cfg := config.Default()
 	fs.DurationVar(&cfg.ReviewPeriod, "review-period", cfg.ReviewPeriod, "how often each service must be reviewed (Điều 3.3), as the operator's flag")
 	fs.DurationVar(&cfg.OpenDataRefresh, "open-data-refresh", cfg.OpenDataRefresh, "how often open data must be refreshed (Điều 10.4), as the operator's flag")
+	fs.StringVar(&cfg.CoordinatorAgency, "coordinator-agency", "", "the DIC's Agency, the publisher of the DCAT catalogue")
+	publicURL := fs.String("public-url", "", "the portal's public address, for the IRIs of the DCAT catalogue; empty means the address each request came to")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(fs)
 	_ = fs.Parse(args)
@@ -123,7 +125,8 @@ func runPortal(args []string) int {
 		log.Error(err, "find the cluster")
 		return 1
 	}
-	if err := portal.Run(ctrl.SetupSignalHandler(), restConfig, *listen, cfg.Rules, log); err != nil {
+	if err := portal.Run(ctrl.SetupSignalHandler(), restConfig, portal.Settings{Listen: *listen, Rules: cfg.Rules,
+		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL}, log); err != nil {
 		log.Error(err, "portal stopped")
 		return 1
 	}

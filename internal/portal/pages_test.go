@@ -167,3 +167,17 @@ func TestStatisticsCSV(t *testing.T) {
 		t.Errorf("csv:\n%s", body)
 	}
 }
+
+// The DCAT catalogue: open data to anyone; every published service to an
+// officer who may list them.
+func TestDCATFeedFollowsTheViewer(t *testing.T) {
+	h := server(t)
+	_, anonymous := get(t, h, "/dcat.ttl", "")
+	if !strings.Contains(anonymous, "http://www.w3.org/ns/dcat#Catalog") || strings.Contains(anonymous, "dat-dai#service") {
+		t.Errorf("the anonymous catalogue:\n%s", anonymous)
+	}
+	_, officer := get(t, h, "/dcat.jsonld", "khdt")
+	if !strings.Contains(officer, "/services/so-tnmt/dat-dai#service") || !strings.Contains(officer, `"@language": "vi"`) {
+		t.Errorf("the officer's catalogue:\n%s", officer)
+	}
+}

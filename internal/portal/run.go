@@ -42,8 +42,16 @@ func StartCache(ctx context.Context, restConfig *rest.Config) (cache.Cache, erro
 	return c, nil
 }
 
-// Run serves the portal on listen until ctx ends.
-func Run(ctx context.Context, restConfig *rest.Config, listen string, rules config.Rules, log logr.Logger) error {
+// Settings are the portal's flags.
+type Settings struct {
+	Listen    string
+	Rules     config.Rules
+	Publisher string
+	PublicURL string
+}
+
+// Run serves the portal until ctx ends.
+func Run(ctx context.Context, restConfig *rest.Config, set Settings, log logr.Logger) error {
 	c, err := StartCache(ctx, restConfig)
 	if err != nil {
 		return err
@@ -52,12 +60,12 @@ func Run(ctx context.Context, restConfig *rest.Config, listen string, rules conf
 	if err != nil {
 		return err
 	}
-	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: rules, Log: log}
+	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL}
 	h, err := s.Handler()
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: listen, Handler: h, ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Addr: set.Listen, Handler: h, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
@@ -65,7 +73,7 @@ func Run(ctx context.Context, restConfig *rest.Config, listen string, rules conf
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	log.Info("serving the portal", "address", listen)
+	log.Info("serving the portal", "address", set.Listen)
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -32,6 +32,12 @@ type Server struct {
 	Rules    config.Rules
 	Log      logr.Logger
 	Now      func() time.Time
+	// Publisher is the Agency that publishes the DCAT catalogue: the DIC
+	// (--coordinator-agency).
+	Publisher string
+	// PublicURL is the portal's public address, for the IRIs of the DCAT
+	// catalogue; empty means the address the request came to.
+	PublicURL string
 
 	pages map[string]*template.Template
 }
@@ -54,6 +60,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /open-data", s.page(s.openData))
 	mux.HandleFunc("GET /statistics", s.page(s.statistics))
 	mux.HandleFunc("GET /statistics.csv", s.statisticsCSV)
+	mux.HandleFunc("GET /dcat.ttl", s.dcat("turtle"))
+	mux.HandleFunc("GET /dcat.jsonld", s.dcat("jsonld"))
 	// For officers, as far as their rights go.
 	mux.HandleFunc("GET /catalog", s.page(s.catalog))
 	mux.HandleFunc("GET /services/{namespace}/{name}", s.page(s.service))
