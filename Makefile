@@ -86,7 +86,7 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) $(SHACL) ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
+test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) $(SHACL) chromium ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
 	go test ./... -count=1
 
 .PHONY: bench-scale
@@ -149,6 +149,13 @@ $(PROMQLNAMES): $(PROMTOOL_MOD) hack/promtool/promqlnames/main.go
 # checks the portal's DCAT-AP catalogue.
 $(SHACL): hack/shacl/package.json hack/shacl/package-lock.json
 	cd hack/shacl && npm ci --no-audit --no-fund
+
+# Debian's Chromium, for the portal's browser test; installed when missing.
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium; }
 
 # krew and its manifest validator, for the plugin's krew manifest.
 $(KREW): $(KREW_MOD)

@@ -32,7 +32,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers"
@@ -156,7 +155,7 @@ func converge(ctx context.Context, c client.Client) error {
 	deadline := time.Now().Add(90 * time.Second)
 	last, stable := "", 0
 	for time.Now().Before(deadline) {
-		if err := acceptRoutes(ctx, c); err != nil {
+		if err := testenv.AcceptRoutes(ctx, c); err != nil {
 			return err
 		}
 		states, decided, err := worldStates(ctx, c)
@@ -182,36 +181,9 @@ func converge(ctx context.Context, c client.Client) error {
 
 func keepAcceptingRoutes(ctx context.Context, c client.Client) {
 	for ctx.Err() == nil {
-		_ = acceptRoutes(ctx, c)
+		_ = testenv.AcceptRoutes(ctx, c)
 		time.Sleep(time.Second)
 	}
-}
-
-// acceptRoutes writes each HTTPRoute's status for its current generation,
-// as the gateway implementation would.
-func acceptRoutes(ctx context.Context, c client.Client) error {
-	routes := &gatewayv1.HTTPRouteList{}
-	if err := c.List(ctx, routes); err != nil {
-		return err
-	}
-	for i := range routes.Items {
-		r := &routes.Items[i]
-		if len(r.Status.Parents) == 1 && len(r.Status.Parents[0].Conditions) == 1 && r.Status.Parents[0].Conditions[0].ObservedGeneration == r.Generation {
-			continue
-		}
-		r.Status.Parents = []gatewayv1.RouteParentStatus{{
-			ParentRef:      r.Spec.ParentRefs[0],
-			ControllerName: "gateway.envoyproxy.io/gatewayclass-controller",
-			Conditions: []metav1.Condition{{
-				Type: string(gatewayv1.RouteConditionAccepted), Status: metav1.ConditionTrue, Reason: "Accepted",
-				Message: "Route is accepted (by the demo, playing the gateway)", ObservedGeneration: r.Generation, LastTransitionTime: metav1.Now(),
-			}},
-		}}
-		if err := c.Status().Update(ctx, r); err != nil && !apierrors.IsConflict(err) {
-			return err
-		}
-	}
-	return nil
 }
 
 // worldStates describes every service's and agreement's Ready condition,

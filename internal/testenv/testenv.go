@@ -211,8 +211,18 @@ func readCRDs(path string) ([]*apiextensionsv1.CustomResourceDefinition, error) 
 // config/ (for example "rbac/role.yaml"): what an install applies, as the
 // project ships it.
 func InstallConfig(ctx context.Context, c client.Client, files ...string) error {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = filepath.Join("config", f)
+	}
+	return Install(ctx, c, paths...)
+}
+
+// Install creates, with c, every object of the given files, named from the
+// repository's top folder.
+func Install(ctx context.Context, c client.Client, files ...string) error {
 	for _, file := range files {
-		raw, err := os.ReadFile(filepath.Join(RepoRoot(), "config", file))
+		raw, err := os.ReadFile(filepath.Join(RepoRoot(), file))
 		if err != nil {
 			return err
 		}

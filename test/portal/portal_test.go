@@ -6,9 +6,12 @@ package portal
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -35,80 +38,122 @@ import (
 
 const portalUser = "datashare-portal"
 
-func TestThePortalOnTheRealAPIServer(t *testing.T) {
+// The world every test of this package reads: the real API server, the
+// operator, the samples, and the portal running as a user that holds only
+// datashare-portal.
+var (
+	env       *testenv.Env
+	admin     client.Client
+	kube      kubernetes.Interface
+	portalURL string
+	// officer is so-khdt's focal point's token (the catalog, and its own
+	// agency's agreements); stranger is a token with no rights at all.
+	officer, stranger string
+	cfg               config.Config
+)
+
+func TestMain(m *testing.M) {
 	ctrl.SetLogger(logr.Discard())
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	env, err := testenv.Start()
+	code, err := func() (int, error) {
+		defer cancel()
+		var err error
+		if env, err = testenv.Start(); err != nil {
+			return 1, err
+		}
+		defer func() { _ = env.Stop() }()
+		if err := setup(ctx); err != nil {
+			return 1, err
+		}
+		return m.Run(), nil
+	}()
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
 	}
-	defer func() { _ = env.Stop() }()
-	admin, err := client.New(env.Config, client.Options{Scheme: scheme.New()})
-	if err != nil {
-		t.Fatal(err)
+	os.Exit(code)
+}
+
+func setup(ctx context.Context) error {
+	var err error
+	if admin, err = client.New(env.Config, client.Options{Scheme: scheme.New()}); err != nil {
+		return err
 	}
-	kube := kubernetes.NewForConfigOrDie(env.Config)
+	kube = kubernetes.NewForConfigOrDie(env.Config)
 
 	// The project's RBAC, the samples, and the operator bringing them to
 	// their states.
-	if err := testenv.InstallConfig(ctx, admin, "rbac/focal_point_roles.yaml", "rbac/portal_role.yaml",
-		"samples/00-namespaces.yaml", "samples/01-agencies.yaml", "samples/02-focalpoints.yaml", "samples/03-dataservices.yaml", "samples/04-sharingagreements.yaml"); err != nil {
-		t.Fatal(err)
+	// The samples with the demo's Gateway and backends, as the demo runs
+	// them.
+	if err := testenv.Install(ctx, admin, "config/rbac/focal_point_roles.yaml", "config/rbac/portal_role.yaml",
+		"config/samples/00-namespaces.yaml", "hack/demo/backends.yaml", "config/samples/01-agencies.yaml", "config/samples/02-focalpoints.yaml",
+		"config/samples/03-dataservices.yaml", "config/samples/04-sharingagreements.yaml"); err != nil {
+		return err
 	}
-	cfg := config.Default()
+	cfg = config.Default()
 	cfg.CoordinatorAgency, cfg.PublicBaseURL = "so-tttt", testenv.SampleBaseURL
 	mgr, err := controllers.NewEmbeddedManager(env.Config, controllers.Options{Config: cfg})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	stop := controllers.StartInBackground(ctx, mgr)
-	defer func() { _ = stop() }()
-	eventually(t, "the samples' agreements are decided", func() bool {
+	controllers.StartInBackground(ctx, mgr)
+	if err := poll(func() bool {
+		// Play the gateway: accept each route.
+		if err := testenv.AcceptRoutes(ctx, admin); err != nil {
+			return false
+		}
 		list := &v1alpha1.SharingAgreementList{}
 		if err := admin.List(ctx, list); err != nil || len(list.Items) == 0 {
 			return false
 		}
 		for _, sa := range list.Items {
-			// Decided on reconciled services: not Unknown.
-			if c := meta.FindStatusCondition(sa.Status.Conditions, "Ready"); c == nil || c.Status == metav1.ConditionUnknown {
+			// Decided on reconciled, reachable services.
+			if c := meta.FindStatusCondition(sa.Status.Conditions, "Ready"); c == nil || c.Status == metav1.ConditionUnknown ||
+				c.Reason == string(v1alpha1.ReasonServiceUnreachable) {
 				return false
 			}
 		}
 		return true
-	})
+	}); err != nil {
+		return fmt.Errorf("the samples' agreements were not decided: %w", err)
+	}
 
 	// The portal runs as a user that holds only datashare-portal.
-	bind(t, ctx, admin, "datashare-portal", rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: portalUser})
+	if err := bind(ctx, "datashare-portal", rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: portalUser}); err != nil {
+		return err
+	}
 	user, err := env.AddUser(envtest.User{Name: portalUser}, nil)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	cache, err := portal.StartCache(ctx, user.Config())
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	s := &portal.Server{Reader: cache, Reviewer: &portal.KubeReviewer{Client: kubernetes.NewForConfigOrDie(user.Config())},
-		Rules: cfg.Rules, Log: logr.Discard()}
+		Rules: cfg.Rules, Log: logr.Discard(), Publisher: "so-tttt"}
 	h, err := s.Handler()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	portalURL = httptest.NewServer(h).URL
 
-	// Officers sign in with tokens: so-khdt's focal point (the catalog,
-	// and its own agency's agreements), and a service account with no
-	// rights at all.
-	officer := serviceAccountToken(t, ctx, admin, kube, "so-khdt", "can-bo")
-	bind(t, ctx, admin, "datashare-catalog-reader", rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: "can-bo", Namespace: "so-khdt"})
+	if officer, err = serviceAccountToken(ctx, "so-khdt", "can-bo"); err != nil {
+		return err
+	}
+	if err := bind(ctx, "datashare-catalog-reader", rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: "can-bo", Namespace: "so-khdt"}); err != nil {
+		return err
+	}
 	if err := admin.Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "can-bo", Namespace: "so-khdt"},
 		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-focal-point"},
 		Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: "can-bo", Namespace: "so-khdt"}}}); err != nil {
-		t.Fatal(err)
+		return err
 	}
-	stranger := serviceAccountToken(t, ctx, admin, kube, "so-khdt", "nguoi-la")
+	stranger, err = serviceAccountToken(ctx, "so-khdt", "nguoi-la")
+	return err
+}
 
+func TestThePortalOnTheRealAPIServer(t *testing.T) {
+	ctx := context.Background()
 	for _, tc := range []struct {
 		name, path, token string
 		code              int
@@ -123,11 +168,11 @@ func TestThePortalOnTheRealAPIServer(t *testing.T) {
 		{"a focal point's own waiting request, and no other agency's", "/waiting", officer, 200,
 			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt"}, nil},
 		{"a service page: how many use it, not who", "/services/so-tnmt/dat-dai", officer, 200,
-			[]string{"Tra cứu thông tin thửa đất", "Công văn số 890/STNMT-VP"}, []string{"bo-nnmt, ubnd-tp-soc-trang"}},
+			[]string{"Tra cứu thông tin thửa đất", "Công văn số 890/STNMT-VP", testenv.SampleBaseURL + "/so-tnmt/dat-dai/v1", "<p>2</p>"}, []string{"bo-nnmt, ubnd-tp-soc-trang"}},
 		{"a forged token", "/catalog", "not-a-token", 401, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := get(t, srv.URL+tc.path, tc.token)
+			code, body := get(t, portalURL+tc.path, tc.token)
 			if code != tc.code {
 				t.Errorf("status %d, want %d", code, tc.code)
 			}
@@ -197,38 +242,35 @@ func get(t *testing.T, url, token string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func bind(t *testing.T, ctx context.Context, c client.Client, role string, subject rbacv1.Subject) {
-	t.Helper()
+func bind(ctx context.Context, role string, subject rbacv1.Subject) error {
 	name := role + "-" + strings.ToLower(subject.Name)
-	if err := c.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
-		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role}, Subjects: []rbacv1.Subject{subject}}); err != nil {
-		t.Fatal(err)
-	}
+	return admin.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role}, Subjects: []rbacv1.Subject{subject}})
 }
 
 // serviceAccountToken creates a service account and returns a token for
 // it, as a person's sign-in would give one.
-func serviceAccountToken(t *testing.T, ctx context.Context, c client.Client, kube kubernetes.Interface, ns, name string) string {
-	t.Helper()
-	if err := c.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}); err != nil {
-		t.Fatal(err)
+func serviceAccountToken(ctx context.Context, ns, name string) (string, error) {
+	if err := admin.Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}); err != nil {
+		return "", err
 	}
 	tr, err := kube.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	return tr.Status.Token
+	return tr.Status.Token, nil
 }
 
-func eventually(t *testing.T, what string, ok func() bool) {
-	t.Helper()
+// poll waits until ok, a minute at most.
+func poll(ok func() bool) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for !ok() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
+			return errors.New("timed out")
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	return nil
 }
 
 func shorten(s string) string {

@@ -1,0 +1,129 @@
+package portal
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+// TestAnOfficerUsesThePortalInABrowser drives headless Chromium (Debian's
+// chromium, which `make test` installs when missing) through the catalog
+// search, a service page, the request-access form and the statistics page,
+// as so-khdt's focal point, and keeps a screenshot of each under
+// bin/screenshots/.
+func TestAnOfficerUsesThePortalInABrowser(t *testing.T) {
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed: `make test` installs Debian's chromium package when it is missing")
+	}
+	shots := filepath.Join(testenv.RepoRoot(), "bin", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900), chromedp.Flag("lang", "vi"))
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	// The province's sign-in at the gateway would add this header.
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": "Bearer " + officer}}); err != nil {
+		t.Fatal(err)
+	}
+	shoot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(shots, name+".png")
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot %s", path)
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// clickAndLoad clicks and waits for the page it leads to.
+	clickAndLoad := func(sel string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel))))
+			return err
+		})
+	}
+
+	// Search the catalog as a person does: type, press the button.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(portalURL+"/catalog"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=q]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=q]`), "thửa đất"),
+		clickAndLoad(`form.filters button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(`ul.services`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	results := text(`ul.services`)
+	shoot("catalog")
+	if !strings.Contains(results, "Tra cứu thông tin thửa đất") || strings.Contains(results, "Số liệu quan trắc môi trường") {
+		t.Errorf("the search for \"thửa đất\" found:\n%s", results)
+	}
+
+	// Open the service, then ask for access.
+	if err := chromedp.Do(ctx, clickAndLoad(`ul.services a`), chromedp.WaitVisible(chromedp.CSS(`dl.facts`))); err != nil {
+		t.Fatal(err)
+	}
+	facts := text(`dl.facts`)
+	shoot("service")
+	if err := chromedp.Do(ctx,
+		clickAndLoad(`a.button`),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=purpose]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name=agency]`), "so-khdt"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=purpose]`), "Xác minh địa chỉ trụ sở doanh nghiệp"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=legalBasis]`), "Nghị định 47/2020/NĐ-CP, Điều 10"),
+		clickAndLoad(`form.filters button[type=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(`#manifest`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	manifest := text(`#manifest`)
+	shoot("request-access")
+	if !strings.Contains(facts, "Sở Tài nguyên và Môi trường") {
+		t.Errorf("the service page's facts:\n%s", facts)
+	}
+	for _, want := range []string{"kind: SharingAgreement", "namespace: so-khdt", "name: dat-dai", "purpose: Xác minh địa chỉ trụ sở doanh nghiệp"} {
+		if !strings.Contains(manifest, want) {
+			t.Errorf("the request-access manifest lacks %q:\n%s", want, manifest)
+		}
+	}
+
+	// The statistics, with the chart drawn by the server.
+	if err := chromedp.Do(ctx, chromedp.Navigate(portalURL+"/statistics"), chromedp.WaitVisible(chromedp.CSS(`figure svg`))); err != nil {
+		t.Fatal(err)
+	}
+	if caption := text(`figcaption`); caption != "Thỏa thuận đang hiệu lực theo bên cung cấp" {
+		t.Errorf("the chart's caption: %q", caption)
+	}
+	shoot("statistics")
+}
