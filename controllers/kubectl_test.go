@@ -143,7 +143,10 @@ func kubectlGet(t *testing.T, args ...string) string {
 	if err := env.WriteAdminKubeconfig("kubectl-reader", kubeconfig); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(kubectl, append([]string{"--kubeconfig", kubeconfig, "get"}, args...)...).CombinedOutput()
+	// A discovery cache of its own: kubectl keys its cache by host and
+	// port, and an earlier test API server on the same port would leave
+	// the kinds it served.
+	out, err := exec.Command(kubectl, append([]string{"--kubeconfig", kubeconfig, "--cache-dir", t.TempDir(), "get"}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("kubectl get %v: %v\n%s", args, err, out)
 	}

@@ -71,13 +71,15 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 	if err := env.WriteAdminKubeconfig("explainer", kubeconfigPath); err != nil {
 		t.Fatal(err)
 	}
+	// A discovery cache of its own: kubectl keys its cache by host and port.
+	cacheDir := t.TempDir()
 	for field, want := range map[string]string{
 		"sharingagreements.spec.service":           "service is the DataService to use. It cannot be changed after",
 		"dataservices.spec.classification":         "State secrets are outside the sharing rules",
 		"agencies.spec.endorsements.validUntil":    "validUntil is when the endorsement ends",
 		"focalpoints.spec.appointment.documentRef": "documentRef cites the appointment decision",
 	} {
-		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "explain", field)
+		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir, "explain", field)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("kubectl explain %s: %v\n%s", field, err, out)
