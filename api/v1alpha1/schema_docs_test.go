@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 )
@@ -79,8 +80,16 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 		"agencies.spec.endorsements.validUntil":    "validUntil is when the endorsement ends",
 		"focalpoints.spec.appointment.documentRef": "documentRef cites the appointment decision",
 	} {
-		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir, "explain", field)
-		out, err := cmd.CombinedOutput()
+		// The API server publishes a new CRD's schema a moment after it
+		// serves the kind: ask again until it has.
+		var out []byte
+		var err error
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+			out, err = exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir, "explain", field).CombinedOutput()
+			if err == nil || time.Now().After(deadline) {
+				break
+			}
+		}
 		if err != nil {
 			t.Fatalf("kubectl explain %s: %v\n%s", field, err, out)
 		}
