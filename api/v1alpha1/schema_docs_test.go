@@ -72,8 +72,6 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 	if err := env.WriteAdminKubeconfig("explainer", kubeconfigPath); err != nil {
 		t.Fatal(err)
 	}
-	// A discovery cache of its own: kubectl keys its cache by host and port.
-	cacheDir := t.TempDir()
 	for field, want := range map[string]string{
 		"sharingagreements.spec.service":           "service is the DataService to use. It cannot be changed after",
 		"dataservices.spec.classification":         "State secrets are outside the sharing rules",
@@ -85,7 +83,9 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 		var out []byte
 		var err error
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(250 * time.Millisecond) {
-			out, err = exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir, "explain", field).CombinedOutput()
+			// A fresh discovery cache each time: kubectl keys its cache by
+			// host and port, and keeps what it saw.
+			out, err = exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "--cache-dir", t.TempDir(), "explain", field).CombinedOutput()
 			if err == nil || time.Now().After(deadline) {
 				break
 			}
