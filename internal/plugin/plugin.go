@@ -115,6 +115,14 @@ func (o *options) client() (client.Client, string, error) {
 	return c, ns, err
 }
 
+// reader checks -o and builds the client of a read command.
+func (o *options) reader() (client.Client, string, error) {
+	if err := o.validateOutput(); err != nil {
+		return nil, "", err
+	}
+	return o.client()
+}
+
 // validateOutput refuses an unknown -o.
 func (o *options) validateOutput() error {
 	switch o.output {

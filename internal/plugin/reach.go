@@ -53,10 +53,7 @@ func newWhoCanReach(o *options) *cobra.Command {
   kubectl datashare who-can-reach ho-so-suc-khoe -n so-yte -o yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.validateOutput(); err != nil {
-				return err
-			}
-			c, ns, err := o.client()
+			c, ns, err := o.reader()
 			if err != nil {
 				return err
 			}

@@ -65,10 +65,7 @@ func newStatus(o *options) *cobra.Command {
   kubectl datashare status --agency so-tnmt -o yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.validateOutput(); err != nil {
-				return err
-			}
-			c, ns, err := o.client()
+			c, ns, err := o.reader()
 			if err != nil {
 				return err
 			}

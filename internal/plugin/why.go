@@ -41,10 +41,7 @@ decision. It exits 0 when the agreement is live, 3 when it is not.`,
   kubectl datashare why ho-so-suc-khoe -n so-khdt -o json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.validateOutput(); err != nil {
-				return err
-			}
-			c, ns, err := o.client()
+			c, ns, err := o.reader()
 			if err != nil {
 				return err
 			}

@@ -204,12 +204,8 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 func checkDeployment(t *testing.T, obj *unstructured.Unstructured, wantArgs []string) {
 	t.Helper()
 	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
+	checkRestricted(t, obj.GetName(), pod)
 	for path, want := range map[string]any{
-		"securityContext.runAsNonRoot":                          true,
-		"securityContext.seccompProfile.type":                   "RuntimeDefault",
-		"containers.0.securityContext.allowPrivilegeEscalation": false,
-		"containers.0.securityContext.readOnlyRootFilesystem":   true,
-		"containers.0.securityContext.capabilities.drop.0":      "ALL",
 		"containers.0.livenessProbe.httpGet.path":               "/healthz",
 		"containers.0.readinessProbe.httpGet.path":              "/readyz",
 		"containers.0.resources.requests.cpu":                   "100m",
@@ -280,18 +276,31 @@ func dryRun(t *testing.T, obj *unstructured.Unstructured) {
 	}
 }
 
-// checkPortal checks the portal's Deployment: the restricted Pod Security
-// Standard, the portal mode of the operator's image, its own service
-// account, and pods the operator's selector does not match.
-func checkPortal(t *testing.T, obj *unstructured.Unstructured) {
+// checkRestricted checks a pod template against the restricted Pod
+// Security Standard.
+func checkRestricted(t *testing.T, name string, pod map[string]any) {
 	t.Helper()
-	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
 	for path, want := range map[string]any{
 		"securityContext.runAsNonRoot":                          true,
 		"securityContext.seccompProfile.type":                   "RuntimeDefault",
 		"containers.0.securityContext.allowPrivilegeEscalation": false,
 		"containers.0.securityContext.readOnlyRootFilesystem":   true,
 		"containers.0.securityContext.capabilities.drop.0":      "ALL",
+	} {
+		if got := lookup(pod, path); got != want {
+			t.Errorf("Deployment %s: %s = %v, want %v", name, path, got, want)
+		}
+	}
+}
+
+// checkPortal checks the portal's Deployment: the restricted Pod Security
+// Standard, the portal mode of the operator's image, its own service
+// account, and pods the operator's selector does not match.
+func checkPortal(t *testing.T, obj *unstructured.Unstructured) {
+	t.Helper()
+	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
+	checkRestricted(t, obj.GetName(), pod)
+	for path, want := range map[string]any{
 		"containers.0.args.0":                                   "portal",
 		"containers.0.readinessProbe.httpGet.path":              "/healthz",
 		"serviceAccountName":                                    obj.GetName(),
