@@ -206,9 +206,9 @@ func checkDeployment(t *testing.T, obj *unstructured.Unstructured, wantArgs []st
 	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
 	checkRestricted(t, obj.GetName(), pod)
 	for path, want := range map[string]any{
-		"containers.0.livenessProbe.httpGet.path":               "/healthz",
-		"containers.0.readinessProbe.httpGet.path":              "/readyz",
-		"containers.0.resources.requests.cpu":                   "100m",
+		"containers.0.livenessProbe.httpGet.path":  "/healthz",
+		"containers.0.readinessProbe.httpGet.path": "/readyz",
+		"containers.0.resources.requests.cpu":      "100m",
 	} {
 		if got := lookup(pod, path); got != want {
 			t.Errorf("Deployment %s = %v, want %v", path, got, want)
@@ -301,9 +301,9 @@ func checkPortal(t *testing.T, obj *unstructured.Unstructured) {
 	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
 	checkRestricted(t, obj.GetName(), pod)
 	for path, want := range map[string]any{
-		"containers.0.args.0":                                   "portal",
-		"containers.0.readinessProbe.httpGet.path":              "/healthz",
-		"serviceAccountName":                                    obj.GetName(),
+		"containers.0.args.0":                      "portal",
+		"containers.0.readinessProbe.httpGet.path": "/healthz",
+		"serviceAccountName":                       obj.GetName(),
 	} {
 		if got := lookup(pod, path); got != want {
 			t.Errorf("portal Deployment %s = %v, want %v", path, got, want)
