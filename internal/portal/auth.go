@@ -86,6 +86,7 @@ func (r *KubeReviewer) Authenticate(ctx context.Context, token string) (Viewer, 
 	if r.viewers == nil {
 		r.viewers = map[string]cached[Viewer]{}
 	}
+	prune(r.viewers, r.now())
 	r.viewers[key] = cached[Viewer]{v, r.now().Add(reviewTTL)}
 	r.mu.Unlock()
 	return v, nil
@@ -115,6 +116,7 @@ func (r *KubeReviewer) Allowed(ctx context.Context, v Viewer, verb, resource, na
 	if r.answers == nil {
 		r.answers = map[string]cached[bool]{}
 	}
+	prune(r.answers, r.now())
 	r.answers[key] = cached[bool]{review.Status.Allowed, r.now().Add(reviewTTL)}
 	r.mu.Unlock()
 	return review.Status.Allowed, nil
@@ -129,4 +131,20 @@ func lookup[T any](r *KubeReviewer, m map[string]cached[T], key string) (T, bool
 		return zero, false
 	}
 	return c.value, true
+}
+
+// maxCached bounds each cache: past it, expired answers are dropped before
+// a new one is kept, so that many people over a long day do not grow the
+// portal's memory without end.
+const maxCached = 10000
+
+func prune[T any](m map[string]cached[T], now time.Time) {
+	if len(m) < maxCached {
+		return
+	}
+	for k, c := range m {
+		if now.After(c.until) {
+			delete(m, k)
+		}
+	}
 }
