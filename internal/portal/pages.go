@@ -460,7 +460,10 @@ func (s *Server) request(q request) view {
 			if err != nil {
 				return failed(q, err)
 			}
-			d.Manifest, d.Needs = string(manifest), needs
+			d.Manifest = string(manifest)
+			for _, n := range needs {
+				d.Needs = append(d.Needs, needText(q.lang, n))
+			}
 		}
 	}
 	return view{template: "request", title: q.T("requestAccess") + ": " + ds.Spec.Title, data: d}
@@ -533,4 +536,18 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// needText says a request's need in the page's language.
+func needText(lang string, n render.RequestNeed) string {
+	if lang == langEN {
+		return n.String()
+	}
+	switch n.Kind {
+	case render.NeedProviderConsent:
+		return fmt.Sprintf("cơ quan cung cấp phải đưa cơ quan %s vào spec.access.consumers của DataService %s, hoặc từ chối bằng văn bản, trong thời hạn quy định", n.Agency, n.Service)
+	case render.NeedCoordinatorEndorsement:
+		return fmt.Sprintf("Sở TT&TT phải đồng ý cho cơ quan %s sử dụng %s trong spec.endorsements của Agency (Điều 17.3)", n.Agency, n.Service)
+	}
+	return fmt.Sprintf("không cần gì thêm: đã có đủ sự đồng ý; đầu mối của cơ quan nhận khóa trong Secret %s của namespace %s", n.Secret, n.Namespace)
 }

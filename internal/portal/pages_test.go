@@ -132,7 +132,7 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"the DIC sees who uses it", "/services/so-tnmt/dat-dai", "dic", 200, []string{"so-khdt, ubnd-tp"}, nil},
 		{"a missing service", "/services/so-tnmt/khong-co", "dic", 404, []string{"Không tìm thấy"}, nil},
 		{"the request page produces the manifest", "/services/so-tnmt/dat-dai/request?agency=so-khdt&purpose=Tra+c%E1%BB%A9u&legalBasis=N%C4%90+47", "khdt", 200,
-			[]string{"kind: SharingAgreement", "namespace: so-khdt", "purpose: Tra cứu", "kubectl apply -f dat-dai.yaml"}, nil},
+			[]string{"kind: SharingAgreement", "namespace: so-khdt", "purpose: Tra cứu", "kubectl apply -f dat-dai.yaml", "không cần gì thêm"}, []string{"nothing more is needed"}},
 		{"English on request", "/directory?lang=en", "", 200, []string{"Focal-point directory", `lang="en"`}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,10 +12,41 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
+// RequestNeed is one thing that must happen, besides the commit, before a
+// requested agreement is live.
+type RequestNeed struct {
+	// Kind is ProviderConsent, CoordinatorEndorsement, or Nothing (the
+	// consent it needs is given).
+	Kind RequestNeedKind
+	// Provider, Agency and Service name the parties; Secret and Namespace
+	// where the key will be, for Nothing.
+	Provider, Agency, Service, Secret, Namespace string
+}
+
+// RequestNeedKind says what a RequestNeed waits for.
+type RequestNeedKind string
+
+const (
+	NeedProviderConsent        RequestNeedKind = "ProviderConsent"
+	NeedCoordinatorEndorsement RequestNeedKind = "CoordinatorEndorsement"
+	NeedNothing                RequestNeedKind = "Nothing"
+)
+
+// String says the need in English, for the kubectl plugin.
+func (n RequestNeed) String() string {
+	switch n.Kind {
+	case NeedProviderConsent:
+		return fmt.Sprintf("the provider must list agency %s in spec.access.consumers of DataService %s, or refuse in writing, within the working days the rules give", n.Agency, n.Service)
+	case NeedCoordinatorEndorsement:
+		return fmt.Sprintf("the DIC must endorse agency %s's use of %s in spec.endorsements of its Agency (Điều 17.3)", n.Agency, n.Service)
+	}
+	return "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret " + n.Secret + " of namespace " + n.Namespace
+}
+
 // RequestManifest is the SharingAgreement an agency commits to ask for a
 // service (the kubectl plugin prints it, the portal shows it; neither
 // writes it), and what must happen, besides the commit, before it is live.
-func RequestManifest(ds *v1alpha1.DataService, agency *v1alpha1.Agency, purpose, legalBasis string) ([]byte, []string, error) {
+func RequestManifest(ds *v1alpha1.DataService, agency *v1alpha1.Agency, purpose, legalBasis string) ([]byte, []RequestNeed, error) {
 	sa := &v1alpha1.SharingAgreement{
 		TypeMeta:   metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: "SharingAgreement"},
 		ObjectMeta: metav1.ObjectMeta{Namespace: string(agency.Spec.Namespace), Name: ds.Name},
@@ -43,16 +74,16 @@ func RequestManifest(ds *v1alpha1.DataService, agency *v1alpha1.Agency, purpose,
 
 // requestNeeds says what must happen, besides the commit, before the
 // agreement is live.
-func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha1.SharingAgreement) []string {
+func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha1.SharingAgreement) []RequestNeed {
 	key := ds.Namespace + "/" + ds.Name
-	var needs []string
+	var needs []RequestNeed
 	consented := false
 	for _, c := range ds.Spec.Access.Consumers {
 		consented = consented || string(c.Agency) == agency.Name
 	}
 	outside := agency.Spec.Level.OutsideProvince()
 	if (outside || ds.Spec.Access.Audience == v1alpha1.AudienceListed) && !consented {
-		needs = append(needs, fmt.Sprintf("the provider must list agency %s in spec.access.consumers of DataService %s, or refuse in writing, within the working days the rules give", agency.Name, key))
+		needs = append(needs, RequestNeed{Kind: NeedProviderConsent, Provider: ds.Namespace, Agency: agency.Name, Service: key})
 	}
 	if outside {
 		endorsed := false
@@ -60,11 +91,11 @@ func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha
 			endorsed = endorsed || string(e.Service) == key
 		}
 		if !endorsed {
-			needs = append(needs, fmt.Sprintf("the DIC must endorse agency %s's use of %s in spec.endorsements of its Agency (Điều 17.3)", agency.Name, key))
+			needs = append(needs, RequestNeed{Kind: NeedCoordinatorEndorsement, Agency: agency.Name, Service: key})
 		}
 	}
 	if len(needs) == 0 {
-		needs = append(needs, "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret "+names.ConsumerSecretName(sa)+" of namespace "+sa.Namespace)
+		needs = append(needs, RequestNeed{Kind: NeedNothing, Agency: agency.Name, Service: key, Secret: names.ConsumerSecretName(sa), Namespace: sa.Namespace})
 	}
 	return needs
 }
