@@ -114,11 +114,16 @@ func checkMetrics(t *testing.T) func(context.Context, client.Client) error {
 		if err := c.List(ctx, agreements); err != nil {
 			return err
 		}
-		issued := 0
+		issued, answers := 0, 0
 		for _, sa := range agreements.Items {
 			id := map[string]string{"namespace": sa.Namespace, "sharingagreement": sa.Name}
 			if e := sa.Status.ExpiresAt; e != nil {
 				expect("datashare_agreement_expiry_timestamp_seconds", id, float64(e.Unix()))
+			}
+			if r := sa.Status.Request; r != nil && r.AnsweredAt == nil {
+				answers++
+				expect("datashare_request_respond_by_timestamp_seconds", map[string]string{"agency": sa.Status.ProviderAgency,
+					"namespace": sa.Namespace, "sharingagreement": sa.Name}, float64(r.RespondBy.Unix()))
 			}
 			if n := sa.Status.Credential.NextRotationAt; n != nil {
 				expect("datashare_key_rotation_timestamp_seconds", id, float64(n.Unix()))
@@ -127,6 +132,9 @@ func checkMetrics(t *testing.T) func(context.Context, client.Client) error {
 		}
 		if issued == 0 {
 			t.Error("no sample agreement holds a key")
+		}
+		if answers == 0 {
+			t.Error("no sample agreement waits for an answer")
 		}
 		expect("datashare_keys_issued_total", nil, float64(issued))
 		services := &v1alpha1.DataServiceList{}

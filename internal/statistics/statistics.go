@@ -103,6 +103,10 @@ const (
 	ClockAppointmentEnd ClockKind = "AppointmentEnd"
 	// ClockKeyRotation is when a live agreement's key is next rotated.
 	ClockKeyRotation ClockKind = "KeyRotation"
+	// ClockResponseDue is when the answer to an agreement's request is due
+	// (the provider's consent, or the DIC's endorsement); the clock's
+	// agency is the one that must answer.
+	ClockResponseDue ClockKind = "ResponseDue"
 )
 
 // Clock is the next moment of one clock. A clock never started (a
@@ -174,6 +178,13 @@ func Summarize(in Inputs) Province {
 		provider := cmp.Or(sa.Status.ProviderAgency, holders[string(sa.Spec.Service.Namespace)])
 		state := registry.StateOf(sa)
 		saGroups[AgreementGroup{Provider: provider, Consumer: consumer, State: state}]++
+		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
+			answering := provider
+			if state == string(v1alpha1.ReasonAwaitingCoordinatorEndorsement) {
+				answering = in.Rules.CoordinatorAgency
+			}
+			p.Clocks = append(p.Clocks, Clock{Kind: ClockResponseDue, Agency: answering, Namespace: sa.Namespace, Name: sa.Name, At: req.RespondBy.Time})
+		}
 		if state != string(v1alpha1.ReasonActive) {
 			continue
 		}

@@ -84,6 +84,15 @@ func TestSummarize(t *testing.T) {
 			agreement("ubnd-x", "khong-khi", "so-tnmt", ready(metav1.ConditionFalse, v1alpha1.ReasonExpired), at(-time.Hour), nil),
 		},
 	}
+	// A request waiting for the provider, and one the DIC must answer.
+	waiting := agreement("ubnd-x", "cho", "so-tnmt", ready(metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent), nil, nil)
+	waiting.Status.Request = &v1alpha1.RequestStatus{RespondBy: metav1.NewTime(*at(48 * time.Hour))}
+	endorsement := agreement("ubnd-x", "cho-dic", "so-tnmt", ready(metav1.ConditionFalse, v1alpha1.ReasonAwaitingCoordinatorEndorsement), nil, nil)
+	endorsement.Status.Request = &v1alpha1.RequestStatus{RespondBy: metav1.NewTime(*at(24 * time.Hour))}
+	answered := agreement("ubnd-x", "da-tra-loi", "so-tnmt", ready(metav1.ConditionFalse, v1alpha1.ReasonRefusedByProvider), nil, nil)
+	answered.Status.Request = &v1alpha1.RequestStatus{RespondBy: metav1.NewTime(*at(24 * time.Hour)), AnsweredAt: &metav1.Time{Time: t0}}
+	in.Agreements = append(in.Agreements, waiting, endorsement, answered)
+	in.Rules.CoordinatorAgency = "so-tttt"
 	p := Summarize(in)
 
 	wantAgencies := []AgencyState{{"so-gia", false, "NamespaceClaimed"}, {"so-moi", false, "Reconciling"}, {"so-tnmt", true, "Ready"}, {"ubnd-x", true, "Ready"}}
@@ -115,9 +124,15 @@ func TestSummarize(t *testing.T) {
 	}
 	// The provider and consumer come from the namespaces' holders when the
 	// status does not name them yet.
-	wantAgreements := []AgreementGroup{{"so-tnmt", "ubnd-x", "Active", 1}, {"so-tnmt", "ubnd-x", "Expired", 1}}
-	if len(p.Agreements) != 2 || p.Agreements[0] != wantAgreements[0] || p.Agreements[1] != wantAgreements[1] {
-		t.Errorf("agreements %+v, want %+v", p.Agreements, wantAgreements)
+	wantAgreements := []AgreementGroup{{"so-tnmt", "ubnd-x", "Active", 1}, {"so-tnmt", "ubnd-x", "AwaitingCoordinatorEndorsement", 1},
+		{"so-tnmt", "ubnd-x", "AwaitingProviderConsent", 1}, {"so-tnmt", "ubnd-x", "Expired", 1}, {"so-tnmt", "ubnd-x", "RefusedByProvider", 1}}
+	if len(p.Agreements) != len(wantAgreements) {
+		t.Fatalf("agreements %+v, want %+v", p.Agreements, wantAgreements)
+	}
+	for i, w := range wantAgreements {
+		if p.Agreements[i] != w {
+			t.Errorf("agreement group %d: %+v, want %+v", i, p.Agreements[i], w)
+		}
 	}
 
 	wantClocks := []Clock{
@@ -127,6 +142,10 @@ func TestSummarize(t *testing.T) {
 		{ClockAppointmentEnd, "so-tnmt", "so-tnmt", "Primary", *at(48 * time.Hour)},
 		{ClockKeyRotation, "ubnd-x", "ubnd-x", "dat-dai", *at(80 * 24 * time.Hour)},
 		{ClockOpenDataDue, "so-tnmt", "so-tnmt", "khong-khi", at(-time.Hour).Add(rules.OpenDataRefresh)},
+		// The answer the provider owes, and the one the DIC owes; the
+		// answered request has no clock.
+		{ClockResponseDue, "so-tnmt", "ubnd-x", "cho", *at(48 * time.Hour)},
+		{ClockResponseDue, "so-tttt", "ubnd-x", "cho-dic", *at(24 * time.Hour)},
 		{ClockReviewDue, "so-tnmt", "so-tnmt", "dat-dai", at(-24 * time.Hour).Add(rules.ReviewPeriod)},
 		// Never reviewed: due since always.
 		{ClockReviewDue, "so-tnmt", "so-tnmt", "khong-khi", time.Time{}},
