@@ -140,16 +140,8 @@ func installRBAC() error {
 // eventually retries check until it returns nil or the timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting until %s: %v", timeout, what, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := testenv.Eventually(timeout, check); err != nil {
+		t.Fatalf("waiting until %s: %v", what, err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 )
 
@@ -81,16 +82,13 @@ func TestKubectlExplainShowsTheDocComments(t *testing.T) {
 		// The API server publishes a new CRD's schema a moment after it
 		// serves the kind: ask again until it has.
 		var out []byte
-		var err error
-		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		if err := testenv.Eventually(30*time.Second, func() error {
 			// A fresh discovery cache each time: kubectl keys its cache by
 			// host and port, and keeps what it saw.
+			var err error
 			out, err = exec.Command(kubectl, "--kubeconfig", kubeconfigPath, "--cache-dir", t.TempDir(), "explain", field).CombinedOutput()
-			if err == nil || time.Now().After(deadline) {
-				break
-			}
-		}
-		if err != nil {
+			return err
+		}); err != nil {
 			t.Fatalf("kubectl explain %s: %v\n%s", field, err, out)
 		}
 		if !strings.Contains(strings.Join(strings.Fields(string(out)), " "), want) {

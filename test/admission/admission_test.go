@@ -104,16 +104,8 @@ func create(t *testing.T, c client.Client, objs ...client.Object) {
 
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s: %v", what, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := testenv.Eventually(20*time.Second, check); err != nil {
+		t.Fatalf("waiting until %s: %v", what, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,12 +211,13 @@ func TestChartLifecycleUnderHelm(t *testing.T) {
 	if out, err = helmIn(t, "uninstall", release, "-n", ns); err != nil {
 		t.Fatalf("helm uninstall: %v\n%s", err, out)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for present(t, &apiextensionsv1.CustomResourceDefinition{ObjectMeta: metav1.ObjectMeta{Name: "agencies.datashare.lgsp.vn"}}) {
-		if time.Now().After(deadline) {
-			t.Fatal("with crds.keep off, uninstalling must delete the CRDs")
+	if err := testenv.Eventually(30*time.Second, func() error {
+		if present(t, &apiextensionsv1.CustomResourceDefinition{ObjectMeta: metav1.ObjectMeta{Name: "agencies.datashare.lgsp.vn"}}) {
+			return fmt.Errorf("CRD agencies.datashare.lgsp.vn is still there")
 		}
-		time.Sleep(100 * time.Millisecond)
+		return nil
+	}); err != nil {
+		t.Fatalf("with crds.keep off, uninstalling must delete the CRDs: %v", err)
 	}
 	t.Log("helm install over the kept CRDs adopts them; helm uninstall (crds.keep off): the CRDs, and with them the Agency, deleted")
 

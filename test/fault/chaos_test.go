@@ -20,6 +20,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // keyring is every issued Secret of a prefix's agreements: its key id and
@@ -76,25 +77,22 @@ func sameKeys(t *testing.T, what string, before, after map[string]string) {
 // the Reachable reason.
 func waitServices(t *testing.T, provider string, reason v1alpha1.ConditionReason) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
+	if err := testenv.Eventually(time.Minute, func() error {
 		list := &v1alpha1.DataServiceList{}
 		if err := k8s.List(ctx, list, client.InNamespace(provider)); err != nil {
-			t.Fatal(err)
+			return err
 		}
-		done := len(list.Items) > 0
+		if len(list.Items) == 0 {
+			return fmt.Errorf("no services")
+		}
 		for _, ds := range list.Items {
 			if c := conditions.Get(ds.Status.Conditions, v1alpha1.ConditionReachable); c == nil || c.Reason != string(reason) {
-				done = false
+				return fmt.Errorf("%s: %v", ds.Name, c)
 			}
 		}
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the services of %s do not all say %s", provider, reason)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return nil
+	}); err != nil {
+		t.Fatalf("the services of %s do not all say %s: %v", provider, reason, err)
 	}
 }
 

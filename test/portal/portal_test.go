@@ -6,7 +6,6 @@ package portal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -96,23 +95,23 @@ func setup(ctx context.Context) error {
 		return err
 	}
 	controllers.StartInBackground(ctx, mgr)
-	if err := poll(func() bool {
+	if err := testenv.Eventually(time.Minute, func() error {
 		// Play the gateway: accept each route.
 		if err := testenv.AcceptRoutes(ctx, admin); err != nil {
-			return false
+			return err
 		}
 		list := &v1alpha1.SharingAgreementList{}
 		if err := admin.List(ctx, list); err != nil || len(list.Items) == 0 {
-			return false
+			return fmt.Errorf("%d agreements: %v", len(list.Items), err)
 		}
 		for _, sa := range list.Items {
 			// Decided on reconciled, reachable services.
 			if c := meta.FindStatusCondition(sa.Status.Conditions, "Ready"); c == nil || c.Status == metav1.ConditionUnknown ||
 				c.Reason == string(v1alpha1.ReasonServiceUnreachable) {
-				return false
+				return fmt.Errorf("%s/%s is not decided yet: %v", sa.Namespace, sa.Name, c)
 			}
 		}
-		return true
+		return nil
 	}); err != nil {
 		return fmt.Errorf("the samples' agreements were not decided: %w", err)
 	}
@@ -259,18 +258,6 @@ func serviceAccountToken(ctx context.Context, ns, name string) (string, error) {
 		return "", err
 	}
 	return tr.Status.Token, nil
-}
-
-// poll waits until ok, a minute at most.
-func poll(ok func() bool) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			return errors.New("timed out")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return nil
 }
 
 func shorten(s string) string {
