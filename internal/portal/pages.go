@@ -28,6 +28,8 @@ type world struct {
 	focalPoints []v1alpha1.FocalPoint
 	services    []v1alpha1.DataService
 	agreements  []v1alpha1.SharingAgreement
+	// holders maps each namespace to the agency that holds it.
+	holders map[string]*v1alpha1.Agency
 }
 
 func (s *Server) world(q request) (world, error) {
@@ -40,19 +42,12 @@ func (s *Server) world(q request) (world, error) {
 		}
 	}
 	w.agencies, w.focalPoints, w.services, w.agreements = agencies.Items, fps.Items, services.Items, agreements.Items
+	w.holders = registry.RecordedHolders(w.agencies)
 	return w, nil
 }
 
 // agencyOf is the agency that holds a namespace, as the operator recorded.
-func (w world) agencyOf(ns string) *v1alpha1.Agency {
-	var claims []v1alpha1.Agency
-	for _, a := range w.agencies {
-		if string(a.Spec.Namespace) == ns {
-			claims = append(claims, a)
-		}
-	}
-	return registry.RecordedHolder(claims)
-}
+func (w world) agencyOf(ns string) *v1alpha1.Agency { return w.holders[ns] }
 
 func agencyTitle(a *v1alpha1.Agency, fallback string) string {
 	if a == nil {

@@ -39,18 +39,39 @@ func NamespaceHolder(claimants []v1alpha1.Agency, ns *metav1.PartialObjectMetada
 // it.
 func RecordedHolder(claimants []v1alpha1.Agency) *v1alpha1.Agency {
 	for i := range claimants {
-		a := &claimants[i]
-		c := meta.FindStatusCondition(a.Status.Conditions, string(v1alpha1.ConditionReady))
-		if a.DeletionTimestamp != nil || c == nil {
-			continue
+		if holdsAsRecorded(&claimants[i]) {
+			return &claimants[i]
 		}
-		switch v1alpha1.ConditionReason(c.Reason) {
-		case v1alpha1.ReasonNamespaceNotFound, v1alpha1.ReasonNamespaceNotLabelled, v1alpha1.ReasonNamespaceClaimed:
-			continue
-		}
-		return a
 	}
 	return nil
+}
+
+// RecordedHolders maps each namespace to the agency the operator found
+// holding it, as RecordedHolder does for the claimants of one namespace:
+// for readers of the whole register (the statistics, the portal).
+func RecordedHolders(agencies []v1alpha1.Agency) map[string]*v1alpha1.Agency {
+	out := map[string]*v1alpha1.Agency{}
+	for i := range agencies {
+		a := &agencies[i]
+		if _, taken := out[string(a.Spec.Namespace)]; !taken && holdsAsRecorded(a) {
+			out[string(a.Spec.Namespace)] = a
+		}
+	}
+	return out
+}
+
+// holdsAsRecorded says whether the operator recorded that the agency holds
+// its namespace: it has decided, and did not refuse it the namespace.
+func holdsAsRecorded(a *v1alpha1.Agency) bool {
+	c := meta.FindStatusCondition(a.Status.Conditions, string(v1alpha1.ConditionReady))
+	if a.DeletionTimestamp != nil || c == nil {
+		return false
+	}
+	switch v1alpha1.ConditionReason(c.Reason) {
+	case v1alpha1.ReasonNamespaceNotFound, v1alpha1.ReasonNamespaceNotLabelled, v1alpha1.ReasonNamespaceClaimed:
+		return false
+	}
+	return true
 }
 
 // AgencyInputs is what an agency's readiness depends on.

@@ -369,3 +369,33 @@ func TestRecordedHolder(t *testing.T) {
 		})
 	}
 }
+
+// RecordedHolders answers for every namespace as RecordedHolder does for
+// one namespace's claimants.
+func TestRecordedHoldersAgreesWithRecordedHolder(t *testing.T) {
+	held := func(name, ns string, reason v1alpha1.ConditionReason) v1alpha1.Agency {
+		a := agency(name, ns, at(-time.Hour))
+		a.Status.Conditions = []metav1.Condition{{Type: string(v1alpha1.ConditionReady), Status: metav1.ConditionFalse, Reason: string(reason)}}
+		return a
+	}
+	agencies := []v1alpha1.Agency{
+		held("so-gia", "so-tnmt", v1alpha1.ReasonNamespaceClaimed), held("so-tnmt", "so-tnmt", v1alpha1.ReasonNoFocalPoint),
+		held("so-yte", "so-yte", v1alpha1.ReasonReady), held("so-moi", "so-moi", v1alpha1.ReasonNamespaceNotLabelled),
+	}
+	holders := RecordedHolders(agencies)
+	for _, ns := range []string{"so-tnmt", "so-yte", "so-moi", "khong-co"} {
+		var claims []v1alpha1.Agency
+		for _, a := range agencies {
+			if string(a.Spec.Namespace) == ns {
+				claims = append(claims, a)
+			}
+		}
+		want, got := RecordedHolder(claims), holders[ns]
+		if (want == nil) != (got == nil) || (want != nil && want.Name != got.Name) {
+			t.Errorf("namespace %s: holders says %v, RecordedHolder %v", ns, got, want)
+		}
+	}
+	if len(holders) != 2 || holders["so-tnmt"].Name != "so-tnmt" {
+		t.Errorf("holders %v", holders)
+	}
+}

@@ -123,7 +123,10 @@ type Clock struct {
 // Summarize groups the inputs.
 func Summarize(in Inputs) Province {
 	var p Province
-	holders := namespaceHolders(in.Agencies)
+	holders := map[string]string{}
+	for ns, a := range registry.RecordedHolders(in.Agencies) {
+		holders[ns] = a.Name
+	}
 
 	for i := range in.Agencies {
 		a := &in.Agencies[i]
@@ -202,20 +205,6 @@ func Summarize(in Inputs) Province {
 
 	p.sort()
 	return p
-}
-
-// namespaceHolders maps each namespace to the agency that holds it: the
-// agency that names it and is not refused it. An agency refused its
-// namespace (not labelled for it, claimed by another) does not hold it.
-func namespaceHolders(agencies []v1alpha1.Agency) map[string]string {
-	out := map[string]string{}
-	for i := range agencies {
-		a := &agencies[i]
-		if registry.RecordedHolder(agencies[i:i+1]) != nil {
-			out[string(a.Spec.Namespace)] = a.Name
-		}
-	}
-	return out
 }
 
 // readiness reads the Ready condition; an object not yet reconciled is
