@@ -262,14 +262,9 @@ func (c catalogue) JSONLD(w io.Writer) error {
 // every published service.
 func (s *Server) dcat(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q := request{ctx: r.Context(), r: r, lang: langVI}
-		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
-			v, err := s.Reviewer.Authenticate(r.Context(), token)
-			if err != nil {
-				http.Error(w, translate(q.lang, "signInNeeded"), http.StatusUnauthorized)
-				return
-			}
-			q.viewer = v
+		q, ok := s.identify(w, r, langVI)
+		if !ok {
+			return
 		}
 		world, err := s.world(q)
 		if err != nil {

@@ -181,3 +181,10 @@ func TestDCATFeedFollowsTheViewer(t *testing.T) {
 		t.Errorf("the officer's catalogue:\n%s", officer)
 	}
 }
+
+// The feed refuses a bad token as the pages do.
+func TestDCATRefusesABadToken(t *testing.T) {
+	if code, body := get(t, server(t), "/dcat.ttl", "stolen"); code != http.StatusUnauthorized || strings.Contains(body, "stolen") {
+		t.Errorf("status %d: %s", code, body)
+	}
+}

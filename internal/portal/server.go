@@ -155,16 +155,9 @@ type view struct {
 // renders the result in the layout.
 func (s *Server) page(h func(request) view) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q := request{ctx: r.Context(), r: r, lang: language(w, r)}
-		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
-			v, err := s.Reviewer.Authenticate(r.Context(), token)
-			if err != nil {
-				// Never the token itself.
-				s.Log.Info("a token was refused", "reason", err.Error())
-				http.Error(w, translate(q.lang, "signInNeeded"), http.StatusUnauthorized)
-				return
-			}
-			q.viewer = v
+		q, ok := s.identify(w, r, language(w, r))
+		if !ok {
+			return
 		}
 		v := h(q)
 		if v.status != 0 && v.status != http.StatusOK {
@@ -183,6 +176,23 @@ func (s *Server) page(h func(request) view) http.HandlerFunc {
 			s.Log.Error(err, "render page", "path", r.URL.Path)
 		}
 	}
+}
+
+// identify reads who asks from the request's bearer token: anonymous
+// without one. A token the API server refuses gets a 401, and false.
+func (s *Server) identify(w http.ResponseWriter, r *http.Request, lang string) (request, bool) {
+	q := request{ctx: r.Context(), r: r, lang: lang}
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
+		v, err := s.Reviewer.Authenticate(r.Context(), token)
+		if err != nil {
+			// Never the token itself.
+			s.Log.Info("a token was refused", "reason", err.Error())
+			http.Error(w, translate(lang, "signInNeeded"), http.StatusUnauthorized)
+			return q, false
+		}
+		q.viewer = v
+	}
+	return q, true
 }
 
 // layout is what the layout template reads.
