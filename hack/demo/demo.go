@@ -24,13 +24,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -319,22 +316,11 @@ func applyFile(ctx context.Context, c client.Client, path string) (int, error) {
 // startPortal serves the portal as it runs in a cluster: as a user that
 // holds only the datashare-portal role.
 func startPortal(ctx context.Context, env *testenv.Env, c client.Client, cfg config.Config, addr string) (string, error) {
-	if err := c.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "datashare-portal"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-portal"},
-		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "datashare-portal"}}}); err != nil {
-		return "", err
-	}
-	user, err := env.AddUser(envtest.User{Name: "datashare-portal"}, nil)
+	user, err := env.AddUserBoundTo(ctx, c, "datashare-portal", "datashare-portal")
 	if err != nil {
 		return "", err
 	}
-	cache, err := portal.StartCache(ctx, user.Config())
-	if err != nil {
-		return "", err
-	}
-	s := &portal.Server{Reader: cache, Reviewer: &portal.KubeReviewer{Client: kubernetes.NewForConfigOrDie(user.Config())},
-		Rules: cfg.Rules, Log: ctrl.Log.WithName("portal")}
-	h, err := s.Handler()
+	h, err := portal.NewHandler(ctx, user.Config(), portal.Settings{Rules: cfg.Rules}, ctrl.Log.WithName("portal"))
 	if err != nil {
 		return "", err
 	}

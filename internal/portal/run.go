@@ -50,18 +50,25 @@ type Settings struct {
 	PublicURL string
 }
 
-// Run serves the portal until ctx ends.
-func Run(ctx context.Context, restConfig *rest.Config, set Settings, log logr.Logger) error {
+// NewHandler starts the portal's cache and reviewer on restConfig (the
+// portal's own identity) and returns its routes, until ctx ends. set.Listen
+// is not used: the caller serves the routes.
+func NewHandler(ctx context.Context, restConfig *rest.Config, set Settings, log logr.Logger) (http.Handler, error) {
 	c, err := StartCache(ctx, restConfig)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	kube, err := kubernetes.NewForConfig(restConfig)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL}
-	h, err := s.Handler()
+	return s.Handler()
+}
+
+// Run serves the portal until ctx ends.
+func Run(ctx context.Context, restConfig *rest.Config, set Settings, log logr.Logger) error {
+	h, err := NewHandler(ctx, restConfig, set, log)
 	if err != nil {
 		return err
 	}

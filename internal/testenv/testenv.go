@@ -18,7 +18,9 @@ import (
 	"strings"
 	"testing"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -252,6 +254,18 @@ func (e *Env) UserClient(t testing.TB, name string, groups ...string) client.Cli
 		t.Fatal(err)
 	}
 	return c
+}
+
+// AddUserBoundTo adds a user of the API server who holds only a
+// ClusterRole, bound with c: what a service account bound to that role
+// may do, as a person in the tests.
+func (e *Env) AddUserBoundTo(ctx context.Context, c client.Client, name, clusterRole string) (*envtest.AuthenticatedUser, error) {
+	if err := c.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: clusterRole + "-" + name},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: clusterRole},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: name}}}); err != nil {
+		return nil, err
+	}
+	return e.AddUser(envtest.User{Name: name}, nil)
 }
 
 // WriteAdminKubeconfig writes, at path, a kubeconfig for a new user of the

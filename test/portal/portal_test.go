@@ -25,7 +25,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers"
@@ -117,20 +116,11 @@ func setup(ctx context.Context) error {
 	}
 
 	// The portal runs as a user that holds only datashare-portal.
-	if err := bind(ctx, "datashare-portal", rbacv1.Subject{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: portalUser}); err != nil {
-		return err
-	}
-	user, err := env.AddUser(envtest.User{Name: portalUser}, nil)
+	user, err := env.AddUserBoundTo(ctx, admin, portalUser, "datashare-portal")
 	if err != nil {
 		return err
 	}
-	cache, err := portal.StartCache(ctx, user.Config())
-	if err != nil {
-		return err
-	}
-	s := &portal.Server{Reader: cache, Reviewer: &portal.KubeReviewer{Client: kubernetes.NewForConfigOrDie(user.Config())},
-		Rules: cfg.Rules, Log: logr.Discard(), Publisher: "so-tttt"}
-	h, err := s.Handler()
+	h, err := portal.NewHandler(ctx, user.Config(), portal.Settings{Rules: cfg.Rules, Publisher: "so-tttt"}, logr.Discard())
 	if err != nil {
 		return err
 	}
