@@ -62,10 +62,8 @@ func TrackRequest(in RequestInputs) RequestOutcome {
 		rec = in.Previous.DeepCopy()
 	}
 	switch in.Decision.Reason {
-	case v1alpha1.ReasonAwaitingProviderConsent:
-		out.Awaiting = "agency " + in.Provider
-	case v1alpha1.ReasonAwaitingCoordinatorEndorsement:
-		out.Awaiting = "the DIC (Sở TT&TT)"
+	case v1alpha1.ReasonAwaitingProviderConsent, v1alpha1.ReasonAwaitingCoordinatorEndorsement:
+		out.Awaiting = WhoActs(in.Decision.Reason, in.Provider, "")
 	}
 	now := in.Now.Truncate(time.Second)
 	if rec == nil && out.Awaiting != "" {
