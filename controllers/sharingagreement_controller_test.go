@@ -525,6 +525,10 @@ func TestAgreementWakesForSecretsItDidNotWrite(t *testing.T) {
 		t.Fatal("a forged key must not change the consumer's key")
 	}
 
+	// A reconcile still running from the forged key would hand the
+	// consumer its current key again, after the deletion: the test asks
+	// what a deletion alone does.
+	waitIdle(t)
 	consumer := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
 	if err := k8s.Delete(ctx, consumer); err != nil {
 		t.Fatal(err)

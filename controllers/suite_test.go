@@ -152,6 +152,18 @@ func eventually(t *testing.T, timeout time.Duration, what string, check func() e
 // wake that much too late.
 func advanceTo(t *testing.T, moment time.Time) {
 	t.Helper()
+	waitIdle(t)
+	if d := moment.Sub(operatorClock.Now()); d > 0 {
+		operatorClock.Advance(d)
+	}
+}
+
+// waitIdle waits until no reconcile runs and none waits to run, on three
+// looks in a row: the echo of the operator's last write (a watch event on
+// its way to a queue) has had time to arrive and be reconciled.
+func waitIdle(t *testing.T) {
+	t.Helper()
+	quiet := 0
 	eventually(t, 10*time.Second, "the operator is idle", func() error {
 		active, err := testenv.ActiveWorkers()
 		if err != nil {
@@ -163,14 +175,15 @@ func advanceTo(t *testing.T, moment time.Time) {
 		}
 		for name, n := range active {
 			if n+queued[name] > 0 {
+				quiet = 0
 				return errorf("%s: %d reconciling, %d queued", name, n, queued[name])
 			}
 		}
+		if quiet++; quiet < 3 {
+			return errorf("idle on %d look(s)", quiet)
+		}
 		return nil
 	})
-	if d := moment.Sub(operatorClock.Now()); d > 0 {
-		operatorClock.Advance(d)
-	}
 }
 
 // eventuallyAfter waits for what the operator does a delay after it sees a
