@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
@@ -27,6 +28,9 @@ type AgencyReconciler struct {
 	client.Client
 	Options
 	Recorder events.EventRecorder
+	// Keys brings the counts of keys issued and revoked for the key
+	// history.
+	Keys *keyLedger
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=agencies,verbs=get;list;watch
@@ -65,6 +69,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	base := agency.DeepCopy()
 	status := &agency.Status
 	status.FocalPoints = decision.FocalPoints
+	var counted []v1alpha1.KeyMonth // keys counted into the history
 	if decision.HoldsNamespace {
 		if err := r.applyCredentialsRole(ctx, agency); err != nil {
 			return ctrl.Result{}, err
@@ -72,12 +77,16 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		if err := r.count(ctx, agency, status); err != nil {
 			return ctrl.Result{}, err
 		}
+		status.KeyHistory, counted = r.Keys.history(ns, status.KeyHistory)
 	} else {
 		status.ServicesProvided, status.ServicesReady = 0, 0
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
 		status.ResponsesOverdue, status.OverdueRequests = 0, nil
 	}
 	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
+	if err == nil && len(counted) > 0 {
+		r.Keys.wrote(ns, status.KeyHistory, counted)
+	}
 	return result, err
 }
 
@@ -198,6 +207,9 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: r.Config.CoordinatorAgency}}}
 		}), onChangeOf(agreementForAgency)).
 		Watches(&corev1.Secret{}, summaryOf(ownNamespace), onChangeOf(secretByName)).
+		// Keys issued or revoked on the agency's services, for its key
+		// history.
+		WatchesRawSource(source.Channel(r.Keys.notify, summaryOf(ownNamespace))).
 		Owns(&rbacv1.Role{}).
 		Complete(r)
 }

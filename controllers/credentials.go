@@ -107,6 +107,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 		if state.CurrentID != "" {
 			keysRotated.Inc()
 		}
+		r.Keys.issued(string(sa.Spec.Service.Namespace), now, state.CurrentID != "")
 		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
 		keyIDs = append(slices.Clone(keyIDs), id)
 		slices.Sort(keyIDs)
@@ -207,6 +208,14 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 	return state, cred, nil
 }
 
+// countRevoked counts n gateway keys of sa removed, in the metrics and
+// the provider's key history.
+func (r *SharingAgreementReconciler) countRevoked(sa *v1alpha1.SharingAgreement, n int, reason string, ended time.Time) {
+	now := r.now()
+	observeRevocation(n, reason, ended, now)
+	r.Keys.revoked(string(sa.Spec.Service.Namespace), now, n)
+}
+
 // markRetiring marks a gateway-side key to stop being accepted at a
 // moment.
 func (r *SharingAgreementReconciler) markRetiring(ctx context.Context, sa *v1alpha1.SharingAgreement, name string, at time.Time) error {
@@ -238,14 +247,14 @@ func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.
 	for i := range keys {
 		wrote, err := deleteIfExists(ctx, r.Client, &keys[i])
 		if err != nil {
-			observeRevocation(removed, reason, ended, r.now())
+			r.countRevoked(sa, removed, reason, ended)
 			return fmt.Errorf("withdraw gateway key %s: %w", keys[i].Name, err)
 		}
 		if wrote {
 			removed++
 		}
 	}
-	observeRevocation(removed, reason, ended, r.now())
+	r.countRevoked(sa, removed, reason, ended)
 	consumerSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
 	wrote, err := deleteIfExists(ctx, r.Client, consumerSecret)
 	if err != nil {

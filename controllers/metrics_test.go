@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	"sigs.k8s.io/yaml"
 
@@ -23,8 +24,8 @@ import (
 )
 
 // TestKeyMetricsCountIssueAndRevocation issues a key, rotates it and
-// deletes the agreement, and reads the counters and the revocation
-// histogram.
+// deletes the agreement, and reads the counters, the revocation
+// histogram and the provider's key history.
 func TestKeyMetricsCountIssueAndRevocation(t *testing.T) {
 	issued, rotated := testutil.ToFloat64(keysIssued), testutil.ToFloat64(keysRotated)
 	revoked := testutil.ToFloat64(keysRevoked.WithLabelValues(reasonDeleted))
@@ -66,6 +67,23 @@ func TestKeyMetricsCountIssueAndRevocation(t *testing.T) {
 		}
 		return nil
 	})
+	// The provider's agency is new to this test: its history holds this
+	// agreement's keys only (in one month or two, as the clock may have
+	// passed a month's end).
+	eventuallyAfter(t, operatorClock, summaryDelay, "the provider's key history counts the keys", func() error {
+		a := &v1alpha1.Agency{}
+		if err := k8s.Get(ctx, client.ObjectKey{Name: "so-nv-dl"}, a); err != nil {
+			return err
+		}
+		var total v1alpha1.KeyMonth
+		for _, m := range a.Status.KeyHistory {
+			total.Issued, total.Rotated, total.Revoked = total.Issued+m.Issued, total.Rotated+m.Rotated, total.Revoked+m.Revoked
+		}
+		if total != (v1alpha1.KeyMonth{Issued: 2, Rotated: 1, Revoked: 2}) || len(a.Status.KeyHistory) == 0 {
+			return errorf("keyHistory is %+v: want 2 issued, 1 rotated, 2 revoked", a.Status.KeyHistory)
+		}
+		return nil
+	})
 }
 
 // TestAScrapeSendsNoRequest scrapes the registry: the state of sharing is
@@ -97,23 +115,13 @@ func TestAScrapeSendsNoRequest(t *testing.T) {
 
 func histogramCount(t *testing.T, reason string) uint64 {
 	t.Helper()
-	families, err := metrics.Registry.Gather()
-	if err != nil {
+	// Read from the histogram itself: gathering the whole registry would
+	// also scrape the state of sharing, which fails until the cache runs.
+	m := &dto.Metric{}
+	if err := revocationSeconds.WithLabelValues(reason).(prometheus.Histogram).Write(m); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range families {
-		if f.GetName() != "datashare_key_revocation_duration_seconds" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "reason" && l.GetValue() == reason {
-					return m.GetHistogram().GetSampleCount()
-				}
-			}
-		}
-	}
-	return 0
+	return m.GetHistogram().GetSampleCount()
 }
 
 // TestDashboardReadsOnlyExportedMetrics parses every query of the Grafana

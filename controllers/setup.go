@@ -112,7 +112,12 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if err := addIndexes(mgr); err != nil {
 		return fmt.Errorf("add field indexes: %w", err)
 	}
-	if err := (&AgencyReconciler{Client: mgr.GetClient(), Options: opts,
+	zone, err := time.LoadLocation(opts.Config.TimeZone)
+	if err != nil {
+		return fmt.Errorf("the province's time zone: %w", err)
+	}
+	keys := newKeyLedger(zone)
+	if err := (&AgencyReconciler{Client: mgr.GetClient(), Options: opts, Keys: keys,
 		Recorder: mgr.GetEventRecorder("datashare-agency")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the Agency controller: %w", err)
 	}
@@ -124,7 +129,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("datashare-data-service")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the DataService controller: %w", err)
 	}
-	if err := (&SharingAgreementReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts,
+	if err := (&SharingAgreementReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts, Keys: keys,
 		Recorder: mgr.GetEventRecorder("datashare-sharing-agreement")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the SharingAgreement controller: %w", err)
 	}

@@ -45,6 +45,9 @@ type SharingAgreementReconciler struct {
 	APIReader client.Reader
 	Options
 	Recorder events.EventRecorder
+	// Keys counts the keys issued and revoked for the provider's key
+	// history.
+	Keys *keyLedger
 
 	// justIssued remembers the keys this process issued until the cache
 	// shows them.

@@ -151,6 +151,34 @@ type AgreementCounts struct {
 	ByState map[string]int32 `json:"byState,omitempty"`
 }
 
+// KeyMonth counts the gateway keys of one month for the agreements on an
+// agency's services.
+type KeyMonth struct {
+	// month is the calendar month in the province's time zone, as YYYY-MM.
+	// +kubebuilder:validation:Pattern=`^[0-9]{4}-(0[1-9]|1[0-2])$`
+	// +kubebuilder:validation:MaxLength=7
+	Month string `json:"month"`
+
+	// issued is the number of keys issued that month: first keys and
+	// rotations.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Issued int32 `json:"issued,omitempty"`
+
+	// rotated is the number of those keys that replaced an agreement's
+	// current key.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Rotated int32 `json:"rotated,omitempty"`
+
+	// revoked is the number of keys removed that month because their
+	// agreement stopped being live or was deleted. Keys retired at the end
+	// of a rotation's grace period are not counted.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Revoked int32 `json:"revoked,omitempty"`
+}
+
 // AgencyStatus is what the operator observed of an agency.
 type AgencyStatus struct {
 	// observedGeneration is the metadata.generation that this status
@@ -209,6 +237,16 @@ type AgencyStatus struct {
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:items:MaxLength=127
 	OverdueRequests []string `json:"overdueRequests,omitempty"`
+
+	// keyHistory counts, month by month, the gateway keys issued and
+	// revoked for agreements on this agency's services, oldest month first;
+	// the last 24 months with any are kept. The portal's statistics show it
+	// (Điều 17.1.đ).
+	// +optional
+	// +listType=map
+	// +listMapKey=month
+	// +kubebuilder:validation:MaxItems=24
+	KeyHistory []KeyMonth `json:"keyHistory,omitempty"`
 }
 
 // Agency is the register entry of one state agency or outside body. The
