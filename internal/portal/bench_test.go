@@ -55,8 +55,13 @@ func scaledProvince() *listReader {
 	ok := []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}
 	for a := range 100 {
 		ns := fmt.Sprintf("co-quan-%03d", a)
+		// Two years of keys on each agency's services.
+		var keys []v1alpha1.KeyMonth
+		for m := range 24 {
+			keys = append(keys, v1alpha1.KeyMonth{Month: fmt.Sprintf("%d-%02d", 2025+m/12, 1+m%12), Issued: 40, Rotated: 30, Revoked: 5})
+		}
 		r.agencies = append(r.agencies, v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: ns},
-			Spec: v1alpha1.AgencySpec{DisplayName: "Cơ quan " + ns, Namespace: v1alpha1.ObjectName(ns)}, Status: v1alpha1.AgencyStatus{Conditions: ok}})
+			Spec: v1alpha1.AgencySpec{DisplayName: "Cơ quan " + ns, Namespace: v1alpha1.ObjectName(ns)}, Status: v1alpha1.AgencyStatus{Conditions: ok, KeyHistory: keys}})
 		r.focalPoints = append(r.focalPoints, v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "dau-moi"},
 			Spec:   v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Person: v1alpha1.Contact{Name: "Cán bộ " + ns, Email: "dau-moi@example.gov.vn"}},
 			Status: v1alpha1.FocalPointStatus{Conditions: ok}})

@@ -172,7 +172,17 @@ type statisticsData struct {
 	Consumers []string
 	Matrix    []matrixRow
 	Chart     chart
+	// KeyMonths are the province's keys issued and revoked in the last
+	// months, oldest first, drawn in KeysChart.
+	KeyMonths []v1alpha1.KeyMonth
+	KeysChart chart
+	// AgencyKeys are each agency's key history, for the CSV.
+	AgencyKeys []statistics.AgencyKeys
 }
+
+// keyMonthsShown is how many months of keys the statistics page shows:
+// the CSV has all the Agencies' statuses keep.
+const keyMonthsShown = 12
 
 type agencyStatistics struct {
 	Agency   string
@@ -242,7 +252,17 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 	for _, a := range d.Agencies {
 		bars = append(bars, bar{Label: a.Agency, Value: a.Live})
 	}
-	d.Chart = barChart(q.T("liveByProvider"), bars)
+	d.Chart = barChart("live", q.T("liveByProvider"), bars)
+
+	d.KeyMonths, d.AgencyKeys = p.Keys[max(0, len(p.Keys)-keyMonthsShown):], p.AgencyKeys
+	var months []string
+	var counts [][]int
+	for _, m := range d.KeyMonths {
+		months = append(months, m.Month)
+		counts = append(counts, []int{int(m.Issued), int(m.Revoked)})
+	}
+	d.KeysChart = columnChart("keys", q.T("keysByMonth"), months,
+		[]series{{Name: q.T("keysIssued"), Class: "bar"}, {Name: q.T("keysRevoked"), Class: "bar-alt"}}, counts)
 	return d, nil
 }
 
@@ -275,6 +295,26 @@ func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 			row = append(row, strconv.Itoa(a.Provided[st]), strconv.Itoa(a.Consumed[st]))
 		}
 		_ = out.Write(row)
+	}
+	out.Flush()
+}
+
+// statisticsKeysCSV is every agency's key history, month by month, for
+// spreadsheets.
+func (s *Server) statisticsKeysCSV(w http.ResponseWriter, r *http.Request) {
+	d, err := s.statisticsData(request{ctx: r.Context(), r: r, lang: langVI})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="thong-ke-khoa-truy-cap.csv"`)
+	out := csv.NewWriter(w)
+	_ = out.Write([]string{"agency", "month", "keys_issued", "keys_rotated", "keys_revoked"})
+	for _, a := range d.AgencyKeys {
+		for _, m := range a.Months {
+			_ = out.Write([]string{a.Agency, m.Month, strconv.Itoa(int(m.Issued)), strconv.Itoa(int(m.Rotated)), strconv.Itoa(int(m.Revoked))})
+		}
 	}
 	out.Flush()
 }

@@ -51,7 +51,10 @@ func province() []client.Object {
 			Spec:   v1alpha1.SharingAgreementSpec{Service: v1alpha1.ServiceReference{Namespace: "so-tnmt", Name: v1alpha1.ObjectName(svc)}},
 			Status: v1alpha1.SharingAgreementStatus{ProviderAgency: "so-tnmt", ConsumerAgency: ns, Conditions: ready(reason, status, msg)}}
 	}
-	return []client.Object{agency("so-tnmt"), agency("so-khdt"), agency("ubnd-tp"), fp, ended, datDai, quanTrac,
+	tnmt, tp := agency("so-tnmt"), agency("ubnd-tp")
+	tnmt.Status.KeyHistory = []v1alpha1.KeyMonth{{Month: "2026-10", Issued: 7, Rotated: 2, Revoked: 1}, {Month: "2026-11", Issued: 3}}
+	tp.Status.KeyHistory = []v1alpha1.KeyMonth{{Month: "2026-11", Issued: 2, Revoked: 5}}
+	return []client.Object{tnmt, agency("so-khdt"), tp, fp, ended, datDai, quanTrac,
 		agreement("so-khdt", "dat-dai", "dat-dai", "Active", metav1.ConditionTrue, "live"),
 		agreement("ubnd-tp", "dat-dai", "dat-dai", "Active", metav1.ConditionTrue, "live"),
 		agreement("so-khdt", "ho-so", "ho-so", "AwaitingProviderConsent", metav1.ConditionFalse, "agency so-tnmt must list agency so-khdt in spec.access.consumers"),
@@ -117,6 +120,10 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"the directory is public", "/directory", "", 200, []string{"Nguyễn Văn An", "an@stnmt.example.gov.vn", "Cơ quan so-tnmt"}, []string{"Người Đã Thôi"}},
 		{"open data is public, overdue after 3 months", "/open-data", "", 200, []string{"Quan trắc môi trường", "CC-BY-4.0", "Quá hạn"}, []string{"Tra cứu thửa đất"}},
 		{"statistics are public", "/statistics", "", 200, []string{"<svg", "so-tnmt", "Thỏa thuận đang hiệu lực theo bên cung cấp"}, nil},
+		// The province's keys by month: so-tnmt's and ubnd-tp's summed.
+		{"keys by month", "/statistics", "", 200, []string{"Khóa truy cập cấp mới và thu hồi theo tháng",
+			`<th scope="row">2026-10</th><td>7</td><td>2</td><td>1</td>`, `<th scope="row">2026-11</th><td>5</td><td>0</td><td>5</td>`,
+			"<title>2026-11 Thu hồi: 5</title>"}, nil},
 		{"the catalog needs a sign-in", "/catalog", "", 401, []string{"đăng nhập"}, []string{"Tra cứu thửa đất"}},
 		{"what waits needs a sign-in", "/waiting", "", 401, nil, []string{"ho-so"}},
 		{"a service page needs a sign-in", "/services/so-tnmt/dat-dai", "", 401, nil, []string{"lgsp.example.gov.vn"}},
@@ -165,6 +172,14 @@ func TestStatisticsCSV(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	if !strings.HasPrefix(lines[0], "agency,services_open,services_shared,services_restricted,live_provided") || !strings.Contains(body, "so-tnmt,1,1,0,2") {
 		t.Errorf("csv:\n%s", body)
+	}
+}
+
+func TestStatisticsKeysCSV(t *testing.T) {
+	code, body := get(t, server(t), "/statistics-keys.csv", "")
+	want := "agency,month,keys_issued,keys_rotated,keys_revoked\nso-tnmt,2026-10,7,2,1\nso-tnmt,2026-11,3,0,0\nubnd-tp,2026-11,2,0,5\n"
+	if code != 200 || body != want {
+		t.Errorf("status %d, csv:\n%s\nwant:\n%s", code, body, want)
 	}
 }
 

@@ -20,7 +20,8 @@ type chart struct {
 }
 
 // barChart draws horizontal bars, one per label, scaled to the largest.
-func barChart(title string, bars []bar) chart {
+// id names the chart on its page.
+func barChart(id, title string, bars []bar) chart {
 	const width, rowHeight, labelWidth = 640, 24, 200
 	largest := 1
 	for _, b := range bars {
@@ -28,8 +29,7 @@ func barChart(title string, bars []bar) chart {
 	}
 	var sb strings.Builder
 	height := rowHeight*len(bars) + 8
-	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" width="%d" height="%d" viewBox="0 0 %d %d">`, width, height, width, height)
-	fmt.Fprintf(&sb, `<title id="chart-title">%s</title>`, template.HTMLEscapeString(title))
+	openSVG(&sb, id, title, width, height)
 	for i, b := range bars {
 		y := i*rowHeight + 4
 		w := (width - labelWidth - 40) * b.Value / largest
@@ -39,4 +39,51 @@ func barChart(title string, bars []bar) chart {
 	}
 	sb.WriteString(`</svg>`)
 	return chart{Title: title, SVG: template.HTML(sb.String())} // #nosec: every label is escaped above
+}
+
+// series is one kind of column in a column chart, drawn in its class.
+type series struct {
+	Name, Class string
+}
+
+// columnChart draws, for each label from left to right, one column per
+// series side by side, all scaled to the largest value; a legend names
+// the series. values[i][j] is label i's value of series j.
+func columnChart(id, title string, labels []string, ss []series, values [][]int) chart {
+	const height, plotTop, plotHeight, groupWidth, columnWidth = 240, 28, 180, 48, 18
+	largest := 1
+	for _, row := range values {
+		for _, v := range row {
+			largest = max(largest, v)
+		}
+	}
+	width := max(groupWidth*len(labels)+16, 320)
+	var sb strings.Builder
+	openSVG(&sb, id, title, width, height)
+	for j, s := range ss {
+		x := 8 + j*140
+		fmt.Fprintf(&sb, `<rect x="%d" y="6" width="12" height="12" class="%s"/><text x="%d" y="17" class="label">%s</text>`,
+			x, s.Class, x+16, template.HTMLEscapeString(s.Name))
+	}
+	base := plotTop + plotHeight
+	for i, label := range labels {
+		x := 8 + i*groupWidth
+		for j, s := range ss {
+			v := values[i][j]
+			h := plotHeight * v / largest
+			fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="%d" class="%s"><title>%s %s: %d</title></rect>`,
+				x+j*(columnWidth+2), base-h, columnWidth, h, s.Class, template.HTMLEscapeString(label), template.HTMLEscapeString(s.Name), v)
+			fmt.Fprintf(&sb, `<text x="%d" y="%d" class="value" aria-hidden="true">%d</text>`, x+j*(columnWidth+2)+2, base-h-4, v)
+		}
+		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="label">%s</text>`, x, base+16, template.HTMLEscapeString(label))
+	}
+	sb.WriteString(`</svg>`)
+	return chart{Title: title, SVG: template.HTML(sb.String())} // #nosec: every label is escaped above
+}
+
+// openSVG starts a chart's svg element, labelled by its title.
+func openSVG(sb *strings.Builder, id, title string, width, height int) {
+	fmt.Fprintf(sb, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s-title" width="%d" height="%d" viewBox="0 0 %d %d">`,
+		id, width, height, width, height)
+	fmt.Fprintf(sb, `<title id="%s-title">%s</title>`, id, template.HTMLEscapeString(title))
 }

@@ -41,6 +41,18 @@ type Province struct {
 	// Clocks are the moments at which somebody must act, one per object
 	// and clock, in the order of Kind, then Namespace and Name.
 	Clocks []Clock
+	// Keys are the gateway keys issued and revoked month by month in the
+	// province: every agency's key history summed, oldest month first.
+	Keys []v1alpha1.KeyMonth
+	// AgencyKeys are the key histories of the agencies that have one.
+	AgencyKeys []AgencyKeys
+}
+
+// AgencyKeys is one agency's key history: the keys of the agreements on
+// its services.
+type AgencyKeys struct {
+	Agency string
+	Months []v1alpha1.KeyMonth
 }
 
 // AgencyState is one agency's readiness.
@@ -132,6 +144,10 @@ func Summarize(in Inputs) Province {
 		a := &in.Agencies[i]
 		ready, reason := readiness(a.Status.Conditions)
 		p.Agencies = append(p.Agencies, AgencyState{Agency: a.Name, Ready: ready, Reason: reason})
+		if len(a.Status.KeyHistory) > 0 {
+			p.AgencyKeys = append(p.AgencyKeys, AgencyKeys{Agency: a.Name, Months: a.Status.KeyHistory})
+			p.Keys = registry.AddKeyCounts(p.Keys, a.Status.KeyHistory)
+		}
 	}
 
 	fpGroups := map[FocalPointGroup]int{}
@@ -219,6 +235,7 @@ func readiness(conds []metav1.Condition) (bool, string) {
 
 func (p *Province) sort() {
 	slices.SortFunc(p.Agencies, func(a, b AgencyState) int { return cmp.Compare(a.Agency, b.Agency) })
+	slices.SortFunc(p.AgencyKeys, func(a, b AgencyKeys) int { return cmp.Compare(a.Agency, b.Agency) })
 	slices.SortFunc(p.FocalPoints, func(a, b FocalPointGroup) int {
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Role, b.Role), cmp.Compare(a.Reason, b.Reason))
 	})

@@ -1,6 +1,7 @@
 package statistics
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -93,6 +94,9 @@ func TestSummarize(t *testing.T) {
 	answered.Status.Request = &v1alpha1.RequestStatus{RespondBy: metav1.NewTime(*at(24 * time.Hour)), AnsweredAt: &metav1.Time{Time: t0}}
 	in.Agreements = append(in.Agreements, waiting, endorsement, answered)
 	in.Rules.CoordinatorAgency = "so-tttt"
+	// Two providers' key histories, one month in common.
+	in.Agencies[0].Status.KeyHistory = []v1alpha1.KeyMonth{{Month: "2026-10", Issued: 3, Revoked: 1}, {Month: "2026-11", Issued: 2, Rotated: 2}}
+	in.Agencies[1].Status.KeyHistory = []v1alpha1.KeyMonth{{Month: "2026-11", Issued: 1, Revoked: 4}}
 	p := Summarize(in)
 
 	wantAgencies := []AgencyState{{"so-gia", false, "NamespaceClaimed"}, {"so-moi", false, "Reconciling"}, {"so-tnmt", true, "Ready"}, {"ubnd-x", true, "Ready"}}
@@ -133,6 +137,15 @@ func TestSummarize(t *testing.T) {
 		if p.Agreements[i] != w {
 			t.Errorf("agreement group %d: %+v, want %+v", i, p.Agreements[i], w)
 		}
+	}
+
+	wantKeys := []v1alpha1.KeyMonth{{Month: "2026-10", Issued: 3, Revoked: 1}, {Month: "2026-11", Issued: 3, Rotated: 2, Revoked: 4}}
+	if !reflect.DeepEqual(p.Keys, wantKeys) {
+		t.Errorf("province keys %+v, want %+v", p.Keys, wantKeys)
+	}
+	if len(p.AgencyKeys) != 2 || p.AgencyKeys[0].Agency != "so-tnmt" || p.AgencyKeys[1].Agency != "ubnd-x" ||
+		!reflect.DeepEqual(p.AgencyKeys[1].Months, in.Agencies[1].Status.KeyHistory) {
+		t.Errorf("agency keys %+v: want so-tnmt's and ubnd-x's histories, by name", p.AgencyKeys)
 	}
 
 	wantClocks := []Clock{

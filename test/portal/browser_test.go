@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,6 +125,19 @@ func TestAnOfficerUsesThePortalInABrowser(t *testing.T) {
 	}
 	if caption := text(`figcaption`); caption != "Thỏa thuận đang hiệu lực theo bên cung cấp" {
 		t.Errorf("the chart's caption: %q", caption)
+	}
+	// The keys of the samples' live agreements, this month.
+	live, issued, err := liveAndIssued(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An svg has no rendered text (innerText), only its content.
+	keys, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`svg[aria-labelledby=keys-title]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("Cấp mới: %d", issued); issued < live || !strings.Contains(keys, want) {
+		t.Errorf("the keys chart's text lacks %q (%d live agreements):\n%s", want, live, keys)
 	}
 	shoot("statistics")
 }

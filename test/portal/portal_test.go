@@ -71,6 +71,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// liveAndIssued counts the live agreements, and the keys issued in the
+// agencies' key histories.
+func liveAndIssued(ctx context.Context) (live, issued int, err error) {
+	agreements, agencies := &v1alpha1.SharingAgreementList{}, &v1alpha1.AgencyList{}
+	if err := admin.List(ctx, agreements); err != nil {
+		return 0, 0, err
+	}
+	if err := admin.List(ctx, agencies); err != nil {
+		return 0, 0, err
+	}
+	for _, sa := range agreements.Items {
+		if meta.IsStatusConditionTrue(sa.Status.Conditions, "Ready") {
+			live++
+		}
+	}
+	for _, a := range agencies.Items {
+		for _, m := range a.Status.KeyHistory {
+			issued += int(m.Issued)
+		}
+	}
+	return live, issued, nil
+}
+
 func setup(ctx context.Context) error {
 	var err error
 	if admin, err = client.New(env.Config, client.Options{Scheme: scheme.New()}); err != nil {
@@ -113,6 +136,16 @@ func setup(ctx context.Context) error {
 		return nil
 	}); err != nil {
 		return fmt.Errorf("the samples' agreements were not decided: %w", err)
+	}
+	// The providers' key histories count every live agreement's key.
+	if err := testenv.Eventually(time.Minute, func() error {
+		live, issued, err := liveAndIssued(ctx)
+		if err == nil && issued != live {
+			err = fmt.Errorf("%d keys in the agencies' key histories, %d live agreements", issued, live)
+		}
+		return err
+	}); err != nil {
+		return err
 	}
 
 	// The portal runs as a user that holds only datashare-portal.
