@@ -190,7 +190,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		k := &keys[i]
 		id := k.Labels[v1alpha1.LabelKeyID]
 		gk := credentials.GatewayKey{Name: k.Name, ID: id, Recorded: slices.Contains(recorded, id),
-			Sound: render.HoldsOneKey(k) && k.Name == names.GatewayKeyName(sa, id)}
+			Sound: render.HoldsOneKey(k) && k.Name == names.GatewayKeyName(sa, id) && render.KeyOf(sa, k)}
 		if id != "" && id == state.CurrentID {
 			// The consumer's current key must be the very key the gateway
 			// checks.

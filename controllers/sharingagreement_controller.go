@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -24,12 +25,16 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
-// gatewayKeysFinalizer guards the gateway-side keys, which live in the
-// provider's namespace where garbage collection cannot follow an owner in
-// the consumer's.
-const gatewayKeysFinalizer = "datashare.lgsp.vn/gateway-keys"
+// legacyGatewayKeysFinalizer is the finalizer older operators put on every
+// agreement to guard its gateway-side keys. Those keys now carry the
+// agreement's name and UID, and go when the deletion is seen, or when the
+// operator starts and finds them without their agreement: no agreement, and
+// no namespace being deleted, waits on the operator. The operator removes
+// the finalizer wherever it finds it.
+const legacyGatewayKeysFinalizer = "datashare.lgsp.vn/gateway-keys"
 
 // defaultRotationInterval applies when an agreement leaves
 // spec.credentials.rotationInterval out (the API defaults it too).
@@ -64,14 +69,18 @@ type SharingAgreementReconciler struct {
 // Reconcile decides one agreement and makes its credentials match.
 func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	sa := &v1alpha1.SharingAgreement{}
-	if err := r.Get(ctx, req.NamespacedName, sa); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+	switch err := r.Get(ctx, req.NamespacedName, sa); {
+	case apierrors.IsNotFound(err):
+		// Deleted: what it was issued goes now.
+		return ctrl.Result{}, r.collect(ctx, req.NamespacedName, r.now())
+	case err != nil:
+		return ctrl.Result{}, err
 	}
 	if sa.DeletionTimestamp != nil {
 		return ctrl.Result{}, r.finalize(ctx, sa, r.now())
 	}
-	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.AddFinalizer, gatewayKeysFinalizer); err != nil {
-		return ctrl.Result{}, fmt.Errorf("add finalizer: %w", err)
+	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
+		return ctrl.Result{}, fmt.Errorf("remove finalizer: %w", err)
 	}
 	now := r.now()
 
@@ -122,19 +131,59 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	return result, nil
 }
 
-// finalize removes what the agreement issued in both namespaces, then lets
-// it go.
+// finalize withdraws the keys of an agreement whose deletion has begun
+// (another party's finalizer may hold it for a while), and lets go of the
+// finalizer older operators put on it.
 func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) error {
-	if !controllerutil.ContainsFinalizer(sa, gatewayKeysFinalizer) {
-		return nil
-	}
 	if err := r.withdraw(ctx, sa, reasonDeleted, now); err != nil {
 		return err
 	}
-	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, gatewayKeysFinalizer); err != nil {
+	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	r.justIssued.forget(client.ObjectKeyFromObject(sa))
+	return nil
+}
+
+// collect removes the Secrets issued to an agreement that no longer
+// exists: its gateway keys first, wherever they are, then the consumer's
+// copy (which garbage collection would also remove, later). It runs on
+// the deletion's event and, for an agreement deleted while the operator
+// was down, on the start-up's listing of the keys, which wakes their
+// agreements.
+func (r *SharingAgreementReconciler) collect(ctx context.Context, agreement types.NamespacedName, now time.Time) error {
+	keys := &corev1.SecretList{}
+	if err := r.List(ctx, keys, client.MatchingFields{indexCredential: agreementKeysIndexValue(agreement.Namespace, agreement.Name)}); err != nil {
+		return err
+	}
+	removed := map[string]int{} // by provider namespace
+	defer func() {
+		for ns, n := range removed {
+			observeRevocation(n, reasonDeleted, now, r.now())
+			r.Keys.revoked(ns, r.now(), n)
+		}
+	}()
+	for i := range keys.Items {
+		wrote, err := deleteIfExists(ctx, r.Client, &keys.Items[i])
+		if err != nil {
+			return fmt.Errorf("withdraw gateway key %s/%s: %w", keys.Items[i].Namespace, keys.Items[i].Name, err)
+		}
+		if wrote {
+			removed[keys.Items[i].Namespace]++
+		}
+	}
+	consumer := &corev1.Secret{}
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: agreement.Namespace, Name: names.ConsumerSecretName(&v1alpha1.SharingAgreement{
+		ObjectMeta: metav1.ObjectMeta{Name: agreement.Name}})}, consumer); {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return err
+	case consumer.Labels[v1alpha1.LabelAgreement] == agreement.Name && consumer.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialConsumer:
+		if err := r.Delete(ctx, consumer); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("withdraw Secret %s: %w", consumer.Name, err)
+		}
+	}
+	r.justIssued.forget(agreement)
 	return nil
 }
 

@@ -12,7 +12,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
@@ -28,10 +27,11 @@ func TestLiveAgreementIssuesCredentials(t *testing.T) {
 	create(t, sa)
 
 	c := waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	// The manifest has no spec.credentials; adding the finalizer must not
-	// write one (an Update sent credentials: {} and made generation 2).
-	if sa.Generation != 1 || !controllerutil.ContainsFinalizer(sa, "datashare.lgsp.vn/gateway-keys") {
-		t.Errorf("the finalizer must be added without touching the spec: generation %d, finalizers %v", sa.Generation, sa.Finalizers)
+	// No finalizer holds an agreement: its keys go when its deletion is
+	// seen. And the operator writes nothing into the spec (the manifest
+	// has no spec.credentials).
+	if sa.Generation != 1 || len(sa.Finalizers) != 0 {
+		t.Errorf("the operator changed the agreement's metadata: generation %d, finalizers %v", sa.Generation, sa.Finalizers)
 	}
 	if !strings.Contains(c.Message, "agency ubnd-my-tu uses DataService so-tn/dat-o of agency so-tn") {
 		t.Errorf("message: %q", c.Message)
@@ -312,6 +312,45 @@ func TestDeletionLeavesNothingAndRecreationIssuesAFreshKey(t *testing.T) {
 	if second == "" || second == first {
 		t.Fatal("a recreated agreement must get a fresh key")
 	}
+}
+
+// TestOlderOperatorsFinalizerIsRemoved: an agreement an older operator
+// guarded with its finalizer loses it, and a deletion held by another
+// party's finalizer withdraws the keys at once.
+func TestOlderOperatorsFinalizerIsRemoved(t *testing.T) {
+	const hold = "example.gov.vn/audit-hold"
+	ds := publishedService(t, "so-ct-ld", "lao-dong", v1alpha1.AudienceProvince)
+	consumerAgency(t, "ubnd-tran-de-hl", v1alpha1.LevelDistrict)
+	sa := agreement("ubnd-tran-de-hl", "lao-dong", ds)
+	sa.Finalizers = []string{legacyGatewayKeysFinalizer, hold}
+	create(t, sa)
+	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	rememberKey(issuedKey(t, sa))
+	eventually(t, 10*time.Second, "the older operator's finalizer is removed, the other kept", func() error {
+		got := &v1alpha1.SharingAgreement{}
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), got); err != nil {
+			return err
+		}
+		if !slices.Equal(got.Finalizers, []string{hold}) {
+			return errorf("finalizers %v", got.Finalizers)
+		}
+		return nil
+	})
+
+	if err := k8s.Delete(ctx, sa); err != nil {
+		t.Fatal(err)
+	}
+	waitKeysGone(t, sa, time.Now())
+	eventually(t, 10*time.Second, "the consumer's Secret is gone while the agreement waits on the other finalizer", func() error {
+		if consumerKey(t, sa) != "" {
+			return errorf("the consumer Secret is left")
+		}
+		if !exists(t, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: sa.Name}}) {
+			return errorf("the agreement is gone: the test's finalizer should hold it")
+		}
+		return nil
+	})
+	update(t, sa, func(sa *v1alpha1.SharingAgreement) { sa.Finalizers = nil })
 }
 
 // TestConsumerCannotGrantItself acts as a consumer's focal point: it may

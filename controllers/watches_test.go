@@ -124,7 +124,8 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 }
 
 func TestOwnKindPassesEverythingButTheStatusEcho(t *testing.T) {
-	sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "tt-1", Namespace: "so-tc", Generation: 1, ResourceVersion: "10"}}
+	sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "tt-1", Namespace: "so-tc", Generation: 1, ResourceVersion: "10",
+		Finalizers: []string{legacyGatewayKeysFinalizer}}}
 	cases := []struct {
 		name   string
 		edit   func(*v1alpha1.SharingAgreement)
@@ -134,9 +135,9 @@ func TestOwnKindPassesEverythingButTheStatusEcho(t *testing.T) {
 			o.ResourceVersion = "11"
 			o.Status.Conditions = []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Active"}}
 		}, false},
-		{"its finalizer, added by the operator", func(o *v1alpha1.SharingAgreement) {
+		{"an older operator's finalizer, removed", func(o *v1alpha1.SharingAgreement) {
 			o.ResourceVersion = "11"
-			o.Finalizers = []string{gatewayKeysFinalizer}
+			o.Finalizers = nil
 		}, false},
 		{"the spec", func(o *v1alpha1.SharingAgreement) { o.ResourceVersion, o.Generation = "11", 2 }, true},
 		{"the start of its deletion (the generation moves)", func(o *v1alpha1.SharingAgreement) {

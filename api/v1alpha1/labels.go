@@ -29,6 +29,11 @@ const (
 	// that an issued Secret belongs to.
 	LabelAgreement          = "datashare.lgsp.vn/agreement"
 	LabelAgreementNamespace = "datashare.lgsp.vn/agreement-namespace"
+	// LabelAgreementUID is the UID of that SharingAgreement, on gateway-side
+	// keys: a key of an agreement deleted and created again under the same
+	// name is not the new one's. Keys issued before the label existed have
+	// none.
+	LabelAgreementUID = "datashare.lgsp.vn/agreement-uid"
 	// LabelConsumerAgency names the consumer Agency of an issued Secret.
 	LabelConsumerAgency = "datashare.lgsp.vn/consumer-agency"
 	// LabelKeyID names the key an issued Secret holds. The id is random

@@ -85,6 +85,7 @@ func ConsumerSecret(sa *v1alpha1.SharingAgreement, c ConsumerCredential) *corev1
 func GatewayKeySecret(sa *v1alpha1.SharingAgreement, consumerAgency, key, keyID string) *corev1.Secret {
 	labels := IssuedLabels(sa, consumerAgency, v1alpha1.CredentialGateway)
 	labels[v1alpha1.LabelKeyID] = keyID
+	labels[v1alpha1.LabelAgreementUID] = string(sa.UID)
 	return &corev1.Secret{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{Name: names.GatewayKeyName(sa, keyID), Namespace: string(sa.Spec.Service.Namespace), Labels: labels},
@@ -134,10 +135,18 @@ func HoldsOneKey(s *corev1.Secret) bool {
 // RecordedKeyIDs).
 func IssuedGatewayKey(sa *v1alpha1.SharingAgreement, s *corev1.Secret, recorded []string) bool {
 	id := s.Labels[v1alpha1.LabelKeyID]
-	if id == "" || s.Name != names.GatewayKeyName(sa, id) || !slices.Contains(recorded, id) || !HoldsOneKey(s) {
+	if id == "" || s.Name != names.GatewayKeyName(sa, id) || !slices.Contains(recorded, id) || !HoldsOneKey(s) || !KeyOf(sa, s) {
 		return false
 	}
 	return len(s.Data[names.ClientID(sa.Status.ConsumerAgency, sa, id)]) > 0
+}
+
+// KeyOf says whether a gateway-side key was issued to sa itself rather
+// than to an earlier agreement of the same name: its UID label is sa's, or
+// absent on a key issued before the label existed.
+func KeyOf(sa *v1alpha1.SharingAgreement, s *corev1.Secret) bool {
+	uid, labelled := s.Labels[v1alpha1.LabelAgreementUID]
+	return !labelled || uid == string(sa.UID)
 }
 
 // LegacyCredentialStatus says whether sa's status was last written by an

@@ -40,7 +40,7 @@ func TestConsumerPatternMatchesOneAgency(t *testing.T) {
 // TestIssuedGatewayKey: a gateway key is listed only when it is the one the
 // operator issued, as its agreement's status records it.
 func TestIssuedGatewayKey(t *testing.T) {
-	sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "dat-dai", Namespace: "ubnd-tp"}}
+	sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "dat-dai", Namespace: "ubnd-tp", UID: "5e1f0c2a-0000-4000-8000-000000000001"}}
 	sa.Status.ConsumerAgency = "ubnd-tp"
 	sa.Status.Credential.KeyIDs = []string{"1a2b3c4d"}
 	issued := func() *corev1.Secret {
@@ -58,6 +58,9 @@ func TestIssuedGatewayKey(t *testing.T) {
 		{"an empty key", func(s *corev1.Secret) { s.Data = map[string][]byte{"ubnd-tp.dat-dai.1a2b3c4d": nil} }, false},
 		{"a second client", func(s *corev1.Secret) { s.Data["other.x.y"] = []byte("k") }, false},
 		{"another agency's client id", func(s *corev1.Secret) { s.Data = map[string][]byte{"so-tc.dat-dai.1a2b3c4d": []byte("k3y")} }, false},
+		// Issued to an agreement deleted and created again with this name.
+		{"an earlier agreement's UID", func(s *corev1.Secret) { s.Labels[v1alpha1.LabelAgreementUID] = "0d9c7b6a-0000-4000-8000-000000000002" }, false},
+		{"issued before keys carried a UID", func(s *corev1.Secret) { delete(s.Labels, v1alpha1.LabelAgreementUID) }, true},
 	}
 	for _, tc := range cases {
 		s := issued()

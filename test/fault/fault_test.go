@@ -332,7 +332,8 @@ func TestStopsAtRandomLoseNothing(t *testing.T) {
 		t.Logf("stop %d after %s", i+1, after)
 		if i == 2 {
 			// Change the world while the operator is down: withdraw a
-			// consent and delete an agreement.
+			// consent and delete an agreement. No finalizer holds it: its
+			// keys must go when the operator starts again.
 			ds := &v1alpha1.DataService{}
 			if err := k8s.Get(ctx, client.ObjectKey{Namespace: "f1-cung-cap", Name: "dv-danh-sach"}, ds); err != nil {
 				t.Fatal(err)
@@ -344,6 +345,16 @@ func TestStopsAtRandomLoseNothing(t *testing.T) {
 			if err := k8s.Delete(ctx, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: "f1-dung-1", Name: "thoa-thuan-0"}}); err != nil {
 				t.Fatal(err)
 			}
+			// And one deleted and created again under its name: the keys
+			// of the first, which carry its UID, are not the second's.
+			old := &v1alpha1.SharingAgreement{}
+			if err := k8s.Get(ctx, client.ObjectKey{Namespace: "f1-dung-2", Name: "thoa-thuan-0"}, old); err != nil {
+				t.Fatal(err)
+			}
+			if err := k8s.Delete(ctx, old); err != nil {
+				t.Fatal(err)
+			}
+			create(t, &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: old.Namespace, Name: old.Name}, Spec: old.Spec})
 		}
 	}
 	_, stop := operator(t, nil, nil)
