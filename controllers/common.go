@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,23 +30,11 @@ func requeueAt(next, now time.Time) ctrl.Result {
 	return ctrl.Result{RequeueAfter: wait}
 }
 
-// announceReadyChange records an Event when an object becomes Ready, stops
-// being Ready, or stays not Ready for another reason. Ready Unknown is no
-// state to announce: the operator is still finding out.
+// announceReadyChange records an Event when a change of an object's Ready
+// condition carries news for a person (see conditions.Announce).
 func announceReadyChange(rec events.EventRecorder, obj runtime.Object, before, after *metav1.Condition) {
-	if rec == nil || after == nil || after.Status == metav1.ConditionUnknown {
-		return
-	}
-	if before != nil && before.Status == after.Status && before.Reason == after.Reason {
-		return
-	}
-	switch {
-	case after.Status == metav1.ConditionTrue:
-		rec.Eventf(obj, nil, corev1.EventTypeNormal, after.Reason, "BecameReady", "%s", after.Message)
-	case before != nil && before.Status == metav1.ConditionTrue:
-		rec.Eventf(obj, nil, corev1.EventTypeWarning, after.Reason, "LostReady", "%s", after.Message)
-	default:
-		rec.Eventf(obj, nil, corev1.EventTypeWarning, after.Reason, "NotReady", "%s", after.Message)
+	if a, news := conditions.Announce(before, after); rec != nil && news {
+		rec.Eventf(obj, nil, a.Type, after.Reason, a.Action, "%s", after.Message)
 	}
 }
 

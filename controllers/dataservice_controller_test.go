@@ -190,6 +190,12 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	if c, _ := conditionOf(t, ds, v1alpha1.ConditionRouteAccepted); c == nil || c.Status != metav1.ConditionTrue || c.Reason != "Accepted" {
 		t.Errorf("RouteAccepted must mirror the gateway: %+v", c)
 	}
+	// Becoming live is news; waiting for the gateway, which passed with
+	// nobody to act, was not.
+	eventually(t, 10*time.Second, "an Event says the service became Ready", func() error { return findEvent(ds, "BecameReady", "Ready") })
+	if findEvent(ds, "NotReady", string(v1alpha1.ReasonWaitingForGateway)) == nil {
+		t.Error("an Event announced the wait for the gateway")
+	}
 
 	// A key Secret that the operator did not issue is never listed, even
 	// with the operator's labels.

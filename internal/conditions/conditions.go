@@ -4,6 +4,7 @@
 package conditions
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -76,6 +77,48 @@ var passesWithTime = map[v1alpha1.ConditionReason]bool{
 	v1alpha1.ReasonAppointmentNotStarted: true,
 	v1alpha1.ReasonWaitingForGateway:     true,
 	v1alpha1.ReasonServiceUnreachable:    true,
+}
+
+// announcedByDependency are the Ready reasons that say another object is
+// not Ready: that object's own Event already tells it.
+var announcedByDependency = map[v1alpha1.ConditionReason]bool{
+	v1alpha1.ReasonServiceNotReady: true,
+	v1alpha1.ReasonAgencyNotReady:  true,
+}
+
+// Announcement is the Event that a change of an object's Ready condition
+// deserves.
+type Announcement struct {
+	// Type is the Event's type: Normal or Warning.
+	Type string
+	// Action is what happened: BecameReady, LostReady or NotReady.
+	Action string
+}
+
+// Announce says whether a change of Ready from before (nil when the object
+// had none) to after carries news for a person, and which. Becoming Ready
+// and ceasing to be Ready always do. A new state that is not Ready does
+// only when someone must act on this object: not when it passes with time
+// or is not decided yet (a route the gateway has not reported on yet,
+// seen for a moment as a service is published), nor when it repeats
+// another object's state, which that object announces.
+func Announce(before, after *metav1.Condition) (Announcement, bool) {
+	if after == nil || after.Status == metav1.ConditionUnknown {
+		return Announcement{}, false
+	}
+	if before != nil && before.Status == after.Status && before.Reason == after.Reason {
+		return Announcement{}, false
+	}
+	reason := v1alpha1.ConditionReason(after.Reason)
+	switch {
+	case after.Status == metav1.ConditionTrue:
+		return Announcement{Type: corev1.EventTypeNormal, Action: "BecameReady"}, true
+	case before != nil && before.Status == metav1.ConditionTrue:
+		return Announcement{Type: corev1.EventTypeWarning, Action: "LostReady"}, true
+	case passesWithTime[reason] || announcedByDependency[reason]:
+		return Announcement{}, false
+	}
+	return Announcement{Type: corev1.EventTypeWarning, Action: "NotReady"}, true
 }
 
 // Stalled is the Stalled condition that goes with ready: True, with ready's

@@ -32,6 +32,45 @@ func TestStalled(t *testing.T) {
 	}
 }
 
+func TestAnnounce(t *testing.T) {
+	c := func(status metav1.ConditionStatus, reason v1alpha1.ConditionReason) *metav1.Condition {
+		return &metav1.Condition{Type: "Ready", Status: status, Reason: string(reason)}
+	}
+	active, consent := c(metav1.ConditionTrue, v1alpha1.ReasonActive), c(metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
+	cases := []struct {
+		name          string
+		before, after *metav1.Condition
+		want          string // the action; "" for no Event
+	}{
+		{"a first state that is Ready", nil, active, "BecameReady"},
+		{"a first state someone must act on", nil, consent, "NotReady"},
+		{"from one such state to another", consent, c(metav1.ConditionFalse, v1alpha1.ReasonRefusedByProvider), "NotReady"},
+		{"the same state again", consent, consent, ""},
+		{"not decided yet", nil, c(metav1.ConditionUnknown, v1alpha1.ReasonReconciling), ""},
+		{"Ready after waiting", consent, active, "BecameReady"},
+		{"no longer Ready", active, consent, "LostReady"},
+		// A person would lose a service that stops being live, even for
+		// the moment the gateway takes to accept a changed route.
+		{"no longer Ready, for a while", active, c(metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway), "LostReady"},
+		// A service just published, before the gateway reports on its
+		// route: nobody saw it, nobody must act.
+		{"a first state that passes with time", nil, c(metav1.ConditionFalse, v1alpha1.ReasonWaitingForGateway), ""},
+		{"an agreement that starts later", consent, c(metav1.ConditionFalse, v1alpha1.ReasonNotYetValid), ""},
+		// The service and the agency announce their own state.
+		{"an agreement on a service not Ready", nil, c(metav1.ConditionFalse, v1alpha1.ReasonServiceNotReady), ""},
+		{"a service of an agency not Ready", nil, c(metav1.ConditionFalse, v1alpha1.ReasonAgencyNotReady), ""},
+	}
+	for _, tc := range cases {
+		a, news := Announce(tc.before, tc.after)
+		if news != (tc.want != "") || a.Action != tc.want {
+			t.Errorf("%s: %+v, %v; want %q", tc.name, a, news, tc.want)
+		}
+		if news && (a.Type == "Warning") != (tc.want != "BecameReady") {
+			t.Errorf("%s: an Event of type %s", tc.name, a.Type)
+		}
+	}
+}
+
 func TestSetKeepsTheTransitionTime(t *testing.T) {
 	var conds []metav1.Condition
 	t1, t2 := metav1.Unix(1000, 0), metav1.Unix(2000, 0)
