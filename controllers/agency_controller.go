@@ -208,8 +208,13 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}), onChangeOf(agreementForAgency)).
 		Watches(&corev1.Secret{}, summaryOf(ownNamespace), onChangeOf(secretByName)).
 		// Keys issued or revoked on the agency's services, for its key
-		// history.
-		WatchesRawSource(source.Channel(r.Keys.notify, summaryOf(ownNamespace))).
+		// history: mostly counted by the reconcile that the agreement's
+		// change of state asks for; this one is for what no such change
+		// brings (a rotation), and waits longer so as to find nothing left
+		// in the common case.
+		WatchesRawSource(source.Channel(r.Keys.notify, enqueueAfter(keyHistoryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
+			return agencyRequests(ctx, r.Client, o.GetNamespace())
+		}))).
 		Owns(&rbacv1.Role{}).
 		Complete(r)
 }

@@ -11,6 +11,10 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
 
+// keyHistoryDelay is how long counts wait for a reconcile of their Agency
+// before the ledger asks for one.
+const keyHistoryDelay = 30 * time.Second
+
 // keyLedger carries the counts of keys issued and revoked to the key
 // history in each provider's Agency status. The agreement controller
 // records each key as it goes; the Agency controller adds what is pending
@@ -18,7 +22,7 @@ import (
 // same moments), so that a key costs no write of its own.
 //
 // Counts recorded but not yet written are lost if the process stops first:
-// at most the summary delay's worth, as the key counters of the metrics
+// at most keyHistoryDelay's worth, as the key counters of the metrics
 // restart from zero.
 type keyLedger struct {
 	zone *time.Location

@@ -70,7 +70,7 @@ func TestKeyMetricsCountIssueAndRevocation(t *testing.T) {
 	// The provider's agency is new to this test: its history holds this
 	// agreement's keys only (in one month or two, as the clock may have
 	// passed a month's end).
-	eventuallyAfter(t, operatorClock, summaryDelay, "the provider's key history counts the keys", func() error {
+	eventuallyAfter(t, operatorClock, keyHistoryDelay, "the provider's key history counts the keys", func() error {
 		a := &v1alpha1.Agency{}
 		if err := k8s.Get(ctx, client.ObjectKey{Name: "so-nv-dl"}, a); err != nil {
 			return err
