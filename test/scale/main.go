@@ -69,7 +69,7 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 2*time.Hour, "how long to wait for convergence before giving up")
 	flag.BoolVar(&o.floor, "floor", true, "measure the floor after the operator (false: only the operator, for the runs of the slope)")
 	logPath := flag.String("log", "bin/scale-operator.log", "where the operator's log goes")
-	flag.StringVar(&o.profile, "profile", "", "if set, a directory for 30 s CPU profiles of the operator and the API server, taken 10 s after the operator starts")
+	flag.StringVar(&o.profile, "profile", "", "if set, a directory for 30 s CPU profiles of the operator and the API server, taken 10 s after the operator starts, and the heap profile of the restarted operator, its cache full")
 	flag.Parse()
 	logFile, err := os.Create(*logPath)
 	if err != nil {
@@ -241,6 +241,12 @@ func run(ctx context.Context, o options) error {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if o.profile != "" {
+		if err := writeHeapProfile(filepath.Join(o.profile, "operator-heap.pprof")); err != nil {
+			_ = stop()
+			return err
+		}
+	}
 	cached := cachedObjects(o)
 	var secrets secretsCached
 	if secrets, err = countCachedSecrets(ctx, mgr.GetCache()); err != nil {
@@ -661,6 +667,19 @@ func report(o options, converge, floor time.Duration, lat, revoked [2][]time.Dur
 		fmt.Fprintf(&b, "| %s | %d | %.2f |\n", k, reqs[k], float64(reqs[k])/float64(objects))
 	}
 	return b.String()
+}
+
+// writeHeapProfile writes what the heap holds (`go tool pprof -sample_index
+// inuse_space`): which objects the cache's bytes are.
+func writeHeapProfile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(pprof.WriteHeapProfile(f), f.Close())
 }
 
 // spread is the p50, p99 and max of ds.
