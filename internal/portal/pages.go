@@ -276,47 +276,48 @@ func (s *Server) statistics(q request) view {
 
 // statisticsCSV is the statistics page's table, for spreadsheets.
 func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
-	d, err := s.statisticsData(request{ctx: r.Context(), r: r, lang: langVI})
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="thong-ke-chia-se-du-lieu.csv"`)
-	out := csv.NewWriter(w)
-	header := []string{"agency", "services_open", "services_shared", "services_restricted", "live_provided"}
-	for _, st := range d.States {
-		header = append(header, "provided_"+st, "consumed_"+st)
-	}
-	_ = out.Write(header)
-	for _, a := range d.Agencies {
-		row := []string{a.Agency, strconv.Itoa(a.Services["Open"]), strconv.Itoa(a.Services["Shared"]), strconv.Itoa(a.Services["Restricted"]), strconv.Itoa(a.Live)}
+	s.writeStatisticsCSV(w, r, "thong-ke-chia-se-du-lieu.csv", func(d statisticsData) [][]string {
+		header := []string{"agency", "services_open", "services_shared", "services_restricted", "live_provided"}
 		for _, st := range d.States {
-			row = append(row, strconv.Itoa(a.Provided[st]), strconv.Itoa(a.Consumed[st]))
+			header = append(header, "provided_"+st, "consumed_"+st)
 		}
-		_ = out.Write(row)
-	}
-	out.Flush()
+		rows := [][]string{header}
+		for _, a := range d.Agencies {
+			row := []string{a.Agency, strconv.Itoa(a.Services["Open"]), strconv.Itoa(a.Services["Shared"]), strconv.Itoa(a.Services["Restricted"]), strconv.Itoa(a.Live)}
+			for _, st := range d.States {
+				row = append(row, strconv.Itoa(a.Provided[st]), strconv.Itoa(a.Consumed[st]))
+			}
+			rows = append(rows, row)
+		}
+		return rows
+	})
 }
 
 // statisticsKeysCSV is every agency's key history, month by month, for
 // spreadsheets.
 func (s *Server) statisticsKeysCSV(w http.ResponseWriter, r *http.Request) {
+	s.writeStatisticsCSV(w, r, "thong-ke-khoa-truy-cap.csv", func(d statisticsData) [][]string {
+		rows := [][]string{{"agency", "month", "keys_issued", "keys_rotated", "keys_revoked"}}
+		for _, a := range d.AgencyKeys {
+			for _, m := range a.Months {
+				rows = append(rows, []string{a.Agency, m.Month, strconv.Itoa(int(m.Issued)), strconv.Itoa(int(m.Rotated)), strconv.Itoa(int(m.Revoked))})
+			}
+		}
+		return rows
+	})
+}
+
+// writeStatisticsCSV sends the rows that rows makes of the statistics as
+// a CSV download named filename.
+func (s *Server) writeStatisticsCSV(w http.ResponseWriter, r *http.Request, filename string, rows func(statisticsData) [][]string) {
 	d, err := s.statisticsData(request{ctx: r.Context(), r: r, lang: langVI})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="thong-ke-khoa-truy-cap.csv"`)
-	out := csv.NewWriter(w)
-	_ = out.Write([]string{"agency", "month", "keys_issued", "keys_rotated", "keys_revoked"})
-	for _, a := range d.AgencyKeys {
-		for _, m := range a.Months {
-			_ = out.Write([]string{a.Agency, m.Month, strconv.Itoa(int(m.Issued)), strconv.Itoa(int(m.Rotated)), strconv.Itoa(int(m.Revoked))})
-		}
-	}
-	out.Flush()
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	_ = csv.NewWriter(w).WriteAll(rows(d))
 }
 
 // --- The catalog (Điều 8): for officers.
