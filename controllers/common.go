@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -97,10 +98,14 @@ func finish[T statusful](ctx context.Context, c client.Client, rec events.EventR
 // out (an agreement's spec.credentials: {}), which the API server counts as
 // a new generation: every agreement was queued again by its own finalizer,
 // and Argo CD would see a field nobody wrote.
+// Every agreement's reconcile calls it and seldom changes anything, so the
+// object is copied only when it does.
 func changeFinalizers(ctx context.Context, c client.Client, obj client.Object, change func(client.Object, string) bool, finalizer string) error {
-	base := obj.DeepCopyObject().(client.Object)
+	before := slices.Clone(obj.GetFinalizers())
 	if !change(obj, finalizer) {
 		return nil
 	}
+	base := obj.DeepCopyObject().(client.Object)
+	base.SetFinalizers(before)
 	return c.Patch(ctx, obj, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
 }
