@@ -25,7 +25,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
-	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 // legacyGatewayKeysFinalizer is the finalizer older operators put on every
@@ -156,32 +155,11 @@ func (r *SharingAgreementReconciler) collect(ctx context.Context, agreement type
 	if err := r.List(ctx, keys, client.MatchingFields{indexCredential: agreementKeysIndexValue(agreement.Namespace, agreement.Name)}); err != nil {
 		return err
 	}
-	removed := map[string]int{} // by provider namespace
-	defer func() {
-		for ns, n := range removed {
-			observeRevocation(n, reasonDeleted, now, r.now())
-			r.Keys.revoked(ns, r.now(), n)
-		}
-	}()
-	for i := range keys.Items {
-		wrote, err := deleteIfExists(ctx, r.Client, &keys.Items[i])
-		if err != nil {
-			return fmt.Errorf("withdraw gateway key %s/%s: %w", keys.Items[i].Namespace, keys.Items[i].Name, err)
-		}
-		if wrote {
-			removed[keys.Items[i].Namespace]++
-		}
-	}
-	consumer := &corev1.Secret{}
-	switch err := r.Get(ctx, client.ObjectKey{Namespace: agreement.Namespace, Name: names.ConsumerSecretName(&v1alpha1.SharingAgreement{
-		ObjectMeta: metav1.ObjectMeta{Name: agreement.Name}})}, consumer); {
-	case apierrors.IsNotFound(err):
-	case err != nil:
+	if err := r.removeGatewayKeys(ctx, keys.Items, reasonDeleted, now); err != nil {
 		return err
-	case consumer.Labels[v1alpha1.LabelAgreement] == agreement.Name && consumer.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialConsumer:
-		if err := r.Delete(ctx, consumer); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("withdraw Secret %s: %w", consumer.Name, err)
-		}
+	}
+	if _, err := r.removeConsumerSecret(ctx, agreement); err != nil {
+		return err
 	}
 	r.justIssued.forget(agreement)
 	return nil
