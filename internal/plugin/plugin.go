@@ -176,6 +176,20 @@ func hidden(err error, what string) (string, error) {
 	return "", err
 }
 
+// getNamed reads the kind's object ns/name into obj. An object that does
+// not exist is an error that says so, and then hint when there is one.
+func getNamed(ctx context.Context, c client.Client, obj client.Object, kind, ns, name, hint string) error {
+	err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, obj)
+	if !apierrors.IsNotFound(err) {
+		return err
+	}
+	msg := fmt.Sprintf("%s %s/%s does not exist", kind, ns, name)
+	if hint != "" {
+		msg += ": " + hint
+	}
+	return errors.New(msg)
+}
+
 func background() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
 }

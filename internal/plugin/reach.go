@@ -70,10 +70,7 @@ func whoCanReach(c client.Client, ns, name string) (reachReport, error) {
 	ctx, cancel := background()
 	defer cancel()
 	ds := &v1alpha1.DataService{}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, ds); err != nil {
-		if apierrors.IsNotFound(err) {
-			return reachReport{}, fmt.Errorf("DataService %s/%s does not exist", ns, name)
-		}
+	if err := getNamed(ctx, c, ds, "DataService", ns, name, ""); err != nil {
 		return reachReport{}, err
 	}
 	key := ns + "/" + name

@@ -48,10 +48,7 @@ func (o *options) printRequest(c client.Client, ns, service, asAgency, purpose, 
 	ctx, cancel := background()
 	defer cancel()
 	ds := &v1alpha1.DataService{}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: service}, ds); err != nil {
-		if apierrors.IsNotFound(err) {
-			return fmt.Errorf("DataService %s/%s does not exist: kubectl get dataservices -A lists the catalog", ns, service)
-		}
+	if err := getNamed(ctx, c, ds, "DataService", ns, service, "kubectl get dataservices -A lists the catalog"); err != nil {
 		return err
 	}
 	agency := &v1alpha1.Agency{}

@@ -30,10 +30,7 @@ ends. Your rights must let you patch the agreement (the consumer's focal point).
 			ctx, cancel := background()
 			defer cancel()
 			sa := &v1alpha1.SharingAgreement{}
-			if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: args[0]}, sa); err != nil {
-				if apierrors.IsNotFound(err) {
-					return fmt.Errorf("SharingAgreement %s/%s does not exist", ns, args[0])
-				}
+			if err := getNamed(ctx, c, sa, "SharingAgreement", ns, args[0], ""); err != nil {
 				return err
 			}
 			at := clock.Format(o.now())

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -64,10 +63,7 @@ func explain(c client.Client, ns, name string, now time.Time) (whyReport, error)
 	ctx, cancel := background()
 	defer cancel()
 	sa := &v1alpha1.SharingAgreement{}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, sa); err != nil {
-		if apierrors.IsNotFound(err) {
-			return whyReport{}, fmt.Errorf("SharingAgreement %s/%s does not exist", ns, name)
-		}
+	if err := getNamed(ctx, c, sa, "SharingAgreement", ns, name, ""); err != nil {
 		if note, err := hidden(err, "SharingAgreement "+ns+"/"+name); err == nil {
 			return whyReport{}, fmt.Errorf("%s", note)
 		}
