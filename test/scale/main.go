@@ -624,12 +624,10 @@ func report(o options, converge, floor time.Duration, lat, revoked [2][]time.Dur
 		fmt.Fprintf(&b, "| ratio operator / floor | %.2f | ≤ 1.2 |\n", converge.Seconds()/floor.Seconds())
 	}
 	fmt.Fprintf(&b, "| convergence per 1,000 agreements | %.1f s | |\n", converge.Seconds()/float64(o.agreements)*1000)
-	fmt.Fprintf(&b, "| apply → Active of single agreements at convergence, p50 / p99 / max (%d samples) | %s / %s / %s | p99 ≤ 1 s |\n",
-		len(lat[0]), percentile(lat[0], 0.5).Round(time.Millisecond), percentile(lat[0], 0.99).Round(time.Millisecond), percentile(lat[0], 1).Round(time.Millisecond))
+	fmt.Fprintf(&b, "| apply → Active of single agreements at convergence, p50 / p99 / max (%d samples) | %s | p99 ≤ 1 s |\n", len(lat[0]), spread(lat[0]))
 	fmt.Fprintf(&b, "| delete → no gateway key left, of those agreements, at once, p50 / p99 / max | %s | p99 ≤ 1 s |\n", spread(revoked[0]))
 	fmt.Fprintf(&b, "| the operator's queues quiet after that | %s | |\n", settle.Round(100*time.Millisecond))
-	fmt.Fprintf(&b, "| apply → Active once quiet, p50 / p99 / max (%d samples) | %s / %s / %s | p99 ≤ 1 s |\n",
-		len(lat[1]), percentile(lat[1], 0.5).Round(time.Millisecond), percentile(lat[1], 0.99).Round(time.Millisecond), percentile(lat[1], 1).Round(time.Millisecond))
+	fmt.Fprintf(&b, "| apply → Active once quiet, p50 / p99 / max (%d samples) | %s | p99 ≤ 1 s |\n", len(lat[1]), spread(lat[1]))
 	fmt.Fprintf(&b, "| delete → no gateway key left, once quiet, p50 / p99 / max | %s | p99 ≤ 1 s |\n", spread(revoked[1]))
 	total := 0
 	for _, v := range resync {
