@@ -127,10 +127,15 @@ func setup(ctx context.Context) error {
 			return fmt.Errorf("%d agreements: %v", len(list.Items), err)
 		}
 		for _, sa := range list.Items {
-			// Decided on reconciled, reachable services.
-			if c := meta.FindStatusCondition(sa.Status.Conditions, "Ready"); c == nil || c.Status == metav1.ConditionUnknown ||
-				c.Reason == string(v1alpha1.ReasonServiceUnreachable) {
-				return fmt.Errorf("%s/%s is not decided yet: %v", sa.Namespace, sa.Name, c)
+			// Settled: live, or waiting on a person about this agreement
+			// itself, not on its service or agency still on their way
+			// (each agreement is ServiceNotReady while its service waits
+			// for the gateway, and none is live yet).
+			ready, stalled := meta.FindStatusCondition(sa.Status.Conditions, "Ready"), meta.FindStatusCondition(sa.Status.Conditions, "Stalled")
+			settled := ready != nil && (ready.Status == metav1.ConditionTrue || stalled != nil && stalled.Status == metav1.ConditionTrue &&
+				ready.Reason != string(v1alpha1.ReasonServiceNotReady) && ready.Reason != string(v1alpha1.ReasonAgencyNotReady))
+			if !settled {
+				return fmt.Errorf("%s/%s is not settled yet: %v", sa.Namespace, sa.Name, ready)
 			}
 		}
 		return nil
