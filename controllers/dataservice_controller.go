@@ -86,14 +86,28 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	agencyName := in.AgencyName()
 
 	d := publishing.Decide(in)
-	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
-		SectionName: d.SectionName, GatewayKeys: keys})
-	// The sentinel exists before any policy names it.
-	if err := r.keepSentinel(ctx, ds, agencyName); err != nil {
-		return ctrl.Result{}, err
+	protected := publishing.Protected(ds, r.Config.Rules)
+	groups := 0
+	if protected {
+		// The sentinel and the key groups exist before any policy names
+		// them.
+		if err := r.keepSentinel(ctx, ds, agencyName); err != nil {
+			return ctrl.Result{}, err
+		}
+		if groups, err = r.keepKeyGroups(ctx, ds, agencyName, keys); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
+	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
+		SectionName: d.SectionName, LiveKeys: len(keys), KeyGroups: groups})
 	if err := r.publish(ctx, ds, d.Route, in.GatewayAPIInstalled, objs); err != nil {
 		return ctrl.Result{}, err
+	}
+	if !protected {
+		// Once no policy names them.
+		if err := r.removeKeySecrets(ctx, ds); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 
 	base := ds.DeepCopy()
@@ -122,8 +136,8 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 }
 
 // gather reads everything a service's publication depends on, and the
-// gateway-side keys its policy lists.
-func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, []string, error) {
+// keys the gateway must accept for it (client id → key).
+func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, map[string][]byte, error) {
 	agency, err := namespaceHolder(ctx, r.Client, ds.Namespace)
 	if err != nil {
 		return publishing.Inputs{}, nil, err
@@ -205,19 +219,20 @@ func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, 
 	return nil
 }
 
-// gatewayKeys lists the gateway-side key Secrets of the service's live
-// agreements, and counts the agreements (a rotation holds two keys for one).
-// A Secret is listed only when it holds one non-empty key under its name
-// and its agreement's status records its key id: only the operator writes
-// that status, so a key Secret that someone else made is never accepted.
-func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) ([]string, int, error) {
+// gatewayKeys reads the keys of the service's live agreements from their
+// gateway-side key Secrets (client id → key), and counts the agreements (a
+// rotation holds two keys for one). A key is taken only when its Secret
+// holds one non-empty key under its name and its agreement's status
+// records its key id: only the operator writes that status, so a key
+// Secret that someone else made is never accepted.
+func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) (map[string][]byte, int, error) {
 	secrets := &corev1.SecretList{}
 	// No copy of every key: they are only read.
 	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingFields{indexCredential: serviceKeysIndexValue(ds.Name)},
 		client.UnsafeDisableDeepCopy); err != nil {
 		return nil, 0, err
 	}
-	names := make([]string, 0, len(secrets.Items))
+	keys := make(map[string][]byte, len(secrets.Items))
 	type issuedFor struct {
 		agreement *v1alpha1.SharingAgreement
 		ids       []string
@@ -243,10 +258,13 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 		if issued.agreement == nil || !render.IssuedGatewayKey(issued.agreement, s, issued.ids) {
 			continue
 		}
-		names = append(names, s.Name)
+		// The one key it holds; the cache's bytes, never written to.
+		for id, k := range s.Data {
+			keys[id] = k
+		}
 		live[key] = true
 	}
-	return names, len(live), nil
+	return keys, len(live), nil
 }
 
 // recordedKeyIDs reads an agreement and the ids of the keys the operator
@@ -359,17 +377,11 @@ func (r *DataServiceReconciler) lgspGateway(ctx context.Context) (*gatewayv1.Gat
 	return gw, nil
 }
 
-// keepSentinel makes sure a protected service has its sentinel key, and an
-// unprotected one none. A sentinel is written once and rewritten, with a
-// fresh key, only when it is missing or holds no valid key.
+// keepSentinel makes sure a protected service has its sentinel key. A
+// sentinel is written once and rewritten, with a fresh key, only when it
+// is missing or holds no valid key.
 func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
 	name := client.ObjectKey{Namespace: ds.Namespace, Name: names.SentinelName(ds)}
-	if !publishing.Protected(ds, r.Config.Rules) {
-		if _, err := deleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: name.Namespace, Name: name.Name}}); err != nil {
-			return fmt.Errorf("delete sentinel %s: %w", name.Name, err)
-		}
-		return nil
-	}
 	existing := &corev1.Secret{}
 	switch err := r.Get(ctx, name, existing); {
 	case err == nil && render.HoldsOneKey(existing) && len(existing.Data[names.SentinelClientID]) > 0:
@@ -457,11 +469,16 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			return servicesIn(ctx, "", client.MatchingFields{indexServiceConsumer: o.GetName()})
 		}), onChangeOf(specView)).
 		// A gateway-side key issued, removed or emptied changes who may
-		// call; a sentinel removed or emptied is written again.
+		// call; a sentinel or a key group removed or changed is written
+		// again.
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 			l := o.GetLabels()
-			credential := l[v1alpha1.LabelCredential]
-			if credential != v1alpha1.CredentialGateway && credential != v1alpha1.CredentialSentinel || l[v1alpha1.LabelDataService] == "" {
+			switch l[v1alpha1.LabelCredential] {
+			case v1alpha1.CredentialGateway, v1alpha1.CredentialSentinel, v1alpha1.CredentialKeyGroup:
+			default:
+				return nil
+			}
+			if l[v1alpha1.LabelDataService] == "" {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}

@@ -136,23 +136,52 @@ func generatedObjects(ds *v1alpha1.DataService) (*gatewayv1.HTTPRoute, *egv1a1.S
 	return &gatewayv1.HTTPRoute{ObjectMeta: meta}, &egv1a1.SecurityPolicy{ObjectMeta: meta}, &networkingv1.NetworkPolicy{ObjectMeta: meta}
 }
 
-// credentialNames lists the keys a SecurityPolicy accepts, after its
-// sentinel, which must come first: the list is never empty.
+// credentialNames lists the gateway-side key Secrets whose keys a
+// SecurityPolicy accepts: the keys its key groups hold, after its sentinel,
+// which must come first (the list is never empty). A key held that is no
+// key Secret's shows as "(no Secret for <client id>)".
 func credentialNames(p *egv1a1.SecurityPolicy) []string {
 	refs := p.Spec.APIKeyAuth.CredentialRefs
 	if len(refs) == 0 || !strings.HasPrefix(string(refs[0].Name), "datashare-sentinel.") {
 		return []string{"(no sentinel first)"}
 	}
-	var names []string
+	held := map[string]string{}
 	for _, ref := range refs[1:] {
-		names = append(names, string(ref.Name))
+		group := &corev1.Secret{}
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: string(ref.Name)}, group); err != nil {
+			return []string{"(" + err.Error() + ")"}
+		}
+		if group.Labels[v1alpha1.LabelCredential] != v1alpha1.CredentialKeyGroup {
+			return []string{"(not a key group: " + group.Name + ")"}
+		}
+		for id, key := range group.Data {
+			held[id] = string(key)
+		}
 	}
+	keys := &corev1.SecretList{}
+	if err := k8s.List(ctx, keys, client.InNamespace(p.Namespace), client.MatchingLabels{v1alpha1.LabelCredential: v1alpha1.CredentialGateway}); err != nil {
+		return []string{"(" + err.Error() + ")"}
+	}
+	var names []string
+	for _, s := range keys.Items {
+		for id, key := range s.Data {
+			if k, ok := held[id]; ok && k == string(key) {
+				names = append(names, s.Name)
+				delete(held, id)
+			}
+		}
+	}
+	for id := range held {
+		names = append(names, "(no Secret for "+id+")")
+	}
+	slices.Sort(names)
 	return names
 }
 
 // TestDataServicePublishesThroughTheGateway follows a service from creation
 // to Ready, through the real Gateway API and Envoy Gateway schemas, and
-// checks that an agreement's key enters and leaves its SecurityPolicy.
+// checks that an agreement's key enters and leaves the key group its
+// SecurityPolicy names, and nothing else does.
 func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	lgspGateway(t)
 	readyProvider(t, "so-tp", "ho-tich")
@@ -225,6 +254,25 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	if slices.Contains(credentialNames(policy), forged.Name) || exists(t, forged) {
 		t.Errorf("a key the operator did not issue must be deleted and never listed")
 	}
+	// The policy names the key groups, not the keys: a key coming or
+	// going rewrites a group, never the policy.
+	policyGeneration := policy.Generation
+
+	// A key someone adds to a key group by hand is removed.
+	group := &corev1.Secret{}
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: names.KeyGroupName(ds, 0)}, group); err != nil {
+		t.Fatal(err)
+	}
+	group.Data["ubnd-tx-nga-nam.by-hand.00000000"] = []byte("a key nobody issued")
+	if err := k8s.Update(ctx, group); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the key added by hand leaves the key group", func() error {
+		if got := credentialNames(policy); len(got) != 1 || got[0] != issued[0].Name {
+			return errorf("the policy accepts %v", got)
+		}
+		return nil
+	})
 	eventually(t, 10*time.Second, "status counts one live agreement", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
 			return err
@@ -254,7 +302,7 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		}
 		return nil
 	})
-	t.Logf("an emptied key left the SecurityPolicy %s after the edit", time.Since(changed).Round(time.Millisecond))
+	t.Logf("an emptied key left the key group %s after the edit", time.Since(changed).Round(time.Millisecond))
 	rememberKey(issuedKey(t, sa))
 
 	if err := k8s.Delete(ctx, sa); err != nil {
@@ -270,7 +318,10 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		}
 		return nil
 	})
-	t.Logf("the key left the SecurityPolicy %s after its agreement was deleted", time.Since(removed).Round(time.Millisecond))
+	t.Logf("the key left the key group %s after its agreement was deleted", time.Since(removed).Round(time.Millisecond))
+	if policy.Generation != policyGeneration {
+		t.Errorf("the SecurityPolicy was rewritten as keys came and went: generation %d, then %d", policyGeneration, policy.Generation)
+	}
 }
 
 // TestDataServiceDriftIsRepaired edits and deletes what the operator

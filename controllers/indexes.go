@@ -39,7 +39,8 @@ const (
 	// hold: "consumer" for the consumers' copies, and
 	// "gateway-for:<agreement namespace>/<agreement>" and
 	// "gateway-of:<data service>" for one agreement's or one service's
-	// gateway-side keys.
+	// gateway-side keys, and "key-groups-of:<data service>" for the key
+	// groups a service's policy names.
 	// A label selector would scan every Secret of the namespace on each
 	// reconcile: a provider's namespace holds a key per agreement.
 	indexCredential = "credential"
@@ -55,6 +56,8 @@ func credentialKeys(o client.Object) []string {
 		return []string{
 			agreementKeysIndexValue(l[v1alpha1.LabelAgreementNamespace], l[v1alpha1.LabelAgreement]),
 			serviceKeysIndexValue(l[v1alpha1.LabelDataService])}
+	case v1alpha1.CredentialKeyGroup:
+		return []string{keyGroupsIndexValue(l[v1alpha1.LabelDataService])}
 	}
 	return nil
 }
@@ -68,6 +71,10 @@ func agreementKeysIndexValue(agreementNamespace, agreement string) string {
 // serviceKeysIndexValue is the indexCredential value of a data service's
 // gateway keys.
 func serviceKeysIndexValue(service string) string { return "gateway-of:" + service }
+
+// keyGroupsIndexValue is the indexCredential value of a data service's key
+// groups.
+func keyGroupsIndexValue(service string) string { return "key-groups-of:" + service }
 
 func addIndexes(mgr ctrl.Manager) error {
 	idx := mgr.GetFieldIndexer()

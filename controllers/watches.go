@@ -150,15 +150,23 @@ func namespaceLabels(o client.Object) any {
 	}{o.GetDeletionTimestamp() != nil, o.GetLabels()[v1alpha1.LabelAgency]}
 }
 
-// keySecret is what the DataService reads of a gateway-side key or a
-// sentinel: that it exists, under which labels, and whether it holds one
-// valid key (never the key itself).
+// keySecret is what the DataService reads of a gateway-side key, a
+// sentinel or a key group: that it exists, under which labels, whether it
+// holds one valid key, and for a key group what it holds (it is compared,
+// never kept).
 func keySecret(s *corev1.Secret) any {
+	var held map[string][]byte
+	if s.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialKeyGroup {
+		held = s.Data
+	}
 	return struct {
 		Deleting bool
 		Labels   map[string]string
 		Valid    bool
-	}{s.DeletionTimestamp != nil, s.Labels, render.HoldsOneKey(s)}
+		// Held is what a key group holds: the gateway accepts every key
+		// in it.
+		Held map[string][]byte
+	}{s.DeletionTimestamp != nil, s.Labels, render.HoldsOneKey(s), held}
 }
 
 // recordedKeys is what the DataService reads of a SharingAgreement: the

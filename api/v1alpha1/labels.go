@@ -65,6 +65,11 @@ const (
 	// (Envoy falls back to the listener's keys, those of other services,
 	// when a route's list is empty).
 	CredentialSentinel = "sentinel"
+	// CredentialKeyGroup is the LabelCredential value of one of a protected
+	// service's key groups: the Secrets its SecurityPolicy names, which
+	// hold the keys of its live agreements, so that a key issued or revoked
+	// rewrites one group and never the policy.
+	CredentialKeyGroup = "key-group"
 )
 
 // ClusterRoles that the project ships and the operator binds.

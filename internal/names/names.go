@@ -6,6 +6,7 @@ package names
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -67,4 +68,11 @@ const SentinelClientID = "lgsp-sentinel"
 // Secret, whose names are DNS labels.
 func SentinelName(ds *v1alpha1.DataService) string {
 	return "datashare-sentinel." + ds.Name
+}
+
+// KeyGroupName is the Secret, in a protected service's namespace, that
+// holds its key group number i. Its dot keeps it apart from every consumer
+// Secret, as the sentinel's does.
+func KeyGroupName(ds *v1alpha1.DataService, i int) string {
+	return "datashare-keys-" + strconv.Itoa(i) + "." + ds.Name
 }

@@ -31,9 +31,12 @@ type ServiceInputs struct {
 	// SectionName is the listener of the LGSP Gateway the route attaches
 	// to; empty for every listener.
 	SectionName string
-	// GatewayKeys are the names of the gateway-side key Secrets of the
-	// agreements that are live, in the service's namespace.
-	GatewayKeys []string
+	// LiveKeys is how many keys of live agreements the gateway accepts: a
+	// protected route with none has no backend.
+	LiveKeys int
+	// KeyGroups is how many key groups (see GroupKeys) hold the keys of
+	// the service's live agreements.
+	KeyGroups int
 }
 
 // ServiceObjects are the objects a DataService is published through. A nil
@@ -116,7 +119,7 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 		})
 	}
 	_, backendFound := publishing.BackendPort(in.Backend, ds.Spec.Backend.Port)
-	if backendFound && (public || len(in.GatewayKeys) > 0) {
+	if backendFound && (public || in.LiveKeys > 0) {
 		rule.BackendRefs = []gatewayv1.HTTPBackendRef{{BackendRef: gatewayv1.BackendRef{
 			BackendObjectReference: gatewayv1.BackendObjectReference{
 				Name: gatewayv1.ObjectName(ds.Spec.Backend.ServiceName),
@@ -150,27 +153,30 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 	return r
 }
 
-// securityPolicy requires an API key from one of the live agreements: one
-// credentialRef per gateway-side key Secret, each holding one client, after
-// the service's sentinel. The sentinel's key is held by nobody; it keeps
-// the list from ever being empty, because Envoy's per-route list replaces
-// the listener's only when it is not empty, and the listener's holds the
-// keys of another service.
+// securityPolicy requires an API key from one of the live agreements: the
+// service's sentinel first, then its key groups, which hold the keys. The
+// sentinel's key is held by nobody; it keeps the list from ever being
+// empty, because Envoy's per-route list replaces the listener's only when
+// it is not empty, and the listener's holds the keys of another service.
+// The policy names groups, not keys, so it is written again only when a
+// group is added: every Secret it names always exists (Envoy Gateway
+// answers 500 to every request of a route whose policy names a missing
+// Secret).
 func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 	ds := in.Service
 	if !publishing.Protected(ds, in.Rules) {
 		return nil
 	}
-	keys := slices.Clone(in.GatewayKeys)
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	keys = slices.Insert(keys, 0, names.SentinelName(ds))
-	refs := make([]gatewayv1.SecretObjectReference, 0, len(keys))
-	for _, k := range keys {
+	secrets := []string{names.SentinelName(ds)}
+	for i := range max(in.KeyGroups, 1) {
+		secrets = append(secrets, names.KeyGroupName(ds, i))
+	}
+	refs := make([]gatewayv1.SecretObjectReference, 0, len(secrets))
+	for _, name := range secrets {
 		refs = append(refs, gatewayv1.SecretObjectReference{
 			Group: ptr.To(gatewayv1.Group("")),
 			Kind:  ptr.To(gatewayv1.Kind("Secret")),
-			Name:  gatewayv1.ObjectName(k),
+			Name:  gatewayv1.ObjectName(name),
 		})
 	}
 	return &egv1a1.SecurityPolicy{

@@ -17,10 +17,11 @@ import (
 
 // FuzzService renders services from arbitrary inputs and checks what must
 // always hold: open data has no auth policy and always reaches its backend;
-// a protected service lists exactly its distinct keys and reaches no backend
-// without one; a NetworkPolicy exists exactly when there are pods to select
-// on the named port; a rate limit counts the requests of exactly the keys of
-// its agency; rendering the same input twice gives the same objects.
+// a protected service names its sentinel and then each of its key groups,
+// and reaches no backend without a live key; a NetworkPolicy exists exactly
+// when there are pods to select on the named port; a rate limit counts the
+// requests of exactly the keys of its agency; rendering the same input twice
+// gives the same objects.
 func FuzzService(f *testing.F) {
 	f.Add(uint8(1), true, true, false, int32(8080), int32(8080), uint8(1), uint8(0), "", "v1")
 	f.Add(uint8(0), true, true, false, int32(80), int32(80), uint8(0), uint8(7), "/du-lieu-mo/x", "v1")
@@ -61,9 +62,11 @@ func FuzzService(f *testing.F) {
 		}
 		// Up to 15 keys among 8 names: repeats happen, as during a rotation
 		// seen twice.
+		var gatewayKeys []string
 		for i := 0; i < int(keys%16); i++ {
-			in.GatewayKeys = append(in.GatewayKeys, fmt.Sprintf("key-%d", i%8))
+			gatewayKeys = append(gatewayKeys, fmt.Sprintf("key-%d", i%8))
 		}
+		in.LiveKeys, in.KeyGroups = len(distinctNames(gatewayKeys)), int(keys/16%4)
 
 		objs := Service(in)
 		again := Service(in)
@@ -79,7 +82,7 @@ func FuzzService(f *testing.F) {
 			t.Fatal("open data got an auth policy")
 		case public && backends != 1:
 			t.Fatal("open data must always reach its backend")
-		case !public && len(in.GatewayKeys) == 0 && backends != 0:
+		case !public && in.LiveKeys == 0 && backends != 0:
 			t.Fatal("a protected service with no live agreement reaches its backend")
 		case !public && envoy && objs.SecurityPolicy == nil:
 			t.Fatal("a protected service under envoy-gateway has no auth policy")
@@ -95,9 +98,11 @@ func FuzzService(f *testing.F) {
 				}
 				seen[string(r.Name)] = true
 			}
-			// The sentinel comes first, so that the list is never empty.
-			if len(refs) != len(distinctNames(in.GatewayKeys))+1 || string(refs[0].Name) != names.SentinelName(ds) {
-				t.Fatalf("%d credentialRefs for %d distinct keys and the sentinel, the first %s", len(refs), len(distinctNames(in.GatewayKeys)), refs[0].Name)
+			// The sentinel comes first, so that the list is never empty,
+			// then every key group, at least one.
+			if len(refs) != max(in.KeyGroups, 1)+1 || string(refs[0].Name) != names.SentinelName(ds) ||
+				string(refs[len(refs)-1].Name) != names.KeyGroupName(ds, len(refs)-2) {
+				t.Fatalf("%d credentialRefs for %d key groups and the sentinel, the first %s", len(refs), in.KeyGroups, refs[0].Name)
 			}
 		}
 		checkRateLimits(t, objs.TrafficPolicy, ds, envoy && !public)

@@ -30,10 +30,12 @@ type goldenInput struct {
 		ProxyNamespace string             `json:"proxyNamespace"`
 		ProxySelector  map[string]string  `json:"proxySelector"`
 	} `json:"config"`
-	Agency      string               `json:"agency"`
-	Service     v1alpha1.DataService `json:"service"`
-	Backend     *corev1.Service      `json:"backend"`
-	GatewayKeys []string             `json:"gatewayKeys"`
+	Agency  string               `json:"agency"`
+	Service v1alpha1.DataService `json:"service"`
+	Backend *corev1.Service      `json:"backend"`
+	// GatewayKeys are the names of the live agreements' keys; the policy
+	// names the key groups that hold them.
+	GatewayKeys []string `json:"gatewayKeys"`
 }
 
 // goldenOutput is the content of a testdata/*.out.yaml file: what the
@@ -123,7 +125,8 @@ func TestServiceGolden(t *testing.T) {
 
 			d := publishing.Decide(goldenWorld(in, cfg))
 			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Rules: cfg.Rules, Backend: in.Backend,
-				SectionName: d.SectionName, GatewayKeys: in.GatewayKeys})
+				SectionName: d.SectionName, LiveKeys: len(distinctNames(in.GatewayKeys)),
+				KeyGroups: (len(distinctNames(in.GatewayKeys)) + KeyGroupCapacity - 1) / KeyGroupCapacity})
 			out := goldenOutput{URL: d.URL}
 			for _, c := range d.Conditions {
 				out.Conditions = append(out.Conditions, goldenCondition{c.Type, c.Status, c.Reason, c.Message})

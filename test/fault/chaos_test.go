@@ -229,6 +229,17 @@ func TestTransientFaultsRevokeNoKey(t *testing.T) {
 		if slices.ContainsFunc(policy.Spec.APIKeyAuth.CredentialRefs, func(r gatewayv1.SecretObjectReference) bool { return string(r.Name) == forged.Name }) {
 			t.Fatal("the forged key was listed in the SecurityPolicy")
 		}
+		for _, r := range policy.Spec.APIKeyAuth.CredentialRefs {
+			group := &corev1.Secret{}
+			if err := k8s.Get(ctx, client.ObjectKey{Namespace: provider, Name: string(r.Name)}, group); err != nil {
+				t.Fatal(err)
+			}
+			for id := range forged.Data {
+				if _, ok := group.Data[id]; ok {
+					t.Fatalf("the forged key is in %s, which the SecurityPolicy names", group.Name)
+				}
+			}
+		}
 		err := k8s.Get(ctx, client.ObjectKeyFromObject(forged), &corev1.Secret{})
 		if client.IgnoreNotFound(err) != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ package fault
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -203,8 +204,9 @@ func converged(t *testing.T, prefix string, timeout time.Duration) {
 //   - no gateway key exists for an agreement that is not live;
 //   - the agreement's status records exactly the ids of its gateway keys;
 //   - every issued Secret belongs to an existing agreement;
-//   - each service's SecurityPolicy lists exactly its sentinel and its
-//     gateway keys, the sentinel first.
+//   - each service's SecurityPolicy names exactly its sentinel, first, and
+//     its key groups, and these hold exactly the keys of its gateway key
+//     Secrets.
 func checkInvariants(prefix string) (string, error) {
 	agreements := &v1alpha1.SharingAgreementList{}
 	if err := k8s.List(ctx, agreements); err != nil {
@@ -289,18 +291,27 @@ func checkInvariants(prefix string) (string, error) {
 		if !strings.HasPrefix(p.Namespace, prefix) {
 			continue
 		}
-		var refs, keys []string
+		var refs, groups []string
 		for _, r := range p.Spec.APIKeyAuth.CredentialRefs {
 			refs = append(refs, string(r.Name))
 		}
-		sentinel := ""
+		// The keys of the gateway key Secrets, and those the policy's
+		// key groups hold: the gateway accepts the second.
+		sentinel, issued, held := "", map[string]string{}, map[string]string{}
 		for _, s := range secrets.Items {
 			if s.Namespace != p.Namespace || "datashare-"+s.Labels[v1alpha1.LabelDataService] != p.Name {
 				continue
 			}
 			switch s.Labels[v1alpha1.LabelCredential] {
 			case v1alpha1.CredentialGateway:
-				keys = append(keys, s.Name)
+				for id, key := range s.Data {
+					issued[id] = string(key)
+				}
+			case v1alpha1.CredentialKeyGroup:
+				groups = append(groups, s.Name)
+				for id, key := range s.Data {
+					held[id] = string(key)
+				}
 			case v1alpha1.CredentialSentinel:
 				sentinel = s.Name
 			}
@@ -310,9 +321,12 @@ func checkInvariants(prefix string) (string, error) {
 		}
 		refs = refs[1:]
 		sort.Strings(refs)
-		sort.Strings(keys)
-		if strings.Join(refs, ",") != strings.Join(keys, ",") {
-			return "", fmt.Errorf("SecurityPolicy %s/%s lists %d keys, the gateway holds %d", p.Namespace, p.Name, len(refs), len(keys))
+		sort.Strings(groups)
+		if strings.Join(refs, ",") != strings.Join(groups, ",") {
+			return "", fmt.Errorf("SecurityPolicy %s/%s names the key groups %v, the namespace holds %v", p.Namespace, p.Name, refs, groups)
+		}
+		if !maps.Equal(issued, held) {
+			return "", fmt.Errorf("SecurityPolicy %s/%s: its key groups hold %d keys, the gateway key Secrets %d, or not the same", p.Namespace, p.Name, len(held), len(issued))
 		}
 	}
 	sort.Strings(digest)

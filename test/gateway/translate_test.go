@@ -104,6 +104,45 @@ func TestAnEmptyKeyListFallsBackToTheListenersKeys(t *testing.T) {
 	t.Logf("without the sentinel, route b accepts the keys of route a: %v", effective)
 }
 
+// TestAPolicyNamingAMissingSecretFailsItsRoute is the reason for the key
+// groups: when a Secret a SecurityPolicy names does not exist, Envoy
+// Gateway answers 500 to every request of the route, whoever's key it
+// carries. A policy that named one Secret per key failed its service this
+// way for every consumer between a key's deletion and the policy's next
+// write; the groups a policy names always exist, and a revoked key leaves
+// its group instead.
+func TestAPolicyNamingAMissingSecretFailsItsRoute(t *testing.T) {
+	var c goldenCase
+	for _, g := range readGoldens(t) {
+		if g.name == "province-one-agreement" {
+			c = g
+		}
+	}
+	if c.out == nil {
+		t.Fatal("the golden case province-one-agreement is needed")
+	}
+	w := newWorld(t)
+	w.addCase(t, c, 0, "a", "/a")
+	var kept []map[string]any
+	for _, d := range w.docs {
+		if d["kind"] == "Secret" && strings.HasPrefix(str(d, "metadata", "name"), "datashare-keys-") {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	if len(kept) != len(w.docs)-1 {
+		t.Fatalf("the case has %d key groups, want 1", len(w.docs)-len(kept))
+	}
+	w.docs = kept
+	routes := envoyRoutes(t, w.translate(t))["a/datashare-dat-dai"]
+	if len(routes) != 1 {
+		t.Fatalf("the route is programmed %d times", len(routes))
+	}
+	if status := get(routes[0].route, "directResponse", "status"); fmt.Sprint(status) != "500" {
+		t.Fatalf("with its key group missing the route answers %v, not 500 to every request", status)
+	}
+}
+
 // envoyRoute is one Envoy route and the route configuration (listener) it
 // is in.
 type envoyRoute struct {

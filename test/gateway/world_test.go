@@ -97,10 +97,11 @@ func (w *world) add(docs ...map[string]any) { w.docs = append(w.docs, docs...) }
 
 // addCase adds a golden case's objects: what the operator renders, the
 // backend Service (with a cluster IP, as egctl routes to it), and a key
-// Secret for each credential the SecurityPolicy names, each holding a key
-// of its own. A key's client id names the consumer agency the key's name
-// mentions, as the operator's client ids do. ns and prefix, when not empty,
-// move the case to a namespace of its own and put its path under a prefix,
+// Secret for each credential the SecurityPolicy names: the sentinel, and a
+// key group holding a key for each of the case's live keys. A key's client
+// id names the consumer agency the key's name mentions, as the operator's
+// client ids do. ns and prefix, when not empty, move the case to a
+// namespace of its own and put its path under a prefix,
 // so that many cases share one Gateway without colliding.
 func (w *world) addCase(t *testing.T, c goldenCase, index int, ns, prefix string) {
 	t.Helper()
@@ -151,11 +152,31 @@ func (w *world) addCase(t *testing.T, c goldenCase, index int, ns, prefix string
 			w.add(secret(ns, name, map[string]string{names.SentinelClientID: key}, ""))
 			continue
 		}
-		client := fmt.Sprintf("%s.agreement-%d.k%d", consumerIn(name, consumers), index, i)
-		w.keys[routeKey] = append(w.keys[routeKey], client)
-		w.clientKeys[client] = key
-		w.add(secret(ns, name, map[string]string{client: key}, ""))
+		// A key group holds the keys of the case's live agreements, each
+		// named after its consumer, as the operator's client ids are.
+		held := map[string]string{}
+		for j, keyName := range distinct(stringsOf(c.in["gatewayKeys"])) {
+			client := fmt.Sprintf("%s.agreement-%d.k%d%d", consumerIn(keyName, consumers), index, i, j)
+			if j > 0 {
+				key = randomKey(t)
+			}
+			w.keys[routeKey] = append(w.keys[routeKey], client)
+			w.clientKeys[client] = key
+			held[client] = key
+		}
+		w.add(secret(ns, name, held, ""))
 	}
+}
+
+// distinct drops the repeats from names, keeping their order.
+func distinct(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // consumerIn returns the longest of the consumer agencies that the key

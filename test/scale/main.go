@@ -525,9 +525,15 @@ func measureFloor(ctx context.Context, c client.Client, o options) (time.Duratio
 		ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: "floor-" + name, Namespace: ns, UID: floorUID}, Spec: v1alpha1.DataServiceSpec{
 			Version: "v1", Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(name), Port: 8080}, Access: v1alpha1.Access{Audience: v1alpha1.AudienceProvince}}}
 		backend := &corev1.Service{Spec: corev1.ServiceSpec{Selector: map[string]string{"app": name}, Ports: []corev1.ServicePort{{Port: 8080}}}}
-		objs := render.Service(render.ServiceInputs{Service: ds, Agency: ns, Rules: cfg.Rules, Backend: backend, GatewayKeys: []string{"k1", "k2"}})
+		objs := render.Service(render.ServiceInputs{Service: ds, Agency: ns, Rules: cfg.Rules, Backend: backend, LiveKeys: 2, KeyGroups: 1})
+		// The service's key group, complete: its share of the agreements.
+		group := map[string][]byte{}
+		for k := 0; k < o.agreements/o.services; k++ {
+			group[fmt.Sprintf("ag-x.floor-%d.%08d", k, k)] = []byte(strings.Repeat("k", 43))
+		}
 		writes = append(writes,
 			func() error { return c.Create(ctx, objs.Route) },
+			func() error { return c.Create(ctx, render.KeyGroupSecret(ds, ns, 0, group)) },
 			func() error { return c.Create(ctx, objs.SecurityPolicy) },
 			func() error { return c.Create(ctx, objs.NetworkPolicy) },
 			func() error { return touchStatus(ctx, c, &v1alpha1.DataService{}, ns, name) })
