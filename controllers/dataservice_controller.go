@@ -26,6 +26,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
@@ -51,6 +52,7 @@ type DataServiceReconciler struct {
 	cache      cache.Cache
 	mapper     meta.RESTMapper
 	controller controller.Controller
+	counts     liveCounts
 
 	// gatewayWatches records whether the watches on Gateway API and Envoy
 	// Gateway objects are running; they start once those CRDs exist, so
@@ -79,7 +81,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, nil
 	}
 	now := r.now()
-	in, keys, err := r.gather(ctx, ds, now)
+	in, keys, live, err := r.gather(ctx, ds, now)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -111,8 +113,13 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 
 	base := ds.DeepCopy()
-	ds.Status.URL, ds.Status.PathPrefix, ds.Status.LiveAgreements = d.URL, d.PathPrefix, int32(in.LiveAgreements)
+	ds.Status.URL, ds.Status.PathPrefix = d.URL, d.PathPrefix
 	next := d.Next
+	if write, at := r.counts.due(req.NamespacedName, int32(live) != base.Status.LiveAgreements, now); write {
+		ds.Status.LiveAgreements = int32(live)
+	} else if !at.IsZero() {
+		next = clock.Earliest(next, at)
+	}
 	if !in.GatewayAPIInstalled {
 		// Look again: the CRDs may be installed at any time, and the API
 		// server serves them a moment after they are created.
@@ -135,27 +142,28 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	return result, nil
 }
 
-// gather reads everything a service's publication depends on, and the
-// keys the gateway must accept for it (client id → key).
-func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, map[string][]byte, error) {
+// gather reads everything a service's publication depends on, the keys
+// the gateway must accept for it (client id → key), and how many live
+// agreements those keys are for.
+func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, map[string][]byte, int, error) {
 	agency, err := namespaceHolder(ctx, r.Client, ds.Namespace)
 	if err != nil {
-		return publishing.Inputs{}, nil, err
+		return publishing.Inputs{}, nil, 0, err
 	}
 	in := publishing.Inputs{Service: ds, Agency: agency, Rules: r.Config.Rules, Now: now}
 	if in.GatewayAPIInstalled, err = r.gatewayAPIInstalled(); err != nil {
-		return in, nil, err
+		return in, nil, 0, err
 	}
 	if in.GatewayAPIInstalled {
 		if in.Gateway, err = r.lgspGateway(ctx); err != nil {
-			return in, nil, err
+			return in, nil, 0, err
 		}
 		route := &gatewayv1.HTTPRoute{}
 		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}, route); {
 		case err == nil:
 			in.Route = route
 		case !apierrors.IsNotFound(err):
-			return in, nil, err
+			return in, nil, 0, err
 		}
 	}
 	backend := &corev1.Service{}
@@ -163,20 +171,19 @@ func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataSer
 	case err == nil:
 		in.Backend = backend
 	case !apierrors.IsNotFound(err):
-		return in, nil, err
+		return in, nil, 0, err
 	}
 	keys, live, err := r.gatewayKeys(ctx, ds)
 	if err != nil {
-		return in, nil, err
+		return in, nil, 0, err
 	}
-	in.LiveAgreements = live
 	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
-		return in, nil, err
+		return in, nil, 0, err
 	}
 	if in.SamePath, err = r.samePath(ctx, names.PathPrefix(ds, in.AgencyName())); err != nil {
-		return in, nil, err
+		return in, nil, 0, err
 	}
-	return in, keys, nil
+	return in, keys, live, nil
 }
 
 // publish makes the gateway objects match the decision. A held route is

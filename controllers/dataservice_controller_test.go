@@ -273,7 +273,8 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, 10*time.Second, "status counts one live agreement", func() error {
+	// The count is for people, and waits for the keys issued with it.
+	eventuallyAfter(t, operatorClock, summaryDelay, "status counts one live agreement", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
 			return err
 		}

@@ -42,9 +42,6 @@ type Inputs struct {
 	// Route is the service's HTTPRoute as the gateway reports on it; nil
 	// when it does not exist.
 	Route *gatewayv1.HTTPRoute
-	// LiveAgreements is the number of agreements whose keys the gateway
-	// accepts.
-	LiveAgreements int
 	// RegisteredConsumers says, for each agency spec.access.consumers
 	// names, whether an Agency of that name exists.
 	RegisteredConsumers map[string]bool
@@ -129,7 +126,7 @@ func Decide(in Inputs) Decision {
 		ready = conditions.False(v1alpha1.ConditionReady, reachable.Reason, reachable.Message)
 	default:
 		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
-			fmt.Sprintf("published at %s with %d live agreement(s)", url, in.LiveAgreements))
+			"published at "+url)
 	}
 	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, consumersKnown(in), review, stale}
 	d.Next = clock.Earliest(reviewNext, staleNext)

@@ -85,9 +85,9 @@ func inputs() Inputs {
 	return Inputs{
 		Service: service(), Agency: readyAgency(), Rules: cfg.Rules,
 		GatewayAPIInstalled: true, Gateway: lgspGateway("http/HTTP", "https/HTTPS"),
-		Backend:        backend(map[string]string{"app": "dat-dai-api"}, 8080),
-		Route:          routeWith(parent("lgsp-system", "lgsp", "https", metav1.ConditionTrue, "Accepted")),
-		LiveAgreements: 2, Now: now,
+		Backend: backend(map[string]string{"app": "dat-dai-api"}, 8080),
+		Route:   routeWith(parent("lgsp-system", "lgsp", "https", metav1.ConditionTrue, "Accepted")),
+		Now:     now,
 	}
 }
 
@@ -130,7 +130,7 @@ func TestDecideAcceptance(t *testing.T) {
 		wantMessage   string
 	}{
 		{"accepted, and the gateway accepted the route", func(*Inputs) {}, RouteApply, accepted, reachable, v1alpha1.ReasonReady,
-			"published at https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1 with 2 live agreement(s)"},
+			"published at https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1"},
 		{"Gateway API and Envoy Gateway missing", func(in *Inputs) { in.GatewayAPIInstalled = false }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,
 			"the Gateway API and Envoy Gateway CRDs are not installed in the cluster: the platform team must install them"},
 		{"Gateway API missing under the none profile", func(in *Inputs) { in.GatewayAPIInstalled = false; in.Rules.Enforcement = config.EnforcementNone }, RouteWithdraw, accepted, v1alpha1.ReasonGatewayAPIMissing, v1alpha1.ReasonGatewayAPIMissing,

@@ -77,7 +77,7 @@ func goldenWorld(in goldenInput, cfg config.Config) publishing.Inputs {
 		registered[string(c.Agency)] = true
 	}
 	return publishing.Inputs{Service: &in.Service, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, Gateway: gw, Backend: in.Backend,
-		LiveAgreements: len(distinctNames(in.GatewayKeys)), RegisteredConsumers: registered, Now: goldenNow}
+		RegisteredConsumers: registered, Now: goldenNow}
 }
 
 // TestServiceGolden renders every testdata/*.in.yaml and compares the result

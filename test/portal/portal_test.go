@@ -94,6 +94,30 @@ func liveAndIssued(ctx context.Context) (live, issued int, err error) {
 	return live, issued, nil
 }
 
+// liveCounted checks that each service's status counts its live
+// agreements.
+func liveCounted(ctx context.Context) error {
+	agreements, services := &v1alpha1.SharingAgreementList{}, &v1alpha1.DataServiceList{}
+	if err := admin.List(ctx, agreements); err != nil {
+		return err
+	}
+	if err := admin.List(ctx, services); err != nil {
+		return err
+	}
+	live := map[string]int32{}
+	for _, sa := range agreements.Items {
+		if meta.IsStatusConditionTrue(sa.Status.Conditions, "Ready") {
+			live[string(sa.Spec.Service.Namespace)+"/"+string(sa.Spec.Service.Name)]++
+		}
+	}
+	for _, ds := range services.Items {
+		if n := live[ds.Namespace+"/"+ds.Name]; ds.Status.LiveAgreements != n {
+			return fmt.Errorf("%s/%s counts %d live agreements, not %d", ds.Namespace, ds.Name, ds.Status.LiveAgreements, n)
+		}
+	}
+	return nil
+}
+
 func setup(ctx context.Context) error {
 	var err error
 	if admin, err = client.New(env.Config, client.Options{Scheme: scheme.New()}); err != nil {
@@ -142,13 +166,17 @@ func setup(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("the samples' agreements were not decided: %w", err)
 	}
-	// The providers' key histories count every live agreement's key.
+	// The providers' key histories count every live agreement's key, and
+	// each service its live agreements (both are written a moment later).
 	if err := testenv.Eventually(time.Minute, func() error {
 		live, issued, err := liveAndIssued(ctx)
 		if err == nil && issued != live {
 			err = fmt.Errorf("%d keys in the agencies' key histories, %d live agreements", issued, live)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return liveCounted(ctx)
 	}); err != nil {
 		return err
 	}
