@@ -151,7 +151,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 // handOver gives the consumer its Secret and deletes the gateway keys that
 // the status no longer records.
 func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.SharingAgreement, h keyHandOver) error {
-	if _, err := applyIfChanged(ctx, r.Client, h.consumerSecret); err != nil {
+	if err := r.writeConsumerSecret(ctx, h.consumerSecret); err != nil {
 		return err
 	}
 	for _, name := range h.delete {
@@ -161,6 +161,23 @@ func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.
 		}
 	}
 	return nil
+}
+
+// writeConsumerSecret creates the consumer's Secret when the cache has
+// none, and otherwise applies it when it changed. Every agreement going
+// live creates one, and a create costs the API server less than a
+// server-side apply; the Secret's fields are the same in every version, so
+// an apply after a create never needs to remove one.
+func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s *corev1.Secret) error {
+	err := r.Get(ctx, client.ObjectKeyFromObject(s), &corev1.Secret{})
+	if apierrors.IsNotFound(err) {
+		err = r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
+		if !apierrors.IsAlreadyExists(err) {
+			return err
+		}
+	}
+	_, err = applyIfChanged(ctx, r.Client, s)
+	return err
 }
 
 // keyState reads an agreement's keys, from the cache or from the API

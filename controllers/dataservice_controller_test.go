@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -273,6 +274,21 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 		}
 		return nil
 	})
+	// docs/operations.md's way to see which keys the gateway accepts: the
+	// client ids, never the keys.
+	out := kubectlGet(t, "secret", "-n", ds.Namespace, "-l", "datashare.lgsp.vn/data-service="+ds.Name+",datashare.lgsp.vn/credential=key-group",
+		"-o", `go-template={{range .items}}{{.metadata.name}}:{{range $id, $_ := .data}} {{$id}}{{end}}{{"\n"}}{{end}}`)
+	var clientID string
+	for id := range issued[0].Data {
+		clientID = id
+	}
+	if want := names.KeyGroupName(ds, 0) + ": " + clientID + "\n"; out != want {
+		t.Errorf("kubectl shows the key groups as %q, want %q", out, want)
+	}
+	if strings.Contains(out, base64.StdEncoding.EncodeToString(issued[0].Data[clientID])) {
+		t.Error("kubectl's view of the key groups shows a key")
+	}
+
 	// The count is for people, and waits for the keys issued with it.
 	eventuallyAfter(t, operatorClock, summaryDelay, "status counts one live agreement", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {

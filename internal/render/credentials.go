@@ -78,10 +78,11 @@ func ConsumerSecret(sa *v1alpha1.SharingAgreement, c ConsumerCredential) *corev1
 	}
 }
 
-// GatewayKeySecret is the Secret, in the provider's namespace, that the
-// service's SecurityPolicy references: one client, whose id names the
-// consumer, and the key. It lives in another namespace than the agreement,
-// so the agreement's finalizer removes it.
+// GatewayKeySecret is the Secret, in the provider's namespace, that holds
+// one key of an agreement: one client, whose id names the consumer, and the
+// key, which the service's key groups copy once the agreement's status
+// records it. It lives in another namespace than the agreement, so no
+// owner reference removes it: the operator does when the agreement goes.
 func GatewayKeySecret(sa *v1alpha1.SharingAgreement, consumerAgency, key, keyID string) *corev1.Secret {
 	labels := IssuedLabels(sa, consumerAgency, v1alpha1.CredentialGateway)
 	labels[v1alpha1.LabelKeyID] = keyID
