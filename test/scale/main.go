@@ -619,7 +619,7 @@ func touchStatus(ctx context.Context, c client.Client, obj client.Object, ns, na
 func cachedObjects(o options) int {
 	return o.agencies*(1+1+1+2) + // namespace, agency, focal point, role + its 2 bindings are below
 		o.agencies*2 + // focal point bindings
-		o.services*(1+1+3) + // Service, DataService, route + policy + NetworkPolicy
+		o.services*(1+1+3+2) + // Service, DataService, route + policy + NetworkPolicy, sentinel + key group
 		o.agreements*(1+2) // agreement, 2 Secrets
 }
 
