@@ -279,7 +279,9 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 // a nil agreement when it does not exist.
 func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.NamespacedName) (*v1alpha1.SharingAgreement, []string, error) {
 	sa := &v1alpha1.SharingAgreement{}
-	if err := r.Get(ctx, key, sa); err != nil {
+	// No copy: a service's reconcile reads each of its agreements, and
+	// reconciles as often as its keys change; the agreement is only read.
+	if err := r.Get(ctx, key, sa, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, nil, client.IgnoreNotFound(err)
 	}
 	var consumerKeyID string
