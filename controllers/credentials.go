@@ -166,15 +166,31 @@ func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.
 // writeConsumerSecret creates the consumer's Secret when the cache has
 // none, and otherwise applies it when it changed. Every agreement going
 // live creates one, and a create costs the API server less than a
-// server-side apply; the Secret's fields are the same in every version, so
-// an apply after a create never needs to remove one.
+// server-side apply. What a create wrote, a later apply cannot remove:
+// the Secret's fields are the same for every agreement, but its owner is
+// not, so the Secret of an earlier agreement of the same name (deleted and
+// created again, before garbage collection) is replaced, not applied over.
 func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s *corev1.Secret) error {
-	err := r.Get(ctx, client.ObjectKeyFromObject(s), &corev1.Secret{})
-	if apierrors.IsNotFound(err) {
-		err = r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
-		if !apierrors.IsAlreadyExists(err) {
+	existing := &corev1.Secret{}
+	err := r.Get(ctx, client.ObjectKeyFromObject(s), existing)
+	if err == nil {
+		owner, want := metav1.GetControllerOf(existing), metav1.GetControllerOf(s)
+		if owner == nil || owner.Kind != want.Kind || owner.UID == want.UID {
+			_, err = applyIfChanged(ctx, r.Client, s)
 			return err
 		}
+		// An earlier agreement's: its key was withdrawn with it.
+		if err := r.Delete(ctx, existing, client.Preconditions{UID: &existing.UID}); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("replace %s, an earlier agreement's: %w", existing.Name, err)
+		}
+		err = apierrors.NewNotFound(corev1.Resource("secrets"), s.Name)
+	}
+	if !apierrors.IsNotFound(err) {
+		return err
+	}
+	err = r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
+	if !apierrors.IsAlreadyExists(err) {
+		return err
 	}
 	_, err = applyIfChanged(ctx, r.Client, s)
 	return err

@@ -660,3 +660,40 @@ func TestNoEventForAStateNobodyWasIn(t *testing.T) {
 		t.Fatal("a Warning Event told of ServiceNotReady while the service was only new")
 	}
 }
+
+// TestAnAgreementCreatedAgainGetsAConsumerSecretOfItsOwn deletes a live
+// agreement and creates it again under its name before the earlier one's
+// consumer Secret is collected (this API server runs no garbage
+// collector): the new agreement goes live with a fresh key, in a Secret
+// that only it owns. Applied over the Secret that a create had written,
+// the earlier owner stayed beside the new one, the API server refused two
+// controllers, and every retry issued another key.
+func TestAnAgreementCreatedAgainGetsAConsumerSecretOfItsOwn(t *testing.T) {
+	ds, sa, key := liveAgreement(t, "so-tc", "ho-so-thue", "ubnd-tx-vinh-chau")
+	if err := k8s.Delete(ctx, sa); err != nil {
+		t.Fatal(err)
+	}
+	again := agreement(sa.Namespace, sa.Name, ds)
+	create(t, again)
+	if again.UID == sa.UID {
+		t.Fatal("the agreement was not created again")
+	}
+	waitForReason(t, again, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	eventually(t, 10*time.Second, "the consumer Secret is the new agreement's alone, with a new key", func() error {
+		s := &corev1.Secret{}
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}, s); err != nil {
+			return err
+		}
+		if refs := s.OwnerReferences; len(refs) != 1 || refs[0].UID != again.UID {
+			return errorf("owners %+v", refs)
+		}
+		if string(s.Data[render.SecretKeyAPIKey]) == key {
+			return errorf("the earlier agreement's key")
+		}
+		return nil
+	})
+	if n := len(gatewayKeysOf(t, again)); n != 1 {
+		t.Errorf("%d gateway keys for the agreement created again", n)
+	}
+	rememberKey(issuedKey(t, again))
+}
