@@ -669,7 +669,7 @@ func TestNoEventForAStateNobodyWasIn(t *testing.T) {
 // the earlier owner stayed beside the new one, the API server refused two
 // controllers, and every retry issued another key.
 func TestAnAgreementCreatedAgainGetsAConsumerSecretOfItsOwn(t *testing.T) {
-	ds, sa, key := liveAgreement(t, "so-tc", "ho-so-thue", "ubnd-tx-vinh-chau")
+	ds, sa, key := liveAgreement(t, "ban-dan-toc", "ho-so-thue", "ubnd-h-my-xuyen")
 	if err := k8s.Delete(ctx, sa); err != nil {
 		t.Fatal(err)
 	}
