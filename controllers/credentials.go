@@ -175,7 +175,7 @@ func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s 
 	err := r.Get(ctx, client.ObjectKeyFromObject(s), existing)
 	if err == nil {
 		owner, want := metav1.GetControllerOf(existing), metav1.GetControllerOf(s)
-		if owner == nil || owner.Kind != want.Kind || owner.UID == want.UID {
+		if owner == nil || want == nil || owner.Kind != want.Kind || owner.UID == want.UID {
 			_, err = applyIfChanged(ctx, r.Client, s)
 			return err
 		}

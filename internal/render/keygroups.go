@@ -23,10 +23,11 @@ const KeyGroupCapacity = 64
 // order (nil for a group that is missing). A key stays in the group that
 // holds it, so that issuing or revoking one key changes one group; a new
 // key goes to the first group with room, so that keys issued together
-// mostly change one group, and a group is added when every group is full. Groups are never removed while the
-// service is protected: the SecurityPolicy names them all, and changes only
-// when one is added. What a group holds that is not in keys, or holds under
-// another key, is dropped or replaced. There is always at least one group.
+// mostly change one group, and a group is added when every group is full.
+// Groups are never removed while the service is protected: the
+// SecurityPolicy names them all, and changes only when one is added. What
+// a group holds that is not in keys, or holds under another key, is
+// dropped or replaced. There is always at least one group.
 func GroupKeys(held []map[string][]byte, keys map[string][]byte, capacity int) []map[string][]byte {
 	groups := make([]map[string][]byte, max(len(held), 1))
 	placed := map[string]bool{}
