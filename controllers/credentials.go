@@ -93,6 +93,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 		// Remembered before the write: should the write fail, or the cache
 		// not show it yet, the next decision reads past the cache.
 		r.justIssued.remember(agreement, id)
+		r.toHandOver.remember(agreement, id, now.Truncate(time.Second))
 		// The gateway learns the new key, and the status records it,
 		// before the consumer gets it; old keys are marked for retirement
 		// before the consumer moves on; so that a stop between any two
@@ -218,6 +219,22 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		if err == nil && existing.Labels[v1alpha1.LabelKeyID] != "" && len(existing.Data[render.SecretKeyAPIKey]) > 0 {
 			state.CurrentID, state.IssuedAt = existing.Labels[v1alpha1.LabelKeyID], issuedAt
 			cred.Key, cred.KeyID, cred.IssuedAt = string(existing.Data[render.SecretKeyAPIKey]), state.CurrentID, issuedAt
+		}
+	}
+	if pending, ok := r.toHandOver.lookup(client.ObjectKeyFromObject(sa)); ok && pending.id != state.CurrentID {
+		// This process issued and recorded a newer key than the consumer's
+		// Secret holds, and could not write the Secret: that key is the
+		// one to hand over, while the gateway still accepts it.
+		for i := range keys {
+			k := &keys[i]
+			if k.Labels[v1alpha1.LabelKeyID] == pending.id && slices.Contains(recorded, pending.id) && render.HoldsOneKey(k) &&
+				k.Name == names.GatewayKeyName(sa, pending.id) && render.KeyOf(sa, k) && k.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
+				for _, v := range k.Data {
+					cred.Key = string(v)
+				}
+				state.CurrentID, state.IssuedAt = pending.id, pending.issuedAt
+				cred.KeyID, cred.IssuedAt = pending.id, pending.issuedAt
+			}
 		}
 	}
 	for i := range keys {

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 )
@@ -56,6 +57,56 @@ func (k *issuedKeys) issuedHere(agreement types.NamespacedName, id string) bool 
 
 // forget drops an agreement, once deleted.
 func (k *issuedKeys) forget(agreement types.NamespacedName) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.pending, agreement)
+}
+
+// keysToHandOver remembers, per agreement, the last key this process
+// issued until its consumer's Secret is written with it. When that write
+// fails (a quota, a policy of the cluster), the retry hands the same key
+// over again instead of issuing another one on each attempt. After a
+// restart it is empty, and a key never handed over is replaced, as before.
+type keysToHandOver struct {
+	mu      sync.Mutex
+	pending map[types.NamespacedName]keyToHandOver
+}
+
+// keyToHandOver is a key issued and not yet handed over.
+type keyToHandOver struct {
+	id       string
+	issuedAt time.Time
+}
+
+// remember records that key id, issued at issuedAt, is to be handed over.
+func (k *keysToHandOver) remember(agreement types.NamespacedName, id string, issuedAt time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.pending == nil {
+		k.pending = map[types.NamespacedName]keyToHandOver{}
+	}
+	k.pending[agreement] = keyToHandOver{id: id, issuedAt: issuedAt}
+}
+
+// lookup returns the key still to be handed over for an agreement.
+func (k *keysToHandOver) lookup(agreement types.NamespacedName) (keyToHandOver, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	key, ok := k.pending[agreement]
+	return key, ok
+}
+
+// handedOver records that the consumer's Secret now holds key id.
+func (k *keysToHandOver) handedOver(agreement types.NamespacedName, id string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.pending[agreement].id == id {
+		delete(k.pending, agreement)
+	}
+}
+
+// forget drops an agreement, once deleted.
+func (k *keysToHandOver) forget(agreement types.NamespacedName) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	delete(k.pending, agreement)

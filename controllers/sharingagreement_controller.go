@@ -56,6 +56,9 @@ type SharingAgreementReconciler struct {
 	// justIssued remembers the keys this process issued until the cache
 	// shows them.
 	justIssued issuedKeys
+	// toHandOver remembers the keys this process issued until the
+	// consumer's Secret holds them.
+	toHandOver keysToHandOver
 	// calendar counts the working days a request's answer is due in.
 	calendar calendar.Calendar
 }
@@ -126,6 +129,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		if err := r.handOver(ctx, sa, *handOver); err != nil {
 			return ctrl.Result{}, err
 		}
+		r.toHandOver.handedOver(req.NamespacedName, handOver.consumerSecret.Labels[v1alpha1.LabelKeyID])
 	}
 	return result, nil
 }
@@ -141,6 +145,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	r.justIssued.forget(client.ObjectKeyFromObject(sa))
+	r.toHandOver.forget(client.ObjectKeyFromObject(sa))
 	return nil
 }
 
@@ -162,6 +167,7 @@ func (r *SharingAgreementReconciler) collect(ctx context.Context, agreement type
 		return err
 	}
 	r.justIssued.forget(agreement)
+	r.toHandOver.forget(agreement)
 	return nil
 }
 
