@@ -2,8 +2,10 @@ package controllers
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -107,16 +109,44 @@ type sharingCollector struct {
 	rules config.Rules
 }
 
-// registerSharingMetrics adds the state-of-sharing collector to the
-// registry. The first manager of a process keeps it: the tests and the
-// demo may build more than one.
-func registerSharingMetrics(cache client.Reader, rules config.Rules) error {
-	err := metrics.Registry.Register(&sharingCollector{cache: cache, rules: rules})
-	if are := (prometheus.AlreadyRegisteredError{}); errors.As(err, &are) {
-		return nil
-	}
-	return err
+// sharingCollectors are the state-of-sharing collectors of the managers
+// running in this process, oldest first; the newest is the registered
+// one. The demo, the tests and the scale benchmark start a manager again
+// in the same process: its metrics come from its own cache, and a stopped
+// manager's cache, with every object it held, is not kept alive by the
+// registry.
+var sharingCollectors struct {
+	mu      sync.Mutex
+	running []*sharingCollector
 }
+
+// Start registers the collector while its manager runs.
+func (c *sharingCollector) Start(ctx context.Context) error {
+	sharingCollectors.mu.Lock()
+	metrics.Registry.Unregister(c) // another manager's
+	err := metrics.Registry.Register(c)
+	if err == nil {
+		sharingCollectors.running = append(sharingCollectors.running, c)
+	}
+	sharingCollectors.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("register the sharing metrics: %w", err)
+	}
+	<-ctx.Done()
+	sharingCollectors.mu.Lock()
+	defer sharingCollectors.mu.Unlock()
+	running := slices.DeleteFunc(sharingCollectors.running, func(o *sharingCollector) bool { return o == c })
+	sharingCollectors.running = running
+	metrics.Registry.Unregister(c)
+	if n := len(running); n > 0 {
+		return metrics.Registry.Register(running[n-1])
+	}
+	return nil
+}
+
+// NeedLeaderElection says that every replica reports what its cache
+// holds, the leader or not, as before.
+func (c *sharingCollector) NeedLeaderElection() bool { return false }
 
 func (c *sharingCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{agenciesDesc, focalPointsDesc, servicesDesc, serviceReadyDesc, agreementsDesc} {

@@ -133,8 +133,8 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("datashare-sharing-agreement")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the SharingAgreement controller: %w", err)
 	}
-	if err := registerSharingMetrics(mgr.GetCache(), opts.Config.Rules); err != nil {
-		return fmt.Errorf("register the sharing metrics: %w", err)
+	if err := mgr.Add(&sharingCollector{cache: mgr.GetCache(), rules: opts.Config.Rules}); err != nil {
+		return fmt.Errorf("add the sharing metrics: %w", err)
 	}
 	if err := mgr.Add(coordinatorCheck(mgr, opts.Config.CoordinatorAgency)); err != nil {
 		return fmt.Errorf("add the coordinator check: %w", err)
