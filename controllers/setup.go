@@ -31,6 +31,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/intern"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
@@ -66,8 +67,9 @@ func (o Options) controllerOptions() controller.Options {
 
 // CacheOptions restricts the cache to what the operator needs: Secrets,
 // RBAC objects and NetworkPolicies only when the operator made them (never
-// every Secret or RoleBinding in the cluster), and no managed fields but on
-// the routes and policies it generates. Routes and SecurityPolicies are cached whole: their CRDs may be
+// every Secret or RoleBinding in the cluster), no managed fields but on the
+// routes and policies it generates, and one copy of the strings objects
+// repeat. Routes and SecurityPolicies are cached whole: their CRDs may be
 // installed after the operator starts, and a cache cannot be restricted by
 // label for a kind the API server does not serve yet.
 func CacheOptions() cache.Options {
@@ -77,7 +79,7 @@ func CacheOptions() cache.Options {
 	}
 	ours := cache.ByObject{Label: labels.NewSelector().Add(*managed)}
 	return cache.Options{
-		DefaultTransform: stripManagedFields,
+		DefaultTransform: slimForCache,
 		ByObject: map[client.Object]cache.ByObject{
 			&corev1.Secret{}:              ours,
 			&rbacv1.Role{}:                ours,
@@ -88,22 +90,30 @@ func CacheOptions() cache.Options {
 	}
 }
 
+// slimForCache makes what the cache holds smaller, with every value the
+// operator reads left as it is: it drops managed fields, and lets objects
+// share the strings they repeat (see intern).
+func slimForCache(in any) (any, error) {
+	stripManagedFields(in)
+	intern.Object(in)
+	return in, nil
+}
+
 // stripManagedFields drops the managed fields of what the cache holds,
 // except on the routes and policies the operator generates: there they show
 // a field that another writer added, which the operator removes.
-func stripManagedFields(in any) (any, error) {
+func stripManagedFields(in any) {
 	obj, err := meta.Accessor(in)
 	if err != nil || obj.GetManagedFields() == nil {
-		return in, nil
+		return
 	}
 	switch in.(type) {
 	case *gatewayv1.HTTPRoute, *egv1a1.SecurityPolicy, *egv1a1.BackendTrafficPolicy, *networkingv1.NetworkPolicy:
 		if obj.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByOperator {
-			return in, nil
+			return
 		}
 	}
 	obj.SetManagedFields(nil)
-	return in, nil
 }
 
 // SetupWithManager registers the field indexes and every reconciler that
