@@ -163,6 +163,8 @@ func run(ctx context.Context, o options) error {
 	opConfig.WrapTransport = reqs.Wrap
 	var peakHeap atomic.Uint64
 	stopSampling := sampleHeap(&peakHeap)
+	var cpu [2]cpuUse // while the operator converges, during the floor
+	cpuBefore, cpuErr := cpuNow()
 	opStart := time.Now()
 	_, stop, err := startOperator(ctx, opConfig)
 	if err != nil {
@@ -177,6 +179,11 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	converge := time.Since(opStart)
+	if cpuErr == nil {
+		var after cpuUse
+		after, cpuErr = cpuNow()
+		cpu[0] = after.minus(cpuBefore)
+	}
 	atConvergence := byVerbAndResource(reqs.Counts())
 	reconciles, err := testenv.ReconcileCounts()
 	if err != nil {
@@ -271,12 +278,24 @@ func run(ctx context.Context, o options) error {
 	// The floor: a plain client writes the same output objects.
 	var floor time.Duration
 	if o.floor {
+		if cpuErr == nil {
+			cpuBefore, cpuErr = cpuNow()
+		}
 		if floor, err = measureFloor(ctx, c, o); err != nil {
 			return err
 		}
+		if cpuErr == nil {
+			var after cpuUse
+			after, cpuErr = cpuNow()
+			cpu[1] = after.minus(cpuBefore)
+		}
 	}
 
-	table := report(o, converge, floor, latencies, revocations, settle, atConvergence, reconciles, resyncWrites, events, peakHeap.Load(), ms.HeapInuse, ms.HeapAlloc, cached, secrets)
+	if cpuErr != nil {
+		fmt.Fprintln(os.Stderr, "CPU times not measured:", cpuErr)
+		cpu = [2]cpuUse{}
+	}
+	table := report(o, converge, floor, cpu, latencies, revocations, settle, atConvergence, reconciles, resyncWrites, events, peakHeap.Load(), ms.HeapInuse, ms.HeapAlloc, cached, secrets)
 	fmt.Print(table)
 	return os.WriteFile(o.out, []byte(table), 0o644)
 }
@@ -692,7 +711,7 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 	return s[max(i, 0)]
 }
 
-func report(o options, converge, floor time.Duration, lat, revoked [2][]time.Duration, settle time.Duration, reqs, reconciles, resync, events map[string]int,
+func report(o options, converge, floor time.Duration, cpu [2]cpuUse, lat, revoked [2][]time.Duration, settle time.Duration, reqs, reconciles, resync, events map[string]int,
 	peak, heapAfterGC, liveAfterGC uint64, cached int, secrets secretsCached) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## Scale run: %d agencies, %d services, %d agreements (%s, GOMAXPROCS=%d)\n\n", o.agencies, o.services, o.agreements, time.Now().UTC().Format("2006-01-02"), runtime.GOMAXPROCS(0))
@@ -702,6 +721,13 @@ func report(o options, converge, floor time.Duration, lat, revoked [2][]time.Dur
 	if floor > 0 {
 		fmt.Fprintf(&b, "| floor (plain client, same output writes, 4 workers) | %s | |\n", floor.Round(time.Millisecond))
 		fmt.Fprintf(&b, "| ratio operator / floor | %.2f | ≤ 1.2 |\n", converge.Seconds()/floor.Seconds())
+	}
+	if cpu[0].apiServer > 0 {
+		fmt.Fprintf(&b, "| CPU seconds while converging: API server / etcd / this process (operator, harness) | %s | |\n", cpu[0])
+	}
+	if cpu[1].apiServer > 0 {
+		fmt.Fprintf(&b, "| CPU seconds during the floor: API server / etcd / this process (floor's client, harness) | %s | |\n", cpu[1])
+		fmt.Fprintf(&b, "| API server and etcd CPU, operator / floor | %.2f | |\n", (cpu[0].apiServer+cpu[0].etcd).Seconds()/(cpu[1].apiServer+cpu[1].etcd).Seconds())
 	}
 	fmt.Fprintf(&b, "| convergence per 1,000 agreements | %.1f s | |\n", converge.Seconds()/float64(o.agreements)*1000)
 	fmt.Fprintf(&b, "| apply → Active of single agreements at convergence, p50 / p99 / max (%d samples) | %s | p99 ≤ 1 s |\n", len(lat[0]), spread(lat[0]))
