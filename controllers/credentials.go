@@ -234,6 +234,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 				}
 				state.CurrentID, state.IssuedAt = pending.id, pending.issuedAt
 				cred.KeyID, cred.IssuedAt = pending.id, pending.issuedAt
+				break
 			}
 		}
 	}
