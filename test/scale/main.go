@@ -130,7 +130,11 @@ func run(ctx context.Context, o options) error {
 			}
 			kept := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: sa.Name, Namespace: sa.Namespace,
 				Generation: sa.Generation, ResourceVersion: sa.ResourceVersion}}
-			kept.Status.Conditions = sa.Status.Conditions
+			if r := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionReady); r != nil {
+				// Ready alone, without its message: the other conditions
+				// and the messages are the operator's to hold.
+				kept.Status.Conditions = []metav1.Condition{{Type: r.Type, ObservedGeneration: r.ObservedGeneration, Reason: r.Reason}}
+			}
 			return kept, nil
 		}})
 	if err != nil {
