@@ -104,8 +104,10 @@ func refuseSecret(t *testing.T, ns, name string) (unblock func()) {
 		return errorf("not refused yet: %v", err)
 	})
 	return func() {
-		if err := k8s.Delete(ctx, binding); err != nil {
-			t.Fatal(err)
+		for _, obj := range []client.Object{binding, policy} {
+			if err := k8s.Delete(ctx, obj); err != nil {
+				t.Fatal(err)
+			}
 		}
 		eventually(t, 10*time.Second, "the API server accepts the Secret again", func() error {
 			return k8s.Create(ctx, probe.DeepCopy(), client.DryRunAll)
