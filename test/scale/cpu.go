@@ -15,8 +15,10 @@ import (
 // the API server does not get, which the floor's client barely takes.
 type cpuUse struct{ apiServer, etcd, self time.Duration }
 
-func (u cpuUse) minus(before cpuUse) cpuUse {
-	return cpuUse{u.apiServer - before.apiServer, u.etcd - before.etcd, u.self - before.self}
+// cpuSince reads the CPU time spent since before was read.
+func cpuSince(before cpuUse) (cpuUse, error) {
+	now, err := cpuNow()
+	return cpuUse{now.apiServer - before.apiServer, now.etcd - before.etcd, now.self - before.self}, err
 }
 
 func (u cpuUse) String() string {

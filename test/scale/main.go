@@ -184,9 +184,7 @@ func run(ctx context.Context, o options) error {
 	}
 	converge := time.Since(opStart)
 	if cpuErr == nil {
-		var after cpuUse
-		after, cpuErr = cpuNow()
-		cpu[0] = after.minus(cpuBefore)
+		cpu[0], cpuErr = cpuSince(cpuBefore)
 	}
 	atConvergence := byVerbAndResource(reqs.Counts())
 	reconciles, err := testenv.ReconcileCounts()
@@ -289,9 +287,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		if cpuErr == nil {
-			var after cpuUse
-			after, cpuErr = cpuNow()
-			cpu[1] = after.minus(cpuBefore)
+			cpu[1], cpuErr = cpuSince(cpuBefore)
 		}
 	}
 
