@@ -227,8 +227,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		// one to hand over, while the gateway still accepts it.
 		for i := range keys {
 			k := &keys[i]
-			if k.Labels[v1alpha1.LabelKeyID] == pending.id && slices.Contains(recorded, pending.id) && render.HoldsOneKey(k) &&
-				k.Name == names.GatewayKeyName(sa, pending.id) && render.KeyOf(sa, k) && k.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
+			if k.Labels[v1alpha1.LabelKeyID] == pending.id && render.IssuedGatewayKey(sa, k, recorded) && k.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
 				for _, v := range k.Data {
 					cred.Key = string(v)
 				}
