@@ -173,28 +173,33 @@ func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.
 // created again, before garbage collection) is replaced, not applied over.
 func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s *corev1.Secret) error {
 	existing := &corev1.Secret{}
-	err := r.Get(ctx, client.ObjectKeyFromObject(s), existing)
-	if err == nil {
-		owner, want := metav1.GetControllerOf(existing), metav1.GetControllerOf(s)
-		if owner == nil || want == nil || owner.Kind != want.Kind || owner.UID == want.UID {
-			_, err = applyIfChanged(ctx, r.Client, s)
-			return err
-		}
-		// An earlier agreement's: its key was withdrawn with it.
+	switch err := r.Get(ctx, client.ObjectKeyFromObject(s), existing); {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return err
+	case earlierAgreements(existing, s):
+		// Its key was withdrawn with it.
 		if err := r.Delete(ctx, existing, client.Preconditions{UID: &existing.UID}); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("replace %s, an earlier agreement's: %w", existing.Name, err)
 		}
-		err = apierrors.NewNotFound(corev1.Resource("secrets"), s.Name)
-	}
-	if !apierrors.IsNotFound(err) {
+	default:
+		_, err = applyIfChanged(ctx, r.Client, s)
 		return err
 	}
-	err = r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
+	err := r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
 	_, err = applyIfChanged(ctx, r.Client, s)
 	return err
+}
+
+// earlierAgreements says whether the Secret existing is controlled by
+// another object of the same kind as desired's controller: an earlier
+// agreement of the same name.
+func earlierAgreements(existing, desired *corev1.Secret) bool {
+	owner, want := metav1.GetControllerOf(existing), metav1.GetControllerOf(desired)
+	return owner != nil && want != nil && owner.Kind == want.Kind && owner.UID != want.UID
 }
 
 // keyState reads an agreement's keys, from the cache or from the API
