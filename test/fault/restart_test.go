@@ -1,6 +1,7 @@
 package fault
 
 import (
+	"context"
 	"runtime"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -36,19 +38,22 @@ func TestAnOperatorStartedAgainReportsFromItsOwnCache(t *testing.T) {
 	second, stopSecond := operator(t, nil, nil)
 	defer stopSecond()
 	cachedAgency(t, second, "sau-khi-dung")
-	deadline := time.Now().Add(10 * time.Second)
-	for !reportsAgency(t, "sau-khi-dung") {
-		if time.Now().After(deadline) {
-			t.Fatal("datashare_agencies does not report the agency created after the first operator stopped")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	for held.Value() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the stopped operator's cache is still in memory")
-		}
+	poll(t, "datashare_agencies reports the agency created after the first operator stopped", func() (bool, error) {
+		return reportsAgency(t, "sau-khi-dung"), nil
+	})
+	poll(t, "the stopped operator's cache is released", func() (bool, error) {
 		runtime.GC()
-		time.Sleep(100 * time.Millisecond)
+		return held.Value() == nil, nil
+	})
+}
+
+// poll checks done every 100 ms until it says so, for up to 10 s.
+func poll(t *testing.T, what string, done func() (bool, error)) {
+	t.Helper()
+	if err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
+		return done()
+	}); err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
 }
 
@@ -60,22 +65,21 @@ func cachedAgency(t *testing.T, mgr manager.Manager, name string) weak.Pointer[m
 	if !mgr.GetCache().WaitForCacheSync(ctx) {
 		t.Fatal("the operator's cache did not sync")
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	var held weak.Pointer[metav1.Condition]
+	poll(t, "the operator's cache holds Agency "+name+" with a status", func() (bool, error) {
 		list := &v1alpha1.AgencyList{}
 		if err := mgr.GetCache().List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
-			t.Fatal(err)
+			return false, err
 		}
 		for i := range list.Items {
 			if a := &list.Items[i]; a.Name == name && len(a.Status.Conditions) > 0 {
-				return weak.Make(&a.Status.Conditions[0])
+				held = weak.Make(&a.Status.Conditions[0])
+				return true, nil
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the operator's cache has no Agency %s with a status", name)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false, nil
+	})
+	return held
 }
 
 // reportsAgency says whether the registry's datashare_agencies has a
