@@ -45,7 +45,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/controllers"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
@@ -167,7 +166,7 @@ func run(ctx context.Context, o options) error {
 	opConfig.WrapTransport = reqs.Wrap
 	var peakHeap atomic.Uint64
 	stopSampling := sampleHeap(&peakHeap)
-	var cpu [2]cpuUse // while the operator converges, during the floor
+	var converging cpuUse // while the operator converges
 	cpuBefore, cpuErr := cpuNow()
 	opStart := time.Now()
 	_, stop, err := startOperator(ctx, opConfig)
@@ -184,7 +183,10 @@ func run(ctx context.Context, o options) error {
 	}
 	converge := time.Since(opStart)
 	if cpuErr == nil {
-		cpu[0], cpuErr = cpuSince(cpuBefore)
+		converging, cpuErr = cpuSince(cpuBefore)
+	}
+	if cpuErr != nil {
+		fmt.Fprintln(os.Stderr, "CPU times not measured:", cpuErr)
 	}
 	atConvergence := byVerbAndResource(reqs.Counts())
 	reconciles, err := testenv.ReconcileCounts()
@@ -277,25 +279,16 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	// The floor: a plain client writes the same output objects.
-	var floor time.Duration
+	// The floor: a plain client writes the same output objects, then the
+	// Events and the key patches the design adds to them.
+	var floor floors
 	if o.floor {
-		if cpuErr == nil {
-			cpuBefore, cpuErr = cpuNow()
-		}
-		if floor, err = measureFloor(ctx, c, o); err != nil {
+		if floor, err = measureFloors(ctx, c, o); err != nil {
 			return err
-		}
-		if cpuErr == nil {
-			cpu[1], cpuErr = cpuSince(cpuBefore)
 		}
 	}
 
-	if cpuErr != nil {
-		fmt.Fprintln(os.Stderr, "CPU times not measured:", cpuErr)
-		cpu = [2]cpuUse{}
-	}
-	table := report(o, converge, floor, cpu, latencies, revocations, settle, atConvergence, reconciles, resyncWrites, events, peakHeap.Load(), ms.HeapInuse, ms.HeapAlloc, cached, secrets)
+	table := report(o, converge, converging, floor, latencies, revocations, settle, atConvergence, reconciles, resyncWrites, events, peakHeap.Load(), ms.HeapInuse, ms.HeapAlloc, cached, secrets)
 	fmt.Print(table)
 	return os.WriteFile(o.out, []byte(table), 0o644)
 }
@@ -592,84 +585,6 @@ func eventsByReason(ctx context.Context, c client.Reader) (map[string]int, error
 	return counts, nil
 }
 
-// measureFloor writes, with a plain client and the operator's parallelism
-// (one worker per controller), what the operator wrote for the world: per
-// agreement two Secrets and a status; per service a route, a policy, a
-// NetworkPolicy and a status; per focal point two RoleBindings and a
-// status; per agency a Role and a status.
-func measureFloor(ctx context.Context, c client.Client, o options) (time.Duration, error) {
-	const workers = 4
-	cfg := config.Default()
-	var writes []func() error
-	for g := 0; g < o.agreements; g++ {
-		ns, name := fmt.Sprintf("ag-%d", g%o.agencies), fmt.Sprintf("tt-%d", g)
-		sa := agreementObject(ns, name, "ag-0", "dv-0")
-		writes = append(writes,
-			func() error {
-				return c.Create(ctx, render.ConsumerSecret(renamed(sa, "floor-"+name), render.ConsumerCredential{ConsumerAgency: ns, Key: strings.Repeat("k", 43), KeyID: "00000000", IssuedAt: time.Now()}))
-			},
-			func() error {
-				return c.Create(ctx, render.GatewayKeySecret(renamed(sa, "floor-"+name), ns, strings.Repeat("k", 43), "00000000"))
-			},
-			func() error { return touchStatus(ctx, c, &v1alpha1.SharingAgreement{}, ns, name) })
-	}
-	for s := 0; s < o.services; s++ {
-		ns, name := fmt.Sprintf("ag-%d", s%o.agencies), fmt.Sprintf("dv-%d", s)
-		ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Name: "floor-" + name, Namespace: ns, UID: floorUID}, Spec: v1alpha1.DataServiceSpec{
-			Version: "v1", Backend: v1alpha1.Backend{ServiceName: v1alpha1.ObjectName(name), Port: 8080}, Access: v1alpha1.Access{Audience: v1alpha1.AudienceProvince}}}
-		backend := &corev1.Service{Spec: corev1.ServiceSpec{Selector: map[string]string{"app": name}, Ports: []corev1.ServicePort{{Port: 8080}}}}
-		objs := render.Service(render.ServiceInputs{Service: ds, Agency: ns, Rules: cfg.Rules, Backend: backend, LiveKeys: 2, KeyGroups: 1})
-		// The service's key group, complete: its share of the agreements.
-		group := map[string][]byte{}
-		for k := 0; k < o.agreements/o.services; k++ {
-			group[fmt.Sprintf("ag-x.floor-%d.%08d", k, k)] = []byte(strings.Repeat("k", 43))
-		}
-		writes = append(writes,
-			func() error { return c.Create(ctx, objs.Route) },
-			func() error { return c.Create(ctx, render.KeyGroupSecret(ds, ns, 0, group)) },
-			func() error { return c.Create(ctx, objs.SecurityPolicy) },
-			func() error { return c.Create(ctx, objs.NetworkPolicy) },
-			func() error { return touchStatus(ctx, c, &v1alpha1.DataService{}, ns, name) })
-	}
-	for a := 0; a < o.agencies; a++ {
-		ns := fmt.Sprintf("ag-%d", a)
-		fp := &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Name: "floor", Namespace: ns, UID: floorUID}}
-		bindings := render.FocalPointBindings(fp, ns)
-		writes = append(writes,
-			func() error { return c.Create(ctx, bindings[0]) },
-			func() error { return c.Create(ctx, bindings[1]) },
-			func() error {
-				r := render.IssuedCredentialsRole(&v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: ns, UID: floorUID}, Spec: v1alpha1.AgencySpec{Namespace: v1alpha1.ObjectName(ns)}}, nil)
-				r.Name = "floor-role"
-				return c.Create(ctx, r)
-			},
-			func() error { return touchStatus(ctx, c, &v1alpha1.FocalPoint{}, ns, "dau-moi") },
-			func() error { return touchStatus(ctx, c, &v1alpha1.Agency{}, "", ns) })
-	}
-	start := time.Now()
-	err := parallel(len(writes), workers, func(i int) error { return writes[i]() })
-	return time.Since(start), err
-}
-
-// floorUID owns the floor's objects: owner references need a UID, and
-// nothing collects them in a test API server.
-const floorUID = "00000000-0000-0000-0000-000000000000"
-
-func renamed(sa *v1alpha1.SharingAgreement, name string) *v1alpha1.SharingAgreement {
-	out := sa.DeepCopy()
-	out.Name, out.UID = name, floorUID
-	return out
-}
-
-// touchStatus writes a status as the operator does: a merge patch of the
-// status subresource.
-func touchStatus(ctx context.Context, c client.Client, obj client.Object, ns, name string) error {
-	patch := client.RawPatch("application/merge-patch+json", []byte(fmt.Sprintf(`{"status":{"observedGeneration":%d}}`, time.Now().UnixNano()%1000+1)))
-	obj.SetNamespace(ns)
-	obj.SetName(name)
-	return c.Status().Patch(ctx, obj, patch)
-}
-
 // cachedObjects estimates the objects in the operator's cache: the world,
 // and what the operator wrote for it.
 func cachedObjects(o options) int {
@@ -711,23 +626,18 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 	return s[max(i, 0)]
 }
 
-func report(o options, converge, floor time.Duration, cpu [2]cpuUse, lat, revoked [2][]time.Duration, settle time.Duration, reqs, reconciles, resync, events map[string]int,
+func report(o options, converge time.Duration, converging cpuUse, floor floors, lat, revoked [2][]time.Duration, settle time.Duration, reqs, reconciles, resync, events map[string]int,
 	peak, heapAfterGC, liveAfterGC uint64, cached int, secrets secretsCached) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## Scale run: %d agencies, %d services, %d agreements (%s, GOMAXPROCS=%d)\n\n", o.agencies, o.services, o.agreements, time.Now().UTC().Format("2006-01-02"), runtime.GOMAXPROCS(0))
 	fmt.Fprintln(&b, "| measure | figure | target |")
 	fmt.Fprintln(&b, "|---|---|---|")
 	fmt.Fprintf(&b, "| convergence (operator start → every agreement Active) | %s | |\n", converge.Round(time.Millisecond))
-	if floor > 0 {
-		fmt.Fprintf(&b, "| floor (plain client, same output writes, 4 workers) | %s | |\n", floor.Round(time.Millisecond))
-		fmt.Fprintf(&b, "| ratio operator / floor | %.2f | ≤ 1.2 |\n", converge.Seconds()/floor.Seconds())
+	if converging.apiServer > 0 {
+		fmt.Fprintf(&b, "| CPU seconds while converging: API server / etcd / this process (operator, harness) | %s | |\n", converging)
 	}
-	if cpu[0].apiServer > 0 {
-		fmt.Fprintf(&b, "| CPU seconds while converging: API server / etcd / this process (operator, harness) | %s | |\n", cpu[0])
-	}
-	if cpu[1].apiServer > 0 {
-		fmt.Fprintf(&b, "| CPU seconds during the floor: API server / etcd / this process (floor's client, harness) | %s | |\n", cpu[1])
-		fmt.Fprintf(&b, "| API server and etcd CPU, operator / floor | %.2f | |\n", (cpu[0].apiServer+cpu[0].etcd).Seconds()/(cpu[1].apiServer+cpu[1].etcd).Seconds())
+	if floor.output.took > 0 {
+		floorRows(&b, converge, converging, floor)
 	}
 	fmt.Fprintf(&b, "| convergence per 1,000 agreements | %.1f s | |\n", converge.Seconds()/float64(o.agreements)*1000)
 	fmt.Fprintf(&b, "| apply → Active of single agreements at convergence, p50 / p99 / max (%d samples) | %s | p99 ≤ 1 s |\n", len(lat[0]), spread(lat[0]))
