@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -61,7 +62,15 @@ func RepoRoot() string {
 // Option changes what Start installs.
 type Option func(*options)
 
-type options struct{ withoutGatewayCRDs, withoutOwnCRDs, withPrometheusOperatorCRDs bool }
+type options struct {
+	withoutGatewayCRDs, withoutOwnCRDs, withPrometheusOperatorCRDs bool
+	etcdQuota                                                      int64
+}
+
+// WithEtcdQuota sets etcd's storage quota in bytes: the scale benchmark
+// writes more at 100,000 agreements, with the history of its writes until
+// the API server compacts it, than etcd's default 2 GiB holds.
+func WithEtcdQuota(bytes int64) Option { return func(o *options) { o.etcdQuota = bytes } }
 
 // WithPrometheusOperatorCRDs adds the Prometheus Operator's ServiceMonitor
 // and PrometheusRule CRDs, for the chart's optional monitoring objects.
@@ -108,6 +117,10 @@ func Start(opts ...Option) (*Env, error) {
 		crds = append(crds, more...)
 	}
 	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDs: crds, ErrorIfCRDPathMissing: true}
+	if o.etcdQuota > 0 {
+		env.ControlPlane.Etcd = &envtest.Etcd{}
+		env.ControlPlane.Etcd.Configure().Set("quota-backend-bytes", strconv.FormatInt(o.etcdQuota, 10))
+	}
 	if !o.withoutOwnCRDs {
 		env.CRDDirectoryPaths = []string{filepath.Join(RepoRoot(), "config", "crd", "bases")}
 	}
