@@ -1,7 +1,8 @@
 // Command scale measures the operator against a real API server: how long
 // a province of A agencies, S data services and G agreements takes to
 // converge, against the floor (a plain client writing the same output
-// objects with the same parallelism), the apply → Active latency of single
+// objects with the same parallelism, then an Event per agreement and a
+// patch per key; see floors), the apply → Active latency of single
 // changes under that load, API requests per object, writes on an unchanged
 // resync, and memory. It prints a Markdown table and writes it to -out.
 //
