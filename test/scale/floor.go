@@ -33,7 +33,7 @@ type floorPhase struct {
 // operator has stopped:
 //   - output: the objects the operator wrote, each written whole, once;
 //   - events: one Event per agreement, as the operator's Active Event, the
-//     news the issue keeps for every agreement that goes live;
+//     news it keeps for every agreement that goes live;
 //   - keyPatches: each agreement's key patched into its service's key
 //     group on its own, which is what lets a key work at the gateway the
 //     moment it is issued, where output writes every group complete.
