@@ -21,6 +21,9 @@ func cpuSince(before cpuUse) (cpuUse, error) {
 	return cpuUse{now.apiServer - before.apiServer, now.etcd - before.etcd, now.self - before.self}, err
 }
 
+// controlPlane is the CPU seconds of the API server and etcd together.
+func (u cpuUse) controlPlane() float64 { return (u.apiServer + u.etcd).Seconds() }
+
 func (u cpuUse) String() string {
 	return fmt.Sprintf("%.1f / %.1f / %.1f", u.apiServer.Seconds(), u.etcd.Seconds(), u.self.Seconds())
 }

@@ -22,6 +22,19 @@ import (
 // floorWorkers is the floor's parallelism: one worker per controller.
 const floorWorkers = 4
 
+// floorKey is the key every floor Secret holds: as long as an issued one.
+var floorKey = []byte(strings.Repeat("k", 43))
+
+// floorClientID is the i-th client id of a floor key group, in the form
+// of the operator's ("<consumer agency>.<agreement>.<key id>").
+func floorClientID(i int) string { return fmt.Sprintf("ag-x.floor-%d.%08d", i, i) }
+
+// floorAgreement names the g-th agreement of the world, as buildWorld made
+// it.
+func floorAgreement(o options, g int) (ns, name string) {
+	return fmt.Sprintf("ag-%d", g%o.agencies), fmt.Sprintf("tt-%d", g)
+}
+
 // floorPhase is one part of the floor: how long it took, and the CPU the
 // API server, etcd and this process spent on it.
 type floorPhase struct {
@@ -90,14 +103,14 @@ func writeOutputFloor(ctx context.Context, c client.Client, o options) error {
 	cfg := config.Default()
 	var writes []func() error
 	for g := 0; g < o.agreements; g++ {
-		ns, name := fmt.Sprintf("ag-%d", g%o.agencies), fmt.Sprintf("tt-%d", g)
+		ns, name := floorAgreement(o, g)
 		sa := agreementObject(ns, name, "ag-0", "dv-0")
 		writes = append(writes,
 			func() error {
-				return c.Create(ctx, render.ConsumerSecret(renamed(sa, "floor-"+name), render.ConsumerCredential{ConsumerAgency: ns, Key: strings.Repeat("k", 43), KeyID: "00000000", IssuedAt: time.Now()}))
+				return c.Create(ctx, render.ConsumerSecret(renamed(sa, "floor-"+name), render.ConsumerCredential{ConsumerAgency: ns, Key: string(floorKey), KeyID: "00000000", IssuedAt: time.Now()}))
 			},
 			func() error {
-				return c.Create(ctx, render.GatewayKeySecret(renamed(sa, "floor-"+name), ns, strings.Repeat("k", 43), "00000000"))
+				return c.Create(ctx, render.GatewayKeySecret(renamed(sa, "floor-"+name), ns, string(floorKey), "00000000"))
 			},
 			func() error { return touchStatus(ctx, c, &v1alpha1.SharingAgreement{}, ns, name) })
 	}
@@ -109,7 +122,7 @@ func writeOutputFloor(ctx context.Context, c client.Client, o options) error {
 		// The service's key group, complete: its share of the agreements.
 		group := map[string][]byte{}
 		for k := 0; k < o.agreements/o.services; k++ {
-			group[fmt.Sprintf("ag-x.floor-%d.%08d", k, k)] = []byte(strings.Repeat("k", 43))
+			group[floorClientID(k)] = floorKey
 		}
 		writes = append(writes,
 			func() error { return c.Create(ctx, objs.Route) },
@@ -165,7 +178,7 @@ func activeEvent(ctx context.Context, c client.Reader) (*eventsv1.Event, error) 
 // about that agreement, as the operator's recorder would.
 func writeEventFloor(ctx context.Context, c client.Client, o options, template *eventsv1.Event) error {
 	return parallel(o.agreements, floorWorkers, func(g int) error {
-		ns, name := fmt.Sprintf("ag-%d", g%o.agencies), fmt.Sprintf("tt-%d", g)
+		ns, name := floorAgreement(o, g)
 		now := time.Now()
 		e := &eventsv1.Event{
 			ObjectMeta:          metav1.ObjectMeta{Name: fmt.Sprintf("floor-%s.%x", name, now.UnixNano()), Namespace: ns},
@@ -198,8 +211,7 @@ func emptyKeyGroups(ctx context.Context, c client.Client, o options) ([]types.Na
 func patchKeysOneByOne(ctx context.Context, c client.Client, o options, groups []types.NamespacedName) error {
 	return parallel(o.agreements, floorWorkers, func(g int) error {
 		group := groups[g%o.services]
-		patch, err := json.Marshal(map[string]any{"data": map[string][]byte{
-			fmt.Sprintf("ag-x.floor-%d.%08d", g, g): []byte(strings.Repeat("k", 43))}})
+		patch, err := json.Marshal(map[string]any{"data": map[string][]byte{floorClientID(g): floorKey}})
 		if err != nil {
 			return err
 		}
@@ -245,9 +257,9 @@ func floorRows(b *strings.Builder, converge time.Duration, converging cpuUse, f 
 	}
 	fmt.Fprintf(b, "| ratio operator / output floor | %.2f | ≤ 1.2 |\n", converge.Seconds()/f.output.took.Seconds())
 	fmt.Fprintf(b, "| ratio operator / the three parts together (the least the design writes) | %.2f | |\n", converge.Seconds()/f.all().Seconds())
-	if apiAndEtcd := (f.output.cpu.apiServer + f.output.cpu.etcd).Seconds(); converging.apiServer > 0 && apiAndEtcd > 0 {
-		all := apiAndEtcd + (f.events.cpu.apiServer + f.events.cpu.etcd + f.keyPatches.cpu.apiServer + f.keyPatches.cpu.etcd).Seconds()
-		op := (converging.apiServer + converging.etcd).Seconds()
-		fmt.Fprintf(b, "| API server and etcd CPU, operator / output floor, / the three parts | %.2f / %.2f | |\n", op/apiAndEtcd, op/all)
+	if output := f.output.cpu.controlPlane(); converging.apiServer > 0 && output > 0 {
+		all := output + f.events.cpu.controlPlane() + f.keyPatches.cpu.controlPlane()
+		op := converging.controlPlane()
+		fmt.Fprintf(b, "| API server and etcd CPU, operator / output floor, / the three parts | %.2f / %.2f | |\n", op/output, op/all)
 	}
 }
