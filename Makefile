@@ -16,6 +16,7 @@ PROMQLNAMES := $(BIN)/promqlnames
 SHACL := hack/shacl/node_modules/.package-lock.json
 KREW := $(BIN)/kubectl-krew
 VALIDATE_KREW := $(BIN)/validate-krew-manifest
+RELEASE := $(BIN)/release
 KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
@@ -36,6 +37,7 @@ HELM_MOD := hack/helm/go.mod
 EGCTL_MOD := hack/egctl/go.mod
 PROMTOOL_MOD := hack/promtool/go.mod
 KREW_MOD := hack/krew/go.mod
+RELEASE_MOD := hack/release/go.mod
 APISERVER_MOD := hack/envtest/kube-apiserver/go.mod
 ETCD_MOD := hack/envtest/etcd/go.mod
 
@@ -86,8 +88,9 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
 
 .PHONY: test
-test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) $(SHACL) chromium ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
+test: envtest-bins $(HELM) $(EGCTL) $(PROMTOOL) $(PROMQLNAMES) $(KREW) $(VALIDATE_KREW) $(SHACL) $(RELEASE) chromium image-tools ## Run every test against a real API server, and the rendered objects through Envoy Gateway's translator (builds what it needs).
 	go test ./... -count=1
+	cd hack/release && go test ./... -count=1
 
 .PHONY: bench-scale
 bench-scale: envtest-bins ## Measure convergence, latency, requests, resync writes and memory at scale (SCALE_ARGS="-agreements 1000" for a smaller run).
@@ -102,6 +105,28 @@ PLUGIN_VERSION ?= v0.1.0
 .PHONY: plugin-krew
 plugin-krew: ## Package the plugin for krew into dist/ (PLUGIN_BASE_URL=where the archives are served, PLUGIN_LICENSE=the license file).
 	go run ./hack/kubectl-datashare/krew -version $(PLUGIN_VERSION) -base-url "$(PLUGIN_BASE_URL)" -license "$(PLUGIN_LICENSE)" -out dist
+
+##@ Release
+
+# The release's version: empty lets the release tool take git describe of
+# the v* tags (or v0.0.0-<commits>-g<hash> where there is none).
+VERSION ?=
+# Where the image is published; a province that mirrors it changes this.
+IMAGE_REPOSITORY ?= ghcr.io/lgsp-vn/datashare-operator
+RELEASE_FLAGS = $(if $(VERSION),-version $(VERSION)) -repository $(IMAGE_REPOSITORY)
+
+.PHONY: image
+image: $(RELEASE) ## Build the operator's OCI image (linux/amd64 and linux/arm64) from Go modules alone into bin/image: layout, oci-archive, digest, SBOM.
+	$(RELEASE) image $(RELEASE_FLAGS) -out $(BIN)/image
+
+.PHONY: image-push
+image-push: image ## Push the image to a registry: IMAGE=registry.example.gov.vn/lgsp/datashare-operator:TAG (docker, podman or crane login's credentials).
+	@if [ -z "$(IMAGE)" ]; then echo "IMAGE is required: make image-push IMAGE=registry.example.gov.vn/lgsp/datashare-operator:TAG"; exit 2; fi
+	$(RELEASE) push -layout $(BIN)/image/image -to $(IMAGE)
+
+.PHONY: release
+release: $(RELEASE) $(HELM) ## Write every file a province installs into dist/: image, chart pinned by digest, install.yaml, plugin archives with the krew manifest, SBOM, SHA256SUMS (PLUGIN_BASE_URL=where the archives are served).
+	$(RELEASE) dist $(RELEASE_FLAGS) -helm $(HELM) -out dist $(if $(PLUGIN_BASE_URL),-plugin-base-url $(PLUGIN_BASE_URL))
 
 .PHONY: build
 build: ## Build the operator binary into bin/.
@@ -156,6 +181,19 @@ chromium:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends chromium; }
+
+# Debian's skopeo and umoci, with which the release test reads and unpacks
+# the image as a registry client and a runtime would; installed when missing.
+.PHONY: image-tools
+image-tools:
+	@command -v skopeo >/dev/null && command -v umoci >/dev/null || { echo "installing Debian's skopeo and umoci for the image test"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends skopeo umoci; }
+
+# The release tool (hack/release): the image from Go modules, the SBOM, the
+# chart pinned by digest, install.yaml, SHA256SUMS.
+$(RELEASE): $(RELEASE_MOD) $(wildcard hack/release/*.go)
+	cd hack/release && go build -o $@ .
 
 # krew and its manifest validator, for the plugin's krew manifest.
 $(KREW): $(KREW_MOD)

@@ -24,6 +24,14 @@ import (
 // leaderElectionID names the Lease that replicas compete for.
 const leaderElectionID = "datashare-operator.lgsp.vn"
 
+// The release stamps these (go build -ldflags -X, see hack/release), so that
+// a running operator, its log and `datashare-operator version` say which
+// build a province runs.
+var (
+	version = "dev"
+	commit  = ""
+)
+
 // The operator's own rights beyond its controllers': leader election in its
 // namespace, Events, and the reviews that guard the metrics endpoint.
 // +kubebuilder:rbac:groups=coordination.k8s.io,namespace=datashare-system,resources=leases,verbs=get;list;watch;create;update;patch;delete
@@ -32,8 +40,14 @@ const leaderElectionID = "datashare-operator.lgsp.vn"
 // +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "portal" {
-		os.Exit(runPortal(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "portal":
+			os.Exit(runPortal(os.Args[2:]))
+		case "version":
+			fmt.Printf("datashare-operator %s (commit %s)\n", version, commitOrUnknown())
+			return
+		}
 	}
 	cfg := config.Default()
 	cfg.Bind(flag.CommandLine)
@@ -96,8 +110,8 @@ func run(cfg config.Config) error {
 		return fmt.Errorf("add the readiness check: %w", err)
 	}
 
-	ctrl.Log.WithName("setup").Info("starting the operator",
-		"lgspGateway", cfg.Gateway.String(), "publicBaseURL", cfg.PublicBaseURL,
+	ctrl.Log.WithName("setup").Info("starting the operator", "version", version, "commit", commitOrUnknown(),
+		"timeZone", cfg.TimeZone, "lgspGateway", cfg.Gateway.String(), "publicBaseURL", cfg.PublicBaseURL,
 		"coordinatorAgency", cfg.CoordinatorAgency, "enforcement", cfg.Enforcement,
 		"requireAppraisal", cfg.RequireAppraisal, "leaderElect", cfg.LeaderElect)
 	return mgr.Start(ctrl.SetupSignalHandler())
@@ -119,6 +133,7 @@ func runPortal(args []string) int {
 	_ = fs.Parse(args)
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	log := ctrl.Log.WithName("portal")
+	log.Info("starting the portal", "version", version, "commit", commitOrUnknown(), "listen", *listen)
 
 	restConfig, err := ctrl.GetConfig()
 	if err != nil {
@@ -131,4 +146,12 @@ func runPortal(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// commitOrUnknown is the stamped commit, or what a plain go build says.
+func commitOrUnknown() string {
+	if commit != "" {
+		return commit
+	}
+	return "unknown: not a release build"
 }

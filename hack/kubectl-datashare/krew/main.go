@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -26,7 +27,7 @@ func main() {
 	version := flag.String("version", "v0.1.0", "the plugin's version (semantic, with a leading v)")
 	baseURL := flag.String("base-url", "", "where the archives will be served from (required)")
 	license := flag.String("license", "", "the license file to ship in each archive; krew requires one (required)")
-	platforms := flag.String("platforms", "linux/amd64,linux/arm64,darwin/amd64,darwin/arm64,windows/amd64", "os/arch pairs to build")
+	platforms := flag.String("platforms", "linux/amd64,linux/arm64,darwin/amd64,darwin/arm64,windows/amd64,windows/arm64", "os/arch pairs to build")
 	out := flag.String("out", "dist", "where to write the archives and datashare.yaml")
 	flag.Parse()
 	if *baseURL == "" || *license == "" {
@@ -110,7 +111,15 @@ func pack(path string, files map[string]string) (string, error) {
 	sum := sha256.New()
 	gz := gzip.NewWriter(io.MultiWriter(f, sum))
 	tw := tar.NewWriter(gz)
-	for name, src := range files {
+	// Sorted, with no times or owners: the same sources give the same
+	// archive, so that a release's checksums can be reproduced.
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		src := files[name]
 		data, err := os.ReadFile(src)
 		if err != nil {
 			return "", err
