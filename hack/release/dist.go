@@ -157,7 +157,11 @@ images:
 	if err := fsys.WriteFile("/kustomization.yaml", []byte(overlay)); err != nil {
 		return err
 	}
-	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, "/")
+	// kubectl's order (namespaces, CRDs and RBAC before what uses them),
+	// as `kubectl apply -k` would apply them.
+	opts := krusty.MakeDefaultOptions()
+	opts.Reorder = krusty.ReorderOptionLegacy
+	resources, err := krusty.MakeKustomizer(opts).Run(fsys, "/")
 	if err != nil {
 		return fmt.Errorf("kustomize config/default: %w", err)
 	}
@@ -165,8 +169,9 @@ images:
 	if err != nil {
 		return err
 	}
-	header := fmt.Sprintf("# datashare-operator %s (commit %s): the whole install without Helm, the\n"+
-		"# kustomize render of config/default with the image pinned by digest.\n"+
+	header := fmt.Sprintf("# datashare-operator %s, commit %s:\n"+
+		"# the whole install without Helm, the kustomize render of config/default\n"+
+		"# with the image pinned by digest.\n"+
 		"#   kubectl apply --server-side -f install.yaml\n"+
 		"# Set the province's flags on the Deployment datashare-operator first\n"+
 		"# (docs/install.md).\n", src.Version, src.Commit)

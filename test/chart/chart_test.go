@@ -349,6 +349,8 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 		{"no working day to answer", []string{"lgsp.requests.workingDays=0"}, "at '/lgsp/requests/workingDays'"},
 		{"no replicas", []string{"replicaCount=0"}, "at '/replicaCount': minimum: got 0, want 1"},
 		{"a port out of range", []string{"metrics.port=70000"}, "at '/metrics/port'"},
+		{"a digest cut short", []string{"image.digest=sha256:12ab"}, "at '/image/digest': '12ab' does not match pattern"},
+		{"a tag given as the digest", []string{"image.digest=v0.1.0"}, "at '/image/digest'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"template", "datashare", chart, "--kube-version", kubeVersion}
@@ -369,6 +371,49 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 				t.Fatalf("the refusal does not name %s:\n%s", tc.want, out)
 			}
 			t.Logf("refused: %s", strings.Join(strings.Fields(out), " "))
+		})
+	}
+}
+
+// TestChartPinsTheImageByDigest renders the image of both Deployments by
+// tag (the chart's appVersion by default) and, once image.digest is set,
+// by digest alone.
+func TestChartPinsTheImageByDigest(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("0123456789abcdef", 4)
+	for _, tc := range []struct {
+		name string
+		set  []string
+		want string
+	}{
+		{"by default", nil, "ghcr.io/lgsp-vn/datashare-operator:0.1.0"},
+		{"a tag", []string{"image.tag=v0.2.0"}, "ghcr.io/lgsp-vn/datashare-operator:v0.2.0"},
+		{"a digest", []string{"image.digest=" + digest, "image.tag=v0.2.0"}, "ghcr.io/lgsp-vn/datashare-operator@" + digest},
+		{"a mirror", []string{"image.repository=registry.soctrang.gov.vn/lgsp/datashare-operator", "image.digest=" + digest},
+			"registry.soctrang.gov.vn/lgsp/datashare-operator@" + digest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"template", "datashare", chart, "--kube-version", kubeVersion,
+				"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL=" + testenv.SampleBaseURL}
+			for _, s := range tc.set {
+				args = append(args, "--set", s)
+			}
+			out, err := helm(t, args...)
+			if err != nil {
+				t.Fatalf("helm template: %v\n%s", err, tail(out))
+			}
+			images := 0
+			for _, obj := range decode(t, out) {
+				if obj.GetKind() != "Deployment" {
+					continue
+				}
+				images++
+				if got := lookup(obj.Object, "spec.template.spec.containers.0.image"); got != tc.want {
+					t.Errorf("Deployment %s runs %v, want %s", obj.GetName(), got, tc.want)
+				}
+			}
+			if images != 2 {
+				t.Errorf("%d Deployments rendered, want the operator's and the portal's", images)
+			}
 		})
 	}
 }

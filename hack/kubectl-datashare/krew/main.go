@@ -59,7 +59,7 @@ func run(version, baseURL, license string, platforms []string, out string) error
 			return err
 		}
 		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, bin), "./hack/kubectl-datashare")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, bin), "./hack/kubectl-datashare")
 		build.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
