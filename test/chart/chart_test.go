@@ -349,7 +349,7 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 		{"no working day to answer", []string{"lgsp.requests.workingDays=0"}, "at '/lgsp/requests/workingDays'"},
 		{"no replicas", []string{"replicaCount=0"}, "at '/replicaCount': minimum: got 0, want 1"},
 		{"a port out of range", []string{"metrics.port=70000"}, "at '/metrics/port'"},
-		{"a digest cut short", []string{"image.digest=sha256:12ab"}, "at '/image/digest': '12ab' does not match pattern"},
+		{"a digest cut short", []string{"image.digest=sha256:12ab"}, "at '/image/digest': 'sha256:12ab' does not match pattern"},
 		{"a tag given as the digest", []string{"image.digest=v0.1.0"}, "at '/image/digest'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
