@@ -102,6 +102,7 @@ plugin: ## Build the kubectl plugin into bin/kubectl-datashare (put bin/ on PATH
 
 # For a province's own krew index: an archive per platform and the manifest.
 PLUGIN_VERSION ?= v0.1.0
+PLUGIN_LICENSE ?= LICENSE
 .PHONY: plugin-krew
 plugin-krew: ## Package the plugin for krew into dist/ (PLUGIN_BASE_URL=where the archives are served, PLUGIN_LICENSE=the license file).
 	go run ./hack/kubectl-datashare/krew -version $(PLUGIN_VERSION) -base-url "$(PLUGIN_BASE_URL)" -license "$(PLUGIN_LICENSE)" -out dist
