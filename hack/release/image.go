@@ -136,7 +136,7 @@ func layerOf(files []file, mtime time.Time) (v1.Layer, error) {
 func imageIndex(images map[platform]v1.Image, order []platform, meta imageMeta, src source) (v1.ImageIndex, error) {
 	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	for _, p := range order {
-		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: images[p],
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: plainImage{images[p]},
 			Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: p.OS, Architecture: p.Arch}}})
 	}
 	annotated, ok := mutate.Annotations(idx, meta.labels(src)).(v1.ImageIndex)
@@ -145,6 +145,16 @@ func imageIndex(images map[platform]v1.Image, order []platform, meta imageMeta, 
 	}
 	return annotated, nil
 }
+
+// plainImage is an image whose index entry carries no artifactType:
+// go-containerregistry writes the config's media type there, which the
+// OCI image spec 1.1 allows, but clients built on spec 1.0 (skopeo 1.9 of
+// Debian 12 among them) drop the field when they copy the index, and so
+// change its digest, or refuse to copy it with the digest preserved.
+type plainImage struct{ v1.Image }
+
+// ArtifactType is empty: the entry is an image, not an artifact.
+func (plainImage) ArtifactType() (string, error) { return "", nil }
 
 // builtImage is what `release image` writes.
 type builtImage struct {
