@@ -83,6 +83,7 @@ verify: generate manifests ## Fail when gofmt, go vet or the generators would ch
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	go vet ./...
+	cd hack/release && go vet ./...
 	@if [ -n "$$(git status --porcelain -- api config $(CHART))" ]; then \
 		echo "generated files are out of date; run 'make generate manifests' and commit:"; \
 		git status --porcelain -- api config $(CHART); git diff --stat -- api config $(CHART); exit 1; fi
