@@ -16,6 +16,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -52,7 +53,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	now := r.now()
 	ns := string(agency.Spec.Namespace)
 
-	meta, err := namespaceMeta(ctx, r.Client, ns)
+	meta, err := gather.NamespaceMeta(ctx, r.Client, ns)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -119,7 +120,7 @@ func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, s
 		return err
 	}
 	provided := &v1alpha1.SharingAgreementList{}
-	if err := r.List(ctx, provided, client.MatchingFields{indexAgreementProvider: ns}, client.UnsafeDisableDeepCopy); err != nil {
+	if err := r.List(ctx, provided, client.MatchingFields{gather.IndexAgreementProvider: ns}, client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	status.ServicesProvided = int32(len(services.Items))
@@ -148,7 +149,7 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	ns := string(agency.Spec.Namespace)
 	secrets := &corev1.SecretList{}
 	// Names only: no copy of every key.
-	if err := r.List(ctx, secrets, client.InNamespace(ns), client.MatchingFields{indexCredential: v1alpha1.CredentialConsumer},
+	if err := r.List(ctx, secrets, client.InNamespace(ns), client.MatchingFields{gather.IndexCredential: v1alpha1.CredentialConsumer},
 		client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
@@ -190,7 +191,7 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// A service an outside body's endorsement names, published or gone.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			list := &v1alpha1.AgencyList{}
-			if err := r.List(ctx, list, client.MatchingFields{indexAgencyEndorsement: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+			if err := r.List(ctx, list, client.MatchingFields{gather.IndexAgencyEndorsement: o.GetNamespace() + "/" + o.GetName()}); err != nil {
 				ctrl.LoggerFrom(ctx).Error(err, "list agencies endorsing a service")
 				return nil
 			}

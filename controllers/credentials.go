@@ -17,6 +17,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -352,7 +353,7 @@ func (r *SharingAgreementReconciler) removeConsumerSecret(ctx context.Context, a
 // gatewayKeys lists an agreement's gateway-side key Secrets: through the
 // cache's index, or by labels when reader is the API server.
 func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
-	var selector client.ListOption = client.MatchingFields{indexCredential: agreementKeysIndexValue(sa.Namespace, sa.Name)}
+	var selector client.ListOption = client.MatchingFields{gather.IndexCredential: gather.AgreementKeysIndexValue(sa.Namespace, sa.Name)}
 	if reader == r.APIReader {
 		selector = client.MatchingLabels{
 			v1alpha1.LabelManagedBy:          v1alpha1.ManagedByOperator,

@@ -30,6 +30,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
@@ -146,7 +147,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 // the gateway must accept for it (client id → key), and how many live
 // agreements those keys are for.
 func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, map[string][]byte, int, error) {
-	agency, err := namespaceHolder(ctx, r.Client, ds.Namespace)
+	agency, err := gather.NamespaceHolder(ctx, r.Client, ds.Namespace)
 	if err != nil {
 		return publishing.Inputs{}, nil, 0, err
 	}
@@ -235,7 +236,7 @@ func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, 
 func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) (map[string][]byte, int, error) {
 	secrets := &corev1.SecretList{}
 	// No copy of every key: they are only read.
-	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingFields{indexCredential: serviceKeysIndexValue(ds.Name)},
+	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingFields{gather.IndexCredential: gather.ServiceKeysIndexValue(ds.Name)},
 		client.UnsafeDisableDeepCopy); err != nil {
 		return nil, 0, err
 	}
@@ -314,7 +315,7 @@ func (r *DataServiceReconciler) registeredConsumers(ctx context.Context, ds *v1a
 // samePath lists the DataServices that publish, or ask for, path.
 func (r *DataServiceReconciler) samePath(ctx context.Context, path string) ([]v1alpha1.DataService, error) {
 	list := &v1alpha1.DataServiceList{}
-	if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{gather.IndexServicePath: path}); err != nil {
 		return nil, err
 	}
 	return list.Items, nil
@@ -456,7 +457,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 					continue
 				}
 				list := &v1alpha1.DataServiceList{}
-				if err := r.List(ctx, list, client.MatchingFields{indexServicePath: path}, client.UnsafeDisableDeepCopy); err == nil {
+				if err := r.List(ctx, list, client.MatchingFields{gather.IndexServicePath: path}, client.UnsafeDisableDeepCopy); err == nil {
 					reqs = append(reqs, requestsFor(list.Items)...)
 				}
 			}
@@ -464,7 +465,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		})).
 		Owns(&networkingv1.NetworkPolicy{}).
 		Watches(&corev1.Service{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			return servicesIn(ctx, o.GetNamespace(), client.MatchingFields{indexServiceBackend: o.GetName()})
+			return servicesIn(ctx, o.GetNamespace(), client.MatchingFields{gather.IndexServiceBackend: o.GetName()})
 		})).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
@@ -475,7 +476,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		// An agency registered or removed that a consent names.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			return servicesIn(ctx, "", client.MatchingFields{indexServiceConsumer: o.GetName()})
+			return servicesIn(ctx, "", client.MatchingFields{gather.IndexServiceConsumer: o.GetName()})
 		}), onChangeOf(specView)).
 		// A gateway-side key issued, removed or emptied changes who may
 		// call; a sentinel or a key group removed or changed is written

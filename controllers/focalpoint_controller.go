@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -57,7 +58,7 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 	now := r.now()
 
-	agency, err := namespaceHolder(ctx, r.Client, fp.Namespace)
+	agency, err := gather.NamespaceHolder(ctx, r.Client, fp.Namespace)
 	if err != nil {
 		return ctrl.Result{}, err
 	}

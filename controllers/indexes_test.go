@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -25,7 +26,7 @@ func TestCredentialIndexFindsEachIssuedSecret(t *testing.T) {
 		{"a Secret of someone else's", &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db-password"}}, nil},
 	}
 	for _, tc := range cases {
-		if got := credentialKeys(tc.secret); !slices.Equal(got, tc.want) {
+		if got := gather.CredentialIndexValues(tc.secret); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: index values %q, want %q", tc.name, got, tc.want)
 		}
 	}

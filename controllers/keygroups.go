@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -86,7 +87,7 @@ func keyGroupPatch(have, want map[string][]byte) ([]byte, error) {
 func (r *DataServiceReconciler) keyGroups(ctx context.Context, ds *v1alpha1.DataService) ([]*corev1.Secret, error) {
 	list := &corev1.SecretList{}
 	// No copy of every key: they are only read.
-	if err := r.List(ctx, list, client.InNamespace(ds.Namespace), client.MatchingFields{indexCredential: keyGroupsIndexValue(ds.Name)},
+	if err := r.List(ctx, list, client.InNamespace(ds.Namespace), client.MatchingFields{gather.IndexCredential: gather.KeyGroupsIndexValue(ds.Name)},
 		client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (o Options) now() time.Time {
 	if o.Clock != nil {
 		return o.Clock.Now()
 	}
-	return time.Now()
+	return clock.RealClock{}.Now()
 }
 
 // controllerOptions are every controller's options: its concurrency and,

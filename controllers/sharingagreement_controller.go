@@ -25,6 +25,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
 
 // legacyGatewayKeysFinalizer is the finalizer older operators put on every
@@ -86,7 +87,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	now := r.now()
 
-	in, err := GatherConsent(ctx, r.Client, sa, now)
+	in, err := gather.Consent(ctx, r.Client, sa, now)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -157,7 +158,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 // agreements.
 func (r *SharingAgreementReconciler) collect(ctx context.Context, agreement types.NamespacedName, now time.Time) error {
 	keys := &corev1.SecretList{}
-	if err := r.List(ctx, keys, client.MatchingFields{indexCredential: agreementKeysIndexValue(agreement.Namespace, agreement.Name)}); err != nil {
+	if err := r.List(ctx, keys, client.MatchingFields{gather.IndexCredential: gather.AgreementKeysIndexValue(agreement.Namespace, agreement.Name)}); err != nil {
 		return err
 	}
 	if err := r.removeGatewayKeys(ctx, keys.Items, reasonDeleted, now); err != nil {
@@ -191,13 +192,13 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		WithOptions(r.controllerOptions()).
 		For(&v1alpha1.SharingAgreement{}, ownChanges()).
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			return list(ctx, client.MatchingFields{indexAgreementService: o.GetNamespace() + "/" + o.GetName()})
+			return list(ctx, client.MatchingFields{gather.IndexAgreementService: o.GetNamespace() + "/" + o.GetName()})
 		}), onChangeOf(serviceForAgreements)).
 		// Consumer agencies (focal points, endorsements) and provider
 		// agencies.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ns := string(o.(*v1alpha1.Agency).Spec.Namespace)
-			return append(list(ctx, client.InNamespace(ns)), list(ctx, client.MatchingFields{indexAgreementProvider: ns})...)
+			return append(list(ctx, client.InNamespace(ns)), list(ctx, client.MatchingFields{gather.IndexAgreementProvider: ns})...)
 		}), onChangeOf(specView)).
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.InNamespace(o.GetNamespace()))
@@ -205,7 +206,7 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// The namespace's label says which agency it belongs to: consumer
 		// or provider.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			return append(list(ctx, client.InNamespace(o.GetName())), list(ctx, client.MatchingFields{indexAgreementProvider: o.GetName()})...)
+			return append(list(ctx, client.InNamespace(o.GetName())), list(ctx, client.MatchingFields{gather.IndexAgreementProvider: o.GetName()})...)
 		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
 		// The consumer's Secret, repaired when a person deletes or edits it.
 		Owns(&corev1.Secret{}, r.notOwnIssue()).

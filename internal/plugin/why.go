@@ -10,9 +10,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/controllers"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
 
 // whyReport is an agreement's decision, explained.
@@ -69,7 +69,7 @@ func explain(c client.Client, ns, name string, now time.Time) (whyReport, error)
 		}
 		return whyReport{}, err
 	}
-	in, err := controllers.GatherConsent(ctx, c, sa, now)
+	in, err := gather.Consent(ctx, c, sa, now)
 	if err != nil {
 		if note, herr := hidden(err, "what the agreement rests on"); herr == nil {
 			return whyReport{}, fmt.Errorf("%s", note)

@@ -35,6 +35,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
 
 var (
@@ -225,7 +226,7 @@ func checkInvariants(prefix string) (string, error) {
 			continue
 		}
 		byKey[sa.Namespace+"/"+sa.Name] = sa
-		in, err := controllers.GatherConsent(ctx, k8s, sa, now)
+		in, err := gather.Consent(ctx, k8s, sa, now)
 		if err != nil {
 			return "", err
 		}

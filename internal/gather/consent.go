@@ -1,4 +1,4 @@
-package controllers
+package gather
 
 import (
 	"context"
@@ -11,16 +11,16 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 )
 
-// GatherConsent reads everything an agreement's consent decision depends
+// Consent reads everything an agreement's consent decision depends
 // on: the agencies that hold the consumer's and the provider's namespaces,
 // the service, and the consumer's focal points. The controller reads its
 // cache; the fault test — and anything else that explains an agreement —
 // reads the API server through the same function, so that the inputs it
 // explains are the ones the operator decided on.
-func GatherConsent(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement, now time.Time) (consent.Inputs, error) {
+func Consent(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement, now time.Time) (consent.Inputs, error) {
 	in := consent.Inputs{Agreement: sa, Now: now}
 	var err error
-	if in.Consumer, err = namespaceHolder(ctx, reader, sa.Namespace); err != nil {
+	if in.Consumer, err = NamespaceHolder(ctx, reader, sa.Namespace); err != nil {
 		return in, err
 	}
 	svc := &v1alpha1.DataService{}
@@ -30,7 +30,7 @@ func GatherConsent(ctx context.Context, reader client.Reader, sa *v1alpha1.Shari
 	case !apierrors.IsNotFound(err):
 		return in, err
 	}
-	if in.Provider, err = namespaceHolder(ctx, reader, string(sa.Spec.Service.Namespace)); err != nil {
+	if in.Provider, err = NamespaceHolder(ctx, reader, string(sa.Spec.Service.Namespace)); err != nil {
 		return in, err
 	}
 	fps := &v1alpha1.FocalPointList{}
