@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -39,8 +40,8 @@ func TestBadFlagsStopTheOperatorWithTheFlagNamed(t *testing.T) {
 	cmd := exec.Command(bin, "--coordinator-agency=", "--enforcement=istio", "--public-base-url=lgsp.soctrang.gov.vn")
 	cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent")
 	out, err := cmd.CombinedOutput()
-	exitErr, ok := err.(*exec.ExitError)
-	if !ok || exitErr.ExitCode() != 2 {
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
 		t.Fatalf("want exit code 2, got %v\n%s", err, out)
 	}
 	for _, want := range []string{

@@ -157,7 +157,7 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	for _, s := range secrets.Items {
 		names = append(names, s.Name)
 	}
-	_, err := applyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
+	err := applyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
 	return err
 }
 

@@ -20,33 +20,33 @@ const FieldManager = "datashare-operator"
 // applyIfChanged applies desired, a typed object with its apiVersion and
 // kind set, unless the cache already holds an object with every field that
 // desired sets: a resync of an unchanged world writes nothing, and a person's
-// edit or deletion is repaired. It reports whether it wrote.
-func applyIfChanged(ctx context.Context, c client.Client, desired client.Object) (bool, error) {
+// edit or deletion is repaired.
+func applyIfChanged(ctx context.Context, c client.Client, desired client.Object) error {
 	want, err := render.ApplyContent(desired)
 	if err != nil {
-		return false, err
+		return err
 	}
 	existing, err := c.Scheme().New(desired.GetObjectKind().GroupVersionKind())
 	if err != nil {
-		return false, fmt.Errorf("apply %T: %w", desired, err)
+		return fmt.Errorf("apply %T: %w", desired, err)
 	}
 	err = c.Get(ctx, client.ObjectKeyFromObject(desired), existing.(client.Object))
 	switch {
 	case err == nil && foreignSpec(existing.(client.Object)):
 		if err := replaceSpec(ctx, c, existing.(client.Object), want); err != nil {
-			return false, err
+			return err
 		}
 	case err == nil:
 		if have, err := render.ToMap(existing); err == nil && covers(have, want.Object) {
-			return false, nil
+			return nil
 		}
 	case !apierrors.IsNotFound(err):
-		return false, err
+		return err
 	}
 	if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(want), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
-		return false, fmt.Errorf("apply %s %s/%s: %w", want.GetKind(), want.GetNamespace(), want.GetName(), err)
+		return fmt.Errorf("apply %s %s/%s: %w", want.GetKind(), want.GetNamespace(), want.GetName(), err)
 	}
-	return true, nil
+	return nil
 }
 
 // foreignSpec reports whether another writer owns fields of obj's spec
@@ -60,7 +60,7 @@ func foreignSpec(obj client.Object) bool {
 			continue
 		}
 		var fields map[string]any
-		if err := json.Unmarshal(mf.FieldsV1.Raw, &fields); err == nil && fields["f:spec"] != nil {
+		if err := json.Unmarshal(mf.FieldsV1.GetRawBytes(), &fields); err == nil && fields["f:spec"] != nil {
 			return true
 		}
 	}

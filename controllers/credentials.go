@@ -184,14 +184,14 @@ func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s 
 			return fmt.Errorf("replace %s, an earlier agreement's: %w", existing.Name, err)
 		}
 	default:
-		_, err = applyIfChanged(ctx, r.Client, s)
+		err = applyIfChanged(ctx, r.Client, s)
 		return err
 	}
 	err := r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	_, err = applyIfChanged(ctx, r.Client, s)
+	err = applyIfChanged(ctx, r.Client, s)
 	return err
 }
 

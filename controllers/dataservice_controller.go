@@ -218,7 +218,7 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 // object that absent names; what says what a failed deletion was doing.
 func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
 	if wanted {
-		_, err := applyIfChanged(ctx, r.Client, desired)
+		err := applyIfChanged(ctx, r.Client, desired)
 		return err
 	}
 	if _, err := deleteIfExists(ctx, r.Client, absent); err != nil {
@@ -329,7 +329,8 @@ func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
 	if r.gatewayWatches {
 		return true, nil
 	}
-	needed := []schema.GroupVersionKind{gatewayv1.SchemeGroupVersion.WithKind("HTTPRoute"), gatewayv1.SchemeGroupVersion.WithKind("Gateway")}
+	gatewayGV := schema.GroupVersion{Group: gatewayv1.GroupVersion.Group, Version: gatewayv1.GroupVersion.Version}
+	needed := []schema.GroupVersionKind{gatewayGV.WithKind("HTTPRoute"), gatewayGV.WithKind("Gateway")}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
 		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy))
 	}

@@ -105,7 +105,7 @@ func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
 
 	// The gateway refuses the route: reported, and the route stays.
 	acceptRoute(t, route, metav1.ConditionFalse, "NotAllowedByListeners")
-	c = step(v1alpha1.ReasonRouteNotAccepted, v1alpha1.ConditionReachable, "reports NotAllowedByListeners")
+	step(v1alpha1.ReasonRouteNotAccepted, v1alpha1.ConditionReachable, "reports NotAllowedByListeners")
 	if c, _ := conditionOf(t, ds, v1alpha1.ConditionAccepted); c == nil || c.Status != metav1.ConditionTrue {
 		t.Errorf("a refused route leaves the service offered: %+v", c)
 	}

@@ -98,7 +98,7 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 
 	if d.Grant {
 		for _, desired := range render.FocalPointBindings(fp, agency.Name) {
-			if _, err := applyIfChanged(ctx, r.Client, desired); err != nil {
+			if err := applyIfChanged(ctx, r.Client, desired); err != nil {
 				return err
 			}
 		}
@@ -113,11 +113,11 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 	if !d.Grant {
 		return r.removeClusterBindings(ctx, fp, render.CatalogBindingName(fp), render.ProvinceBindingName(fp))
 	}
-	if _, err := applyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
+	if err := applyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
 		return err
 	}
 	if d.ProvinceLevel {
-		_, err := applyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
+		err := applyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
 		return err
 	}
 	return r.removeClusterBindings(ctx, fp, render.ProvinceBindingName(fp))

@@ -107,7 +107,7 @@ func TestFocalPointRightsFollowTheAppointment(t *testing.T) {
 		return nil
 	})
 	revoked := operatorClock.Since(end)
-	c = waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonAppointmentEnded)
+	waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonAppointmentEnded)
 	if canCreateService(t, lan, "so-xd", "sau-mien-nhiem") {
 		t.Fatal("a focal point could still publish after its appointment ended")
 	}

@@ -243,7 +243,7 @@ func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 // (it ended by the clock), else now, the start of the reconcile that found
 // the change.
 func endedAt(sa *v1alpha1.SharingAgreement, now time.Time) time.Time {
-	if e := sa.Status.ExpiresAt; e != nil && !e.Time.After(now) {
+	if e := sa.Status.ExpiresAt; e != nil && !e.After(now) {
 		return e.Time
 	}
 	return now

@@ -48,6 +48,7 @@ func scrape() ([]series, error) {
 				s.value = m.GetGauge().GetValue()
 			case dto.MetricType_HISTOGRAM:
 				s.value = float64(m.GetHistogram().GetSampleCount())
+			default: // the operator exports no other type
 			}
 			out = append(out, s)
 		}

@@ -74,7 +74,7 @@ func TestTheImageRunsTheBinaryAsNonRoot(t *testing.T) {
 	if len(cfg.Config.Entrypoint) != 1 || cfg.Config.Entrypoint[0] != "/manager" {
 		t.Errorf("entrypoint %q, want [/manager]", cfg.Config.Entrypoint)
 	}
-	if !cfg.Created.Time.Equal(testSource.Created) {
+	if !cfg.Created.Equal(testSource.Created) {
 		t.Errorf("created %s, want the commit's time %s", cfg.Created.Time, testSource.Created)
 	}
 	for key, want := range map[string]string{

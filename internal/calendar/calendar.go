@@ -45,8 +45,9 @@ func (c Calendar) WorkingDay(t time.Time) bool {
 	switch t.Weekday() {
 	case time.Saturday, time.Sunday:
 		return false
+	default:
+		return !c.Holidays[t.Format(time.DateOnly)]
 	}
-	return !c.Holidays[t.Format(time.DateOnly)]
 }
 
 // Deadline is the end of the n-th working day after the day of t: the day

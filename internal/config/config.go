@@ -232,8 +232,8 @@ func (c Config) Validate() error {
 	if err := validateBaseURL(c.PublicBaseURL); err != nil {
 		bad("public-base-url", "%v", err)
 	}
-	switch {
-	case c.CoordinatorAgency == "":
+	switch c.CoordinatorAgency {
+	case "":
 		bad("coordinator-agency", "is required: the name of the Agency of the Department of Information and Communications, for example so-tttt")
 	default:
 		if msgs := validation.IsDNS1123Label(c.CoordinatorAgency); len(msgs) > 0 {
@@ -297,7 +297,7 @@ func validateBaseURL(raw string) error {
 	case raw == "":
 		return errors.New("is required: the province's LGSP address, for example https://lgsp.example.gov.vn")
 	case err != nil:
-		return fmt.Errorf("%q is not a URL: %v", raw, err)
+		return fmt.Errorf("%q is not a URL: %w", raw, err)
 	case u.Scheme != "https" && u.Scheme != "http":
 		return fmt.Errorf("%q must start with https:// (or http://)", raw)
 	case u.Host == "":

@@ -61,9 +61,8 @@ func TrackRequest(in RequestInputs) RequestOutcome {
 	if in.Previous != nil && in.Previous.Service == in.Service {
 		rec = in.Previous.DeepCopy()
 	}
-	switch in.Decision.Reason {
-	case v1alpha1.ReasonAwaitingProviderConsent, v1alpha1.ReasonAwaitingCoordinatorEndorsement:
-		out.Awaiting = WhoActs(in.Decision.Reason, in.Provider, "")
+	if r := in.Decision.Reason; r == v1alpha1.ReasonAwaitingProviderConsent || r == v1alpha1.ReasonAwaitingCoordinatorEndorsement {
+		out.Awaiting = WhoActs(r, in.Provider, "")
 	}
 	now := in.Now.Truncate(time.Second)
 	if rec == nil && out.Awaiting != "" {
@@ -119,6 +118,7 @@ func WhoActs(reason v1alpha1.ConditionReason, provider, consumer string) string 
 		return "the platform team"
 	case v1alpha1.ReasonReconciling:
 		return "the operator"
+	default:
+		return "agency " + consumer
 	}
-	return "agency " + consumer
 }

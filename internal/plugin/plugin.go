@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	utilclock "k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -78,7 +79,7 @@ type options struct {
 }
 
 func newRoot(stdout io.Writer) *cobra.Command {
-	o := &options{flags: genericclioptions.NewConfigFlags(true), out: stdout, now: time.Now}
+	o := &options{flags: genericclioptions.NewConfigFlags(true), out: stdout, now: utilclock.RealClock{}.Now}
 	o.color = isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	root := &cobra.Command{
 		Use:   "kubectl-datashare",

@@ -194,7 +194,9 @@ func (o *options) statusTable(w io.Writer, r statusReport) {
 	for _, s := range r.Services {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Service, s.Audience, o.paint(s.Reason, s.Ready), orDash(s.URL), orDash(strings.Join(s.LiveConsumers, ", ")))
 	}
-	tw.Flush()
+	// Like the Fprint calls above, a write to a terminal that is gone has
+	// no one left to tell.
+	_ = tw.Flush()
 
 	states := make([]string, 0, len(r.AgreementsByState))
 	for s := range r.AgreementsByState {

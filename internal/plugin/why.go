@@ -131,6 +131,7 @@ func mark(s consent.CheckState) string {
 		return "ended"
 	case consent.CheckRefused:
 		return "refused"
+	default:
+		return "missing"
 	}
-	return "missing"
 }

@@ -12,6 +12,7 @@ import (
 	authorizationv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	utilclock "k8s.io/utils/clock"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 )
@@ -63,7 +64,7 @@ func (r *KubeReviewer) now() time.Time {
 	if r.Now != nil {
 		return r.Now()
 	}
-	return time.Now()
+	return utilclock.RealClock{}.Now()
 }
 
 // Authenticate reviews a token with a TokenReview.

@@ -584,6 +584,7 @@ func needText(lang string, n render.RequestNeed) string {
 		return fmt.Sprintf("cơ quan cung cấp phải đưa cơ quan %s vào spec.access.consumers của DataService %s, hoặc từ chối bằng văn bản, trong thời hạn quy định", n.Agency, n.Service)
 	case render.NeedCoordinatorEndorsement:
 		return fmt.Sprintf("Sở TT&TT phải đồng ý cho cơ quan %s sử dụng %s trong spec.endorsements của Agency (Điều 17.3)", n.Agency, n.Service)
+	default:
+		return fmt.Sprintf("không cần gì thêm: đã có đủ sự đồng ý; đầu mối của cơ quan nhận khóa trong Secret %s của namespace %s", n.Secret, n.Namespace)
 	}
-	return fmt.Sprintf("không cần gì thêm: đã có đủ sự đồng ý; đầu mối của cơ quan nhận khóa trong Secret %s của namespace %s", n.Secret, n.Namespace)
 }

@@ -76,7 +76,8 @@ func Run(ctx context.Context, restConfig *rest.Config, set Settings, log logr.Lo
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// ctx is done: the shutdown gets its own ten seconds.
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	utilclock "k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
@@ -114,7 +115,7 @@ func (s *Server) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
-	return time.Now()
+	return utilclock.RealClock{}.Now()
 }
 
 // request is what every page knows of the person asking.
@@ -217,7 +218,10 @@ func (l layout) OtherLang() string {
 // else Vietnamese.
 func language(w http.ResponseWriter, r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == langEN || l == langVI {
-		http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", SameSite: http.SameSiteLaxMode, HttpOnly: true})
+		// A language, not a credential. The portal serves HTTP behind the
+		// gateway's TLS, and a Secure cookie is not kept over plain HTTP.
+		http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", SameSite: http.SameSiteLaxMode, HttpOnly: true}) //nolint:gosec // see above
+
 		return l
 	}
 	if c, err := r.Cookie("lang"); err == nil && c.Value == langEN {

@@ -112,7 +112,7 @@ func Decide(in Inputs) Decision {
 	}
 	if reachable.Reason == "" {
 		// Everything the operator checks holds: the gateway has the last word.
-		reachable = fromRouteAcceptance(routeAccepted, in)
+		reachable = fromRouteAcceptance(routeAccepted)
 	}
 	isolated := isolation(in)
 	review, reviewNext := reviewClock(in)
@@ -184,8 +184,7 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 	if at.Problem != nil {
 		return RouteHold, "", *at.Problem
 	}
-	switch {
-	case in.Backend == nil:
+	if in.Backend == nil {
 		return RouteApply, at.SectionName, no(v1alpha1.ReasonBackendNotFound, "Service %s does not exist in namespace %s: agency %s must create it (for a system on a virtual machine, a Service without a selector and an EndpointSlice); the route carries no backend until then",
 			ds.Spec.Backend.ServiceName, ds.Namespace, agency)
 	}
@@ -198,14 +197,15 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 
 // fromRouteAcceptance turns the gateway's verdict on the route into
 // Reachable.
-func fromRouteAcceptance(routeAccepted conditions.Condition, in Inputs) conditions.Condition {
+func fromRouteAcceptance(routeAccepted conditions.Condition) conditions.Condition {
 	switch routeAccepted.Status {
 	case metav1.ConditionTrue:
 		return conditions.True(v1alpha1.ConditionReachable, v1alpha1.ReasonReachable, "the gateway accepted the route and routes requests to the backend")
 	case metav1.ConditionFalse:
 		return conditions.False(v1alpha1.ConditionReachable, v1alpha1.ReasonRouteNotAccepted, routeAccepted.Message)
+	default:
+		return conditions.Unknown(v1alpha1.ConditionReachable, v1alpha1.ReasonWaitingForGateway, routeAccepted.Message)
 	}
-	return conditions.Unknown(v1alpha1.ConditionReachable, v1alpha1.ReasonWaitingForGateway, routeAccepted.Message)
 }
 
 // routeAcceptance mirrors what the gateway implementation wrote in the

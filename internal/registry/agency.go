@@ -70,8 +70,9 @@ func holdsAsRecorded(a *v1alpha1.Agency) bool {
 	switch v1alpha1.ConditionReason(c.Reason) {
 	case v1alpha1.ReasonNamespaceNotFound, v1alpha1.ReasonNamespaceNotLabelled, v1alpha1.ReasonNamespaceClaimed:
 		return false
+	default:
+		return true
 	}
-	return true
 }
 
 // AgencyInputs is what an agency's readiness depends on.

@@ -39,8 +39,9 @@ func (n RequestNeed) String() string {
 		return fmt.Sprintf("the provider must list agency %s in spec.access.consumers of DataService %s, or refuse in writing, within the working days the rules give", n.Agency, n.Service)
 	case NeedCoordinatorEndorsement:
 		return fmt.Sprintf("the DIC must endorse agency %s's use of %s in spec.endorsements of its Agency (Điều 17.3)", n.Agency, n.Service)
+	default:
+		return "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret " + n.Secret + " of namespace " + n.Namespace
 	}
-	return "nothing more is needed: the consent it needs is given; the agency's focal point finds the key in Secret " + n.Secret + " of namespace " + n.Namespace
 }
 
 // RequestManifest is the SharingAgreement an agency commits to ask for a
