@@ -43,10 +43,12 @@ type AgencySpec struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
 	// +kubebuilder:validation:XValidation:rule="size(self) <= 256",message="must be at most 256 characters"
+	// +required
 	DisplayName string `json:"displayName"`
 
 	// level is where the agency sits: Province, Department, District or
 	// Commune inside the province; Central or OtherProvince outside it.
+	// +required
 	Level AgencyLevel `json:"level"`
 
 	// parent is the name of the Agency this one reports to, for example the
@@ -59,6 +61,7 @@ type AgencySpec struct {
 	// It cannot be changed after creation: moving an agency means
 	// registering it anew.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="namespace cannot be changed after the agency is registered: register a new Agency for the new namespace and retire this one"
+	// +required
 	Namespace ObjectName `json:"namespace"`
 
 	// appraisedServices records the DIC's appraisal of this agency's data
@@ -96,6 +99,7 @@ type AgencySpec struct {
 // +kubebuilder:validation:XValidation:rule="has(self.legalBasis)",message="a refusal must cite its legal basis in legalBasis: the rules require a written refusal with its reasons and the legal basis (Decree 47/2020/NĐ-CP as amended by Decree 194/2025/NĐ-CP)"
 type DeclinedEndorsement struct {
 	// service is the DataService, as namespace/name.
+	// +required
 	Service ServiceKey `json:"service"`
 
 	WrittenRefusal `json:",inline"`
@@ -104,12 +108,15 @@ type DeclinedEndorsement struct {
 // ServiceAppraisal is the DIC's appraisal of one of the agency's services.
 type ServiceAppraisal struct {
 	// service is the name of the DataService in the agency's namespace.
+	// +required
 	Service ObjectName `json:"service"`
 
 	// documentRef cites the appraisal document.
+	// +required
 	DocumentRef DocumentReference `json:"documentRef"`
 
 	// appraisedAt is when the appraisal was issued.
+	// +required
 	AppraisedAt metav1.Time `json:"appraisedAt"`
 }
 
@@ -119,9 +126,11 @@ type ServiceAppraisal struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.validFrom) || !has(self.validUntil) || self.validUntil > self.validFrom",message="validUntil must be later than validFrom"
 type Endorsement struct {
 	// service is the endorsed DataService, as namespace/name.
+	// +required
 	Service ServiceKey `json:"service"`
 
 	// documentRef cites the DIC's document that grants the endorsement.
+	// +required
 	DocumentRef DocumentReference `json:"documentRef"`
 
 	// validFrom is when the endorsement takes effect; absent means at once.
@@ -157,6 +166,7 @@ type KeyMonth struct {
 	// month is the calendar month in the province's time zone, as YYYY-MM.
 	// +kubebuilder:validation:Pattern=`^[0-9]{4}-(0[1-9]|1[0-2])$`
 	// +kubebuilder:validation:MaxLength=7
+	// +required
 	Month string `json:"month"`
 
 	// issued is the number of keys issued that month: first keys and
@@ -181,11 +191,6 @@ type KeyMonth struct {
 
 // AgencyStatus is what the operator observed of an agency.
 type AgencyStatus struct {
-	// observedGeneration is the metadata.generation that this status
-	// describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
 	// conditions describe the agency's state. Ready is True when its
 	// namespace exists, no other agency claims it, and it has exactly one
 	// active primary focal point.
@@ -194,6 +199,11 @@ type AgencyStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=8
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// focalPoints are the names of the agency's active focal points,
 	// primary first.
@@ -236,6 +246,7 @@ type AgencyStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
 	// +kubebuilder:validation:items:MaxLength=127
+	// +listType=atomic
 	OverdueRequests []string `json:"overdueRequests,omitempty"`
 
 	// keyHistory counts, month by month, the gateway keys issued and
@@ -265,10 +276,13 @@ type AgencyStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Agency struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the object's name, namespace, labels and annotations.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the DIC's register entry for the agency.
+	// +required
 	Spec AgencySpec `json:"spec"`
 
 	// status is what the operator observed of the agency.
@@ -283,8 +297,4 @@ type AgencyList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Agency `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&Agency{}, &AgencyList{})
 }

@@ -48,6 +48,7 @@ type Contact struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
 	// +kubebuilder:validation:XValidation:rule="size(self) <= 128",message="must be at most 128 characters"
+	// +required
 	Name string `json:"name"`
 
 	// title is the person's position, for example "Phó Giám đốc".
@@ -99,6 +100,7 @@ type LegalBasis string
 // kept on record in the object until the party withdraws it.
 type WrittenRefusal struct {
 	// reason says why the request is refused.
+	// +required
 	Reason RefusalReason `json:"reason"`
 
 	// legalBasis cites the law the refusal rests on. Required: the API
@@ -107,8 +109,10 @@ type WrittenRefusal struct {
 	LegalBasis LegalBasis `json:"legalBasis,omitempty"`
 
 	// documentRef cites the written refusal sent to the requesting agency.
+	// +required
 	DocumentRef DocumentReference `json:"documentRef"`
 
 	// refusedAt is the date of the written refusal.
+	// +required
 	RefusedAt metav1.Time `json:"refusedAt"`
 }

@@ -66,9 +66,11 @@ type URL string
 type SchemaReference struct {
 	// format is the schema language: OpenAPI, WSDL, JSONSchema, XSD, GraphQL
 	// or Other.
+	// +required
 	Format SchemaFormat `json:"format"`
 
 	// url is where the schema document can be read.
+	// +required
 	URL URL `json:"url"`
 }
 
@@ -77,11 +79,13 @@ type SchemaReference struct {
 // fine.
 type Backend struct {
 	// serviceName is the name of the Service in the DataService's namespace.
+	// +required
 	ServiceName ObjectName `json:"serviceName"`
 
 	// port is the Service port that serves the data.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
+	// +required
 	Port int32 `json:"port"`
 }
 
@@ -103,10 +107,12 @@ type RateLimit struct {
 	// requests is the number of requests allowed per unit.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=1000000
+	// +required
 	Requests int32 `json:"requests"`
 
 	// unit is the period over which requests are counted: Second, Minute,
 	// Hour or Day.
+	// +required
 	Unit RateUnit `json:"unit"`
 }
 
@@ -115,9 +121,11 @@ type RateLimit struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.validFrom) || !has(self.validUntil) || self.validUntil > self.validFrom",message="validUntil must be later than validFrom"
 type Consent struct {
 	// agency is the name of the consumer's Agency.
+	// +required
 	Agency ObjectName `json:"agency"`
 
 	// documentRef cites the provider's decision to share with this agency.
+	// +required
 	DocumentRef DocumentReference `json:"documentRef"`
 
 	// validFrom is when the consent takes effect; absent means at once.
@@ -145,6 +153,7 @@ type Consent struct {
 // +kubebuilder:validation:XValidation:rule="has(self.legalBasis)",message="a refusal must cite its legal basis in legalBasis: the rules require a written refusal with its reasons and the legal basis (Decree 47/2020/NĐ-CP as amended by Decree 194/2025/NĐ-CP)"
 type ConsumerRefusal struct {
 	// agency is the name of the refused agency's Agency.
+	// +required
 	Agency ObjectName `json:"agency"`
 
 	WrittenRefusal `json:",inline"`
@@ -160,7 +169,8 @@ type Access struct {
 	// audience is who may use the service: Public (open data, no
 	// credential), Province (every agency inside the province that holds an
 	// agreement) or Listed (only the agencies in consumers).
-	// +kubebuilder:default=Province
+	// +default="Province"
+	// +optional
 	Audience Audience `json:"audience,omitempty"`
 
 	// consumers is the provider's consent for named agencies. It is required
@@ -189,6 +199,7 @@ type OpenData struct {
 	// "CC-BY-4.0".
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
+	// +required
 	License string `json:"license"`
 
 	// lastUpdated is when the published data was last refreshed.
@@ -227,6 +238,7 @@ type DataServiceSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
 	// +kubebuilder:validation:XValidation:rule="size(self) <= 256",message="must be at most 256 characters"
+	// +required
 	Title string `json:"title"`
 
 	// description says what data the service gives and for what use.
@@ -235,6 +247,7 @@ type DataServiceSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*$')",message="must be readable text: no control characters (such as BEL or NUL; line breaks and tabs are fine) and no invisible format characters (such as a zero-width space or a right-to-left override)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
 	// +kubebuilder:validation:XValidation:rule="size(self) <= 4096",message="must be at most 4096 characters"
+	// +required
 	Description string `json:"description"`
 
 	// version is the service's interface version, for example "v1". It is
@@ -242,10 +255,12 @@ type DataServiceSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9][A-Za-z0-9._-]*$')",message="version must start with a letter or digit and use only letters, digits and . _ -, for example v1 or 2.0"
+	// +required
 	Version string `json:"version"`
 
 	// protocol is the interface style: REST, SOAP, GraphQL, OData or File.
-	// +kubebuilder:default=REST
+	// +default="REST"
+	// +optional
 	Protocol Protocol `json:"protocol,omitempty"`
 
 	// documentationURL is where people read how to use the service.
@@ -277,9 +292,11 @@ type DataServiceSpec struct {
 	// classification is how sensitive the data is: Open, Shared or
 	// Restricted. State secrets are outside the sharing rules (Điều 1.2) and
 	// cannot be published.
+	// +required
 	Classification Classification `json:"classification"`
 
 	// backend is the Service in this namespace that serves the data.
+	// +required
 	Backend Backend `json:"backend"`
 
 	// route is where the service is published on the LGSP gateway.
@@ -287,7 +304,8 @@ type DataServiceSpec struct {
 	Route Route `json:"route,omitempty"`
 
 	// access is who may use the service.
-	Access Access `json:"access"`
+	// +required
+	Access Access `json:"access"` //nolint:kubeapilinter // required from the start: optional would change what a manifest without access means
 
 	// openData describes a Public service as open data.
 	// +optional
@@ -300,11 +318,6 @@ type DataServiceSpec struct {
 
 // DataServiceStatus is what the operator observed of a data service.
 type DataServiceStatus struct {
-	// observedGeneration is the metadata.generation that this status
-	// describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
 	// conditions describe the service's state: Accepted, RouteAccepted,
 	// NetworkIsolated, Ready, and the regulation's clocks ReviewDue and
 	// OpenDataStale.
@@ -313,6 +326,11 @@ type DataServiceStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// url is the public URL at which the service is reached through the
 	// LGSP gateway; empty while its route is withdrawn (not accepted, a
@@ -347,10 +365,13 @@ type DataServiceStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type DataService struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the object's name, namespace, labels and annotations.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec describes the service and who may use it.
+	// +required
 	Spec DataServiceSpec `json:"spec"`
 
 	// status is what the operator observed of the service.
@@ -365,8 +386,4 @@ type DataServiceList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []DataService `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&DataService{}, &DataServiceList{})
 }

@@ -32,12 +32,14 @@ const (
 // the focal point.
 type Subject struct {
 	// kind is User or Group.
+	// +required
 	Kind SubjectKind `json:"kind"`
 
 	// name is the user or group name exactly as the identity provider
 	// reports it, for example "nguyen.van.an@stnmt.example.gov.vn".
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +required
 	Name string `json:"name"`
 }
 
@@ -48,9 +50,11 @@ type Subject struct {
 type Appointment struct {
 	// documentRef cites the appointment decision, for example
 	// "Quyết định số 12/QĐ-STNMT".
+	// +required
 	DocumentRef DocumentReference `json:"documentRef"`
 
 	// validFrom is when the appointment takes effect.
+	// +required
 	ValidFrom metav1.Time `json:"validFrom"`
 
 	// validUntil is when the appointment ends; absent means until it is
@@ -62,14 +66,17 @@ type Appointment struct {
 // FocalPointSpec describes the officer and the identities that act for them.
 type FocalPointSpec struct {
 	// person is the officer, whose contacts the catalog publishes.
+	// +required
 	Person Contact `json:"person"`
 
 	// role is Primary for the agency's appointed focal point, Deputy for a
 	// stand-in.
+	// +required
 	Role FocalPointRole `json:"role"`
 
 	// appointment is the decision that appoints this focal point. Outside
 	// its window the focal point is not active and holds no rights.
+	// +required
 	Appointment Appointment `json:"appointment"`
 
 	// subjects are the identities, from the cluster's identity provider,
@@ -82,11 +89,6 @@ type FocalPointSpec struct {
 
 // FocalPointStatus is what the operator observed of a focal point.
 type FocalPointStatus struct {
-	// observedGeneration is the metadata.generation that this status
-	// describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
 	// conditions describe the focal point's state: Active inside the
 	// appointment window, Bound when its rights are granted, and Ready.
 	// +optional
@@ -94,6 +96,11 @@ type FocalPointStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=8
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// agency is the name of the Agency that claims this focal point's
 	// namespace.
@@ -124,10 +131,13 @@ type FocalPointStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type FocalPoint struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the object's name, namespace, labels and annotations.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec describes the officer and the identities that act for them.
+	// +required
 	Spec FocalPointSpec `json:"spec"`
 
 	// status is what the operator observed of the focal point.
@@ -142,8 +152,4 @@ type FocalPointList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []FocalPoint `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&FocalPoint{}, &FocalPointList{})
 }

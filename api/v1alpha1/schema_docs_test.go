@@ -49,7 +49,7 @@ func walkUndocumented(path string, s *apiextensionsv1.JSONSchemaProps, out *[]st
 	}
 	for name, prop := range s.Properties {
 		child := path + "." + name
-		if strings.TrimSpace(prop.Description) == "" && !(name == "metadata" && !strings.Contains(path, ".")) {
+		if strings.TrimSpace(prop.Description) == "" && (name != "metadata" || strings.Contains(path, ".")) {
 			*out = append(*out, child)
 		}
 		walkUndocumented(child, &prop, out)

@@ -5,9 +5,11 @@ import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 // ServiceReference names the DataService an agreement uses.
 type ServiceReference struct {
 	// namespace is the provider agency's namespace.
+	// +required
 	Namespace ObjectName `json:"namespace"`
 
 	// name is the DataService's name.
+	// +required
 	Name ObjectName `json:"name"`
 }
 
@@ -15,7 +17,8 @@ type ServiceReference struct {
 type CredentialPolicy struct {
 	// rotationInterval is how long a key is used before a new one is issued.
 	// The old key stays valid at the gateway for the operator's grace period.
-	// +kubebuilder:default="2160h"
+	// +default="2160h"
+	// +optional
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1h')",message="rotationInterval must be at least 1h"
 	RotationInterval *metav1.Duration `json:"rotationInterval,omitempty"`
 }
@@ -27,6 +30,7 @@ type SharingAgreementSpec struct {
 	// service is the DataService to use. It cannot be changed after
 	// creation: using another service is another agreement.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="service cannot be changed after the agreement is created: create a new SharingAgreement for the other service"
+	// +required
 	Service ServiceReference `json:"service"`
 
 	// purpose says what the consumer uses the data for.
@@ -35,6 +39,7 @@ type SharingAgreementSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\p{Cf}]*$')",message="must be readable text: no control characters (such as BEL or NUL; line breaks and tabs are fine) and no invisible format characters (such as a zero-width space or a right-to-left override)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
 	// +kubebuilder:validation:XValidation:rule="size(self) <= 1024",message="must be at most 1024 characters"
+	// +required
 	Purpose string `json:"purpose"`
 
 	// legalBasis cites the legal ground for using the data, for example
@@ -44,6 +49,7 @@ type SharingAgreementSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches(r'^[^\\p{Cc}\\p{Cf}]*$')",message="must be readable text on one line: no control characters (such as BEL, NUL or a line break) and no invisible format characters (such as a zero-width space or a right-to-left override)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches(r'^[\\s\\p{Z}]*$')",message="must not be blank"
 	// +kubebuilder:validation:XValidation:rule="size(self) <= 512",message="must be at most 512 characters"
+	// +required
 	LegalBasis string `json:"legalBasis"`
 
 	// validFrom is when the agreement takes effect; absent means at once.
@@ -92,11 +98,6 @@ type CredentialStatus struct {
 
 // SharingAgreementStatus is what the operator observed of an agreement.
 type SharingAgreementStatus struct {
-	// observedGeneration is the metadata.generation that this status
-	// describes.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
 	// conditions describe the agreement's state. The Ready condition's reason
 	// is the state (Active, AwaitingProviderConsent, Expired, ...) and its
 	// message says what is missing and who must act.
@@ -105,6 +106,11 @@ type SharingAgreementStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=8
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation that this status
+	// describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// consumerAgency is the Agency that claims the agreement's namespace.
 	// +optional
@@ -144,15 +150,18 @@ type SharingAgreementStatus struct {
 type RequestStatus struct {
 	// service is the DataService asked for, as namespace/name.
 	// +kubebuilder:validation:MaxLength=127
+	// +required
 	Service string `json:"service"`
 
 	// requestedAt is when the agreement first waited for an answer.
+	// +required
 	RequestedAt metav1.Time `json:"requestedAt"`
 
 	// respondBy is the end of the last working day the answering party
 	// has: requestedAt plus the province's working days for an answer
 	// (two by default), skipping weekends and holidays, in the province's
 	// time zone.
+	// +required
 	RespondBy metav1.Time `json:"respondBy"`
 
 	// answeredAt is when the request was first answered: the agreement
@@ -178,10 +187,13 @@ type RequestStatus struct {
 // +kubebuilder:printcolumn:name="Respond By",type=string,JSONPath=`.status.request.respondBy`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type SharingAgreement struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the object's name, namespace, labels and annotations.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the consumer's request to use a data service.
+	// +required
 	Spec SharingAgreementSpec `json:"spec"`
 
 	// status is what the operator observed of the agreement.
@@ -196,8 +208,4 @@ type SharingAgreementList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []SharingAgreement `json:"items"`
-}
-
-func init() {
-	SchemeBuilder.Register(&SharingAgreement{}, &SharingAgreementList{})
 }
