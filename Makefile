@@ -17,6 +17,7 @@ SHACL := hack/shacl/node_modules/.package-lock.json
 KREW := $(BIN)/kubectl-krew
 VALIDATE_KREW := $(BIN)/validate-krew-manifest
 RELEASE := $(BIN)/release
+GOLANGCI_LINT := $(BIN)/golangci-lint
 KUBE_APISERVER := $(BIN)/kube-apiserver
 ETCD := $(BIN)/etcd
 export KUBEBUILDER_ASSETS ?= $(BIN)
@@ -38,6 +39,7 @@ EGCTL_MOD := hack/egctl/go.mod
 PROMTOOL_MOD := hack/promtool/go.mod
 KREW_MOD := hack/krew/go.mod
 RELEASE_MOD := hack/release/go.mod
+GOLANGCI_LINT_MOD := hack/golangci-lint/go.mod
 APISERVER_MOD := hack/envtest/kube-apiserver/go.mod
 ETCD_MOD := hack/envtest/etcd/go.mod
 
@@ -78,8 +80,14 @@ fmt: ## Format the Go code.
 vet: ## Run go vet.
 	go vet ./...
 
+.PHONY: lint
+lint: $(GOLANGCI_LINT) ## Run golangci-lint (.golangci.yml) and the Kubernetes API linter over api/ (.golangci-kal.yml).
+	$(GOLANGCI_LINT) run ./...
+	$(GOLANGCI_LINT) run --config .golangci-kal.yml ./api/...
+	cd hack/release && $(GOLANGCI_LINT) run --config ../../.golangci.yml ./...
+
 .PHONY: verify
-verify: generate manifests ## Fail when gofmt, go vet or the generators would change anything.
+verify: generate manifests lint ## Fail when gofmt, go vet, golangci-lint or the generators would change or find anything.
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	go vet ./...
@@ -196,6 +204,11 @@ image-tools:
 # chart pinned by digest, install.yaml, SHA256SUMS.
 $(RELEASE): $(RELEASE_MOD) $(wildcard hack/release/*.go)
 	cd hack/release && go build -o $@ .
+
+# golangci-lint with the Kubernetes API linter compiled in (its module
+# plugin), both pinned by hack/golangci-lint/go.mod.
+$(GOLANGCI_LINT): $(GOLANGCI_LINT_MOD)
+	cd hack/golangci-lint && go build -o $@ sigs.k8s.io/kube-api-linter/cmd/golangci-lint-kube-api-linter
 
 # krew and its manifest validator, for the plugin's krew manifest.
 $(KREW): $(KREW_MOD)
