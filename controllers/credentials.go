@@ -58,7 +58,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 	rotateAt, note := credentials.RotationRequest(sa.Annotations, v1alpha1.AnnotationRotateKey)
 
 	plan := func(reader client.Reader, recordedIn *v1alpha1.SharingAgreement) (credentials.State, render.ConsumerCredential, credentials.Plan, error) {
-		state, cred, err := r.keyState(ctx, reader, sa, recordedIn, now)
+		state, cred, err := r.keyState(ctx, reader, sa, recordedIn, consumer, now)
 		if err != nil {
 			return state, cred, credentials.Plan{}, err
 		}
@@ -205,9 +205,10 @@ func earlierAgreements(existing, desired *corev1.Secret) bool {
 
 // keyState reads an agreement's keys, from the cache or from the API
 // server: the consumer's current key, and the gateway-side keys, each
-// checked against the ids recordedIn's status records and the consumer's
-// key.
-func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa, recordedIn *v1alpha1.SharingAgreement, now time.Time) (credentials.State, render.ConsumerCredential, error) {
+// judged by credentials' checks for the consumer agency the agreement is
+// live for, against the ids recordedIn's status records and the
+// consumer's key.
+func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa, recordedIn *v1alpha1.SharingAgreement, consumer string, now time.Time) (credentials.State, render.ConsumerCredential, error) {
 	recorded := recordedIn.Status.Credential.KeyIDs
 	var state credentials.State
 	var cred render.ConsumerCredential
@@ -233,7 +234,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 		// one to hand over, while the gateway still accepts it.
 		for i := range keys {
 			k := &keys[i]
-			if k.Labels[v1alpha1.LabelKeyID] == pending.id && render.IssuedGatewayKey(sa, k, recorded) && k.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
+			if k.Labels[v1alpha1.LabelKeyID] == pending.id && credentials.Trusted(credentials.KeyUnderReview{Secret: k, Agreement: sa, Consumer: consumer}, recorded) && k.Annotations[v1alpha1.AnnotationExpiresAt] == "" {
 				for _, v := range k.Data {
 					cred.Key = string(v)
 				}
@@ -246,8 +247,8 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 	for i := range keys {
 		k := &keys[i]
 		id := k.Labels[v1alpha1.LabelKeyID]
-		gk := credentials.GatewayKey{Name: k.Name, ID: id, Recorded: slices.Contains(recorded, id),
-			Sound: render.HoldsOneKey(k) && k.Name == names.GatewayKeyName(sa, id) && render.KeyOf(sa, k)}
+		issued, _ := credentials.Issued(credentials.KeyUnderReview{Secret: k, Agreement: sa, Consumer: consumer})
+		gk := credentials.GatewayKey{Name: k.Name, ID: id, Recorded: slices.Contains(recorded, id), Sound: issued}
 		if id != "" && id == state.CurrentID {
 			// The consumer's current key must be the very key the gateway
 			// checks.

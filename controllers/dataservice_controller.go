@@ -251,7 +251,7 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 		s := &secrets.Items[i]
 		l := s.Labels
 		key := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}
-		if s.DeletionTimestamp != nil || !render.HoldsOneKey(s) || key.Name == "" {
+		if s.DeletionTimestamp != nil || !credentials.HoldsOneKey(s) || key.Name == "" {
 			continue
 		}
 		issued, seen := agreements[key]
@@ -263,7 +263,7 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 			issued = issuedFor{sa, ids}
 			agreements[key] = issued
 		}
-		if issued.agreement == nil || !render.IssuedGatewayKey(issued.agreement, s, issued.ids) {
+		if issued.agreement == nil || !credentials.Trusted(credentials.KeyUnderReview{Secret: s, Agreement: issued.agreement, Consumer: issued.agreement.Status.ConsumerAgency}, issued.ids) {
 			continue
 		}
 		// The one key it holds; the cache's bytes, never written to.
@@ -276,7 +276,7 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 }
 
 // recordedKeyIDs reads an agreement and the ids of the keys the operator
-// issued for it, as its status records them (see render.RecordedKeyIDs);
+// issued for it, as its status records them (see credentials.RecordedKeyIDs);
 // a nil agreement when it does not exist.
 func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.NamespacedName) (*v1alpha1.SharingAgreement, []string, error) {
 	sa := &v1alpha1.SharingAgreement{}
@@ -286,7 +286,7 @@ func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.Na
 		return nil, nil, client.IgnoreNotFound(err)
 	}
 	var consumerKeyID string
-	if render.LegacyCredentialStatus(sa) {
+	if credentials.LegacyCredentialStatus(sa) {
 		s := &corev1.Secret{}
 		switch err := r.Get(ctx, client.ObjectKey{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}, s); {
 		case err == nil:
@@ -295,7 +295,7 @@ func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.Na
 			return nil, nil, err
 		}
 	}
-	return sa, render.RecordedKeyIDs(sa, consumerKeyID), nil
+	return sa, credentials.RecordedKeyIDs(sa, consumerKeyID), nil
 }
 
 // registeredConsumers says, for each agency the service's consents name,
@@ -395,7 +395,7 @@ func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.D
 	name := client.ObjectKey{Namespace: ds.Namespace, Name: names.SentinelName(ds)}
 	existing := &corev1.Secret{}
 	switch err := r.Get(ctx, name, existing); {
-	case err == nil && render.HoldsOneKey(existing) && len(existing.Data[names.SentinelClientID]) > 0:
+	case err == nil && credentials.HoldsOneKey(existing) && len(existing.Data[names.SentinelClientID]) > 0:
 		return nil
 	case err != nil && !apierrors.IsNotFound(err):
 		return err

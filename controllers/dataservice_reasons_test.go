@@ -10,8 +10,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/credentials"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // TestDataServiceNotReadyReasonsAndRecovery fixes one cause after another
@@ -79,7 +79,7 @@ func TestDataServiceNotReadyReasonsAndRecovery(t *testing.T) {
 	if !exists(t, route) || !exists(t, policy) {
 		t.Fatalf("an accepted service must be published (%s)", c.Message)
 	}
-	if s := (&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "so-kh", Name: names.SentinelName(ds)}}); !exists(t, s) || !render.HoldsOneKey(s) {
+	if s := (&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "so-kh", Name: names.SentinelName(ds)}}); !exists(t, s) || !credentials.HoldsOneKey(s) {
 		t.Errorf("a protected service must have its sentinel key")
 	}
 

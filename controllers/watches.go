@@ -19,8 +19,8 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
+	"github.com/lgsp-vn/datashare-operator/internal/credentials"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
-	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // A controller that watches another kind reads only part of it: the
@@ -166,7 +166,7 @@ func keySecret(s *corev1.Secret) any {
 		// Held is what a key group holds: the gateway accepts every key
 		// in it.
 		Held map[string][]byte
-	}{s.DeletionTimestamp != nil, s.Labels, render.HoldsOneKey(s), held}
+	}{s.DeletionTimestamp != nil, s.Labels, credentials.HoldsOneKey(s), held}
 }
 
 // recordedKeys is what the DataService reads of a SharingAgreement: the

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -113,59 +112,4 @@ func SentinelSecret(ds *v1alpha1.DataService, agency, key string) *corev1.Secret
 		Type: corev1.SecretTypeOpaque,
 		Data: map[string][]byte{names.SentinelClientID: []byte(key)},
 	}
-}
-
-// HoldsOneKey says whether a key Secret holds exactly one client with a
-// non-empty key, as every gateway-side key and sentinel the operator writes
-// does. Envoy Gateway accepts a Secret with no data at all, which would
-// leave a policy without that key; such a Secret is never listed.
-func HoldsOneKey(s *corev1.Secret) bool {
-	if len(s.Data) != 1 {
-		return false
-	}
-	for id, key := range s.Data {
-		return id != "" && len(key) > 0
-	}
-	return false
-}
-
-// IssuedGatewayKey says whether s is a gateway-side key that the operator
-// issued for sa and that the gateway may accept: its name is the one the
-// operator gives that key, it holds one non-empty key under the client id
-// the operator gives it, and its key id is among recorded (see
-// RecordedKeyIDs).
-func IssuedGatewayKey(sa *v1alpha1.SharingAgreement, s *corev1.Secret, recorded []string) bool {
-	id := s.Labels[v1alpha1.LabelKeyID]
-	if id == "" || s.Name != names.GatewayKeyName(sa, id) || !slices.Contains(recorded, id) || !HoldsOneKey(s) || !KeyOf(sa, s) {
-		return false
-	}
-	return len(s.Data[names.ClientID(sa.Status.ConsumerAgency, sa, id)]) > 0
-}
-
-// KeyOf says whether a gateway-side key was issued to sa itself rather
-// than to an earlier agreement of the same name: its UID label is sa's, or
-// absent on a key issued before the label existed.
-func KeyOf(sa *v1alpha1.SharingAgreement, s *corev1.Secret) bool {
-	uid, labelled := s.Labels[v1alpha1.LabelAgreementUID]
-	return !labelled || uid == string(sa.UID)
-}
-
-// LegacyCredentialStatus says whether sa's status was last written by an
-// operator that did not record key ids: it describes a credential and
-// records none. The operator records at least the current key's id
-// whenever it describes a credential.
-func LegacyCredentialStatus(sa *v1alpha1.SharingAgreement) bool {
-	return sa.Status.Credential.SecretName != "" && len(sa.Status.Credential.KeyIDs) == 0
-}
-
-// RecordedKeyIDs are the key ids the gateway may accept for sa: those its
-// status records, which only the operator writes. For a legacy status (see
-// LegacyCredentialStatus) they are the id of the key its consumer holds,
-// consumerKeyID, until the agreement is reconciled again: an upgrade of the
-// operator cuts no one off.
-func RecordedKeyIDs(sa *v1alpha1.SharingAgreement, consumerKeyID string) []string {
-	if LegacyCredentialStatus(sa) && consumerKeyID != "" {
-		return []string{consumerKeyID}
-	}
-	return sa.Status.Credential.KeyIDs
 }
