@@ -142,11 +142,13 @@ func freeAddr(t *testing.T) string {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
+	err := testenv.EventuallyEvery(60*time.Second, 200*time.Millisecond, func() error {
+		if !cond() {
+			return errors.New("not yet")
 		}
-		time.Sleep(200 * time.Millisecond)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("waiting until %s: %v", what, err)
 	}
 }

@@ -5,12 +5,14 @@ package fault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,9 +179,8 @@ func lgspGateway() *gatewayv1.Gateway {
 // world as it is, and nothing changed for a second.
 func converged(t *testing.T, prefix string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
 	last, stable := "", 0
-	for {
+	err := testenv.EventuallyEvery(timeout, 250*time.Millisecond, func() error {
 		state, err := checkInvariants(prefix)
 		if err == nil && state == last {
 			stable++
@@ -187,13 +188,17 @@ func converged(t *testing.T, prefix string, timeout time.Duration) {
 			stable = 0
 		}
 		last = state
-		if stable >= 4 {
-			return
+		// Unchanged over four more looks, a second in all.
+		if stable < 4 {
+			if err == nil {
+				err = errors.New("still changing")
+			}
+			return err
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not converged after %s: %v", timeout, err)
-		}
-		time.Sleep(250 * time.Millisecond)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("not converged: %v", err)
 	}
 }
 
@@ -334,11 +339,28 @@ func checkInvariants(prefix string) (string, error) {
 	return strings.Join(digest, ","), nil
 }
 
+// stopSeed is the seed of the moments the operator is stopped at: FAULT_SEED
+// when set (to replay a run whose log gave it), else a new one, logged.
+func stopSeed(t *testing.T) uint64 {
+	t.Helper()
+	if v := os.Getenv("FAULT_SEED"); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("FAULT_SEED=%q is not a whole number: %v", v, err)
+		}
+		t.Logf("stop moments from FAULT_SEED=%d", seed)
+		return seed
+	}
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("stop moments from seed %d (replay: FAULT_SEED=%d go test ./test/fault -run %s)", seed, seed, t.Name())
+	return seed
+}
+
 // TestStopsAtRandomLoseNothing stops the operator at random moments while
 // it converges, five times, then lets it finish and checks the invariants.
 func TestStopsAtRandomLoseNothing(t *testing.T) {
 	agreements := province(t, "f1", 10, 20)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	rng := rand.New(rand.NewPCG(stopSeed(t), 7))
 	for i := range 5 {
 		_, stop := operator(t, nil, nil)
 		after := time.Duration(100+rng.IntN(1500)) * time.Millisecond
