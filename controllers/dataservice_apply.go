@@ -1,0 +1,109 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/credentials"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
+)
+
+// publish makes the gateway objects match the decision. A held route is
+// left as it is, and its policies are kept current, so that keys still
+// come and go with consent. The NetworkPolicy protects the backend whether
+// or not the service is published.
+func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI bool, objs render.ServiceObjects) error {
+	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}
+	publish := action != publishing.RouteWithdraw
+	if gatewayAPI {
+		if action != publishing.RouteHold {
+			if err := r.applyOrDelete(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
+				return err
+			}
+		}
+		if r.Config.Enforcement == config.EnforcementEnvoyGateway {
+			if err := r.applyOrDelete(ctx, publish && objs.SecurityPolicy != nil, objs.SecurityPolicy,
+				&egv1a1.SecurityPolicy{ObjectMeta: named}, "withdraw SecurityPolicy"); err != nil {
+				return err
+			}
+			if err := r.applyOrDelete(ctx, publish && objs.TrafficPolicy != nil, objs.TrafficPolicy,
+				&egv1a1.BackendTrafficPolicy{ObjectMeta: named}, "withdraw BackendTrafficPolicy"); err != nil {
+				return err
+			}
+		}
+	}
+	return r.applyOrDelete(ctx, objs.NetworkPolicy != nil, objs.NetworkPolicy, &networkingv1.NetworkPolicy{ObjectMeta: named}, "delete NetworkPolicy")
+}
+
+// applyOrDelete applies desired when wanted, and otherwise deletes the
+// object that absent names; what says what a failed deletion was doing.
+func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
+	if wanted {
+		err := applyIfChanged(ctx, r.Client, desired)
+		return err
+	}
+	if _, err := deleteIfExists(ctx, r.Client, absent); err != nil {
+		return fmt.Errorf("%s %s: %w", what, absent.GetName(), err)
+	}
+	return nil
+}
+
+// keepSentinel makes sure a protected service has its sentinel key. A
+// sentinel is written once and rewritten, with a fresh key, only when it
+// is missing or holds no valid key.
+func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
+	name := client.ObjectKey{Namespace: ds.Namespace, Name: names.SentinelName(ds)}
+	existing := &corev1.Secret{}
+	switch err := r.Get(ctx, name, existing); {
+	case err == nil && credentials.HoldsOneKey(existing) && len(existing.Data[names.SentinelClientID]) > 0:
+		return nil
+	case err != nil && !apierrors.IsNotFound(err):
+		return err
+	}
+	key, _, err := credentials.NewKey()
+	if err != nil {
+		return err
+	}
+	want, err := render.ApplyContent(render.SentinelSecret(ds, agency, key))
+	if err != nil {
+		return err
+	}
+	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(want), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+		return fmt.Errorf("write sentinel %s: %w", name.Name, err)
+	}
+	return nil
+}
+
+// gatewayFaults are the Reachable reasons that hold every route as it is:
+// the operator cannot tell the gateway's listeners, so it changes nothing
+// that is published, and says so loudly.
+var gatewayFaults = map[string]bool{
+	string(v1alpha1.ReasonGatewayNotFound): true, string(v1alpha1.ReasonListenerNotFound): true, string(v1alpha1.ReasonNoTLSListener): true,
+}
+
+// reportGatewayFault logs at error level when a service's route starts to
+// be held because of the LGSP Gateway, once per service and fault (the
+// Ready Event goes with it).
+func reportGatewayFault(ctx context.Context, before, after *v1alpha1.DataService) {
+	was := conditions.Get(before.Status.Conditions, v1alpha1.ConditionReachable)
+	now := conditions.Get(after.Status.Conditions, v1alpha1.ConditionReachable)
+	if now == nil || !gatewayFaults[now.Reason] || was != nil && was.Reason == now.Reason {
+		return
+	}
+	ctrl.LoggerFrom(ctx).Error(nil, "the LGSP Gateway cannot carry this service; its route is left as it is and no key is touched",
+		"reason", now.Reason, "message", now.Message)
+}

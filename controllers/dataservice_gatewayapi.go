@@ -1,0 +1,71 @@
+package controllers
+
+import (
+	"time"
+
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+)
+
+// gatewayAPIRecheck is how often a service waiting for the Gateway API or
+// Envoy Gateway CRDs looks again.
+const gatewayAPIRecheck = 5 * time.Second
+
+// gatewayAPIInstalled says whether the CRDs of the enforcement profile
+// exist, and starts the watches on them the first time they do.
+func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gatewayWatches {
+		return true, nil
+	}
+	gatewayGV := schema.GroupVersion{Group: gatewayv1.GroupVersion.Group, Version: gatewayv1.GroupVersion.Version}
+	needed := []schema.GroupVersionKind{gatewayGV.WithKind("HTTPRoute"), gatewayGV.WithKind("Gateway")}
+	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
+		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy))
+	}
+	for _, gvk := range needed {
+		// No version: controller-runtime's lazy mapper looks a group up
+		// afresh only when asked without one, and the group may have been
+		// missing at the last look.
+		if _, err := r.mapper.RESTMapping(gvk.GroupKind()); err != nil {
+			if meta.IsNoMatchError(err) {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	if err := r.watchGatewayObjects(); err != nil {
+		return false, err
+	}
+	r.gatewayWatches = true
+	return true, nil
+}
+
+// watchGatewayObjects watches the routes and policies the operator owns
+// (to repair a person's edit or deletion) and the Gateways (to notice the
+// LGSP Gateway appear or go).
+func (r *DataServiceReconciler) watchGatewayObjects() error {
+	owner := func(obj client.Object) source.Source {
+		return source.Kind(r.cache, obj, handler.EnqueueRequestForOwner(r.Scheme(), r.mapper, &v1alpha1.DataService{}, handler.OnlyControllerOwner()))
+	}
+	if err := r.controller.Watch(owner(&gatewayv1.HTTPRoute{})); err != nil {
+		return err
+	}
+	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
+		for _, policy := range []client.Object{&egv1a1.SecurityPolicy{}, &egv1a1.BackendTrafficPolicy{}} {
+			if err := r.controller.Watch(owner(policy)); err != nil {
+				return err
+			}
+		}
+	}
+	return r.controller.Watch(source.Kind(r.cache, client.Object(&gatewayv1.Gateway{}), handler.EnqueueRequestsFromMapFunc(r.allServices)))
+}
