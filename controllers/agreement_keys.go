@@ -40,10 +40,7 @@ type keysKept struct {
 // status; the consumer's side is handed over after it.
 func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer, endpoint string,
 	d consent.Decision, now time.Time) (keysKept, error) {
-	interval := defaultRotationInterval
-	if ri := sa.Spec.Credentials.RotationInterval; ri != nil {
-		interval = ri.Duration
-	}
+	interval := credentials.RotationInterval(sa)
 	rotateAt, note := credentials.RotationRequest(sa.Annotations, v1alpha1.AnnotationRotateKey)
 
 	plan := func(reader client.Reader, recordedIn *v1alpha1.SharingAgreement) (credentials.State, render.ConsumerCredential, credentials.Plan, error) {
@@ -134,7 +131,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 			NextRotationAt: &metav1.Time{Time: p.NextRotation},
 			KeyIDs:         keyIDs,
 		},
-		wake:     p.Wake,
+		wake:     p.Next,
 		handOver: keyHandOver{consumerSecret: render.ConsumerSecret(sa, cred), delete: p.Delete},
 	}, nil
 }

@@ -36,10 +36,6 @@ import (
 // the finalizer wherever it finds it.
 const legacyGatewayKeysFinalizer = "datashare.lgsp.vn/gateway-keys"
 
-// defaultRotationInterval applies when an agreement leaves
-// spec.credentials.rotationInterval out (the API defaults it too).
-const defaultRotationInterval = 90 * 24 * time.Hour
-
 // SharingAgreementReconciler issues an agreement's credentials while every
 // consent holds, rotates them, and takes them back the moment a consent
 // ends.
@@ -113,7 +109,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		}
 		credential, wake, handOver, status.Credential = kept.condition, kept.wake, &kept.handOver, kept.status
 	} else {
-		if err := r.withdraw(ctx, sa, string(d.Reason), endedAt(base, now)); err != nil {
+		if err := r.withdraw(ctx, sa, string(d.Reason), consent.EndedAt(base, now)); err != nil {
 			return ctrl.Result{}, err
 		}
 		status.Credential = v1alpha1.CredentialStatus{}
@@ -236,17 +232,6 @@ func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
 		agreement := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}
 		return !r.justIssued.issuedHere(agreement, l[v1alpha1.LabelKeyID])
 	}})
-}
-
-// endedAt is when an agreement that is no longer live stopped being live,
-// as far as the operator knows: the end of its window when that has passed
-// (it ended by the clock), else now, the start of the reconcile that found
-// the change.
-func endedAt(sa *v1alpha1.SharingAgreement, now time.Time) time.Time {
-	if e := sa.Status.ExpiresAt; e != nil && !e.After(now) {
-		return e.Time
-	}
-	return now
 }
 
 // providerName is the agency that holds the agreement's service, when one

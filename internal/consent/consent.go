@@ -339,3 +339,14 @@ func findEndorsement(a *v1alpha1.Agency, service string) *v1alpha1.Endorsement {
 	}
 	return nil
 }
+
+// EndedAt is when an agreement that is no longer live stopped being live,
+// as far as the operator knows: the end of its window when that has passed
+// (it ended by the clock), else now, the start of the reconcile that found
+// the change.
+func EndedAt(sa *v1alpha1.SharingAgreement, now time.Time) time.Time {
+	if e := sa.Status.ExpiresAt; e != nil && !e.After(now) {
+		return e.Time
+	}
+	return now
+}

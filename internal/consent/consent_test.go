@@ -317,3 +317,26 @@ func TestKeysOnlyForALiveProtectedService(t *testing.T) {
 		}
 	}
 }
+
+func TestEndedAt(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	at := func(t time.Time) *v1alpha1.SharingAgreement {
+		sa := &v1alpha1.SharingAgreement{}
+		sa.Status.ExpiresAt = &metav1.Time{Time: t}
+		return sa
+	}
+	for _, tc := range []struct {
+		name string
+		sa   *v1alpha1.SharingAgreement
+		want time.Time
+	}{
+		{"its window ended: then", at(now.Add(-time.Hour)), now.Add(-time.Hour)},
+		{"its window ends now: now", at(now), now},
+		{"its window is still open (a consent ended): now", at(now.Add(time.Hour)), now},
+		{"no window: now", &v1alpha1.SharingAgreement{}, now},
+	} {
+		if got := EndedAt(tc.sa, now); !got.Equal(tc.want) {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

@@ -11,8 +11,22 @@ import (
 	"slices"
 	"time"
 
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 )
+
+// DefaultRotationInterval applies when an agreement leaves
+// spec.credentials.rotationInterval out (the API defaults it too).
+const DefaultRotationInterval = 90 * 24 * time.Hour
+
+// RotationInterval is how long sa's keys are used before a new one is
+// issued.
+func RotationInterval(sa *v1alpha1.SharingAgreement) time.Duration {
+	if ri := sa.Spec.Credentials.RotationInterval; ri != nil {
+		return ri.Duration
+	}
+	return DefaultRotationInterval
+}
 
 // KeyBytes is the size of an API key: 256 bits.
 const KeyBytes = 32
@@ -87,8 +101,9 @@ type Plan struct {
 	GraceEnd time.Time
 	// NextRotation is when the key in use is due for rotation.
 	NextRotation time.Time
-	// Wake is the earliest moment the plan can change by the clock alone.
-	Wake time.Time
+	// Next is the earliest moment the plan can change by the clock alone,
+	// as every decision's Next.
+	Next time.Time
 }
 
 // RotationRequest reads the annotation by which a person asks for a new
@@ -179,7 +194,7 @@ func PlanRotation(s State, now time.Time, interval, grace time.Duration) Plan {
 	if !s.RotationRequested.IsZero() && s.RotationRequested.After(now) {
 		wake = append(wake, s.RotationRequested)
 	}
-	p.Wake = clock.Earliest(wake...)
+	p.Next = clock.Earliest(wake...)
 	return p
 }
 

@@ -101,7 +101,7 @@ func TestPlanRotation(t *testing.T) {
 				strings.Join(p.Expire, ",") != strings.Join(tc.wantExpire, ",") ||
 				strings.Join(p.Delete, ",") != strings.Join(tc.wantDelete, ",") ||
 				strings.Join(p.Keep, ",") != strings.Join(tc.wantKeep, ",") ||
-				!p.NextRotation.Equal(tc.wantNext) || !p.Wake.Equal(tc.wantWake) {
+				!p.NextRotation.Equal(tc.wantNext) || !p.Next.Equal(tc.wantWake) {
 				t.Fatalf("got %+v\nwant issue=%v why~%q expire=%v delete=%v keep=%v next=%v wake=%v",
 					p, tc.wantIssue, tc.wantWhy, tc.wantExpire, tc.wantDelete, tc.wantKeep, tc.wantNext, tc.wantWake)
 			}
@@ -136,8 +136,8 @@ func TestNewKey(t *testing.T) {
 func TestGraceEndIsRoundedUpToTheSecond(t *testing.T) {
 	at := now.Add(300 * time.Millisecond)
 	p := PlanRotation(State{CurrentID: "a", IssuedAt: now.Add(-91 * 24 * time.Hour), Keys: []GatewayKey{key("ka", "a")}}, at, 90*24*time.Hour, time.Hour)
-	if want := now.Add(time.Hour + time.Second); !p.GraceEnd.Equal(want) || !p.Wake.Equal(want) {
-		t.Fatalf("grace ends %v, wake %v; want both %v", p.GraceEnd, p.Wake, want)
+	if want := now.Add(time.Hour + time.Second); !p.GraceEnd.Equal(want) || !p.Next.Equal(want) {
+		t.Fatalf("grace ends %v, wake %v; want both %v", p.GraceEnd, p.Next, want)
 	}
 }
 

@@ -3,6 +3,7 @@ package credentials_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -108,6 +109,23 @@ func TestRecordedKeyIDs(t *testing.T) {
 	for _, tc := range cases {
 		if got := strings.Join(credentials.RecordedKeyIDs(tc.sa, tc.consumer), ","); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRotationInterval(t *testing.T) {
+	set := &v1alpha1.SharingAgreement{}
+	set.Spec.Credentials.RotationInterval = &metav1.Duration{Duration: 720 * time.Hour}
+	for _, tc := range []struct {
+		name string
+		sa   *v1alpha1.SharingAgreement
+		want time.Duration
+	}{
+		{"the agreement's own", set, 720 * time.Hour},
+		{"left out: ninety days", &v1alpha1.SharingAgreement{}, 90 * 24 * time.Hour},
+	} {
+		if got := credentials.RotationInterval(tc.sa); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }
