@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -108,15 +106,8 @@ func (r *DataServiceReconciler) keyGroups(ctx context.Context, ds *v1alpha1.Data
 
 // keyGroupNumber reads the number of a key group from its Secret's name.
 func keyGroupNumber(ds *v1alpha1.DataService, secret string) (int, bool) {
-	digits, ok := strings.CutSuffix(strings.TrimPrefix(secret, "datashare-keys-"), "."+ds.Name)
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(digits)
-	if err != nil || n < 0 || n >= maxKeyGroups || names.KeyGroupName(ds, n) != secret {
-		return 0, false
-	}
-	return n, true
+	n, ok := names.KeyGroupNumber(ds, secret)
+	return n, ok && n < maxKeyGroups
 }
 
 // removeKeySecrets deletes the sentinel and key groups of a service that

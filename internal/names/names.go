@@ -74,5 +74,21 @@ func SentinelName(ds *v1alpha1.DataService) string {
 // holds its key group number i. Its dot keeps it apart from every consumer
 // Secret, as the sentinel's does.
 func KeyGroupName(ds *v1alpha1.DataService, i int) string {
-	return "datashare-keys-" + strconv.Itoa(i) + "." + ds.Name
+	return keyGroupPrefix + strconv.Itoa(i) + "." + ds.Name
+}
+
+const keyGroupPrefix = "datashare-keys-"
+
+// KeyGroupNumber reads the number i of a Secret that KeyGroupName(ds, i)
+// names; false for any other name.
+func KeyGroupNumber(ds *v1alpha1.DataService, secret string) (int, bool) {
+	digits, ok := strings.CutSuffix(strings.TrimPrefix(secret, keyGroupPrefix), "."+ds.Name)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 0 || KeyGroupName(ds, n) != secret {
+		return 0, false
+	}
+	return n, true
 }
