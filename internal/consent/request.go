@@ -122,3 +122,28 @@ func WhoActs(reason v1alpha1.ConditionReason, provider, consumer string) string 
 		return "agency " + consumer
 	}
 }
+
+// Answerer is the right that answers a request in writing, as a
+// SubjectAccessReview asks it: the provider consents or refuses in its
+// DataService, the DIC endorses or declines in the Agency register.
+type Answerer struct {
+	Verb, Resource string
+	// Namespace is empty for the cluster-scoped Agency register.
+	Namespace string
+}
+
+// AnswerRight says who must answer an agreement in the state reason, for
+// a service in serviceNamespace, as the right to do it: whoever holds that
+// right is shown the request, although they may not read the consumer's
+// namespace where the agreement lives. False when the state waits on no
+// written answer.
+func AnswerRight(reason v1alpha1.ConditionReason, serviceNamespace string) (Answerer, bool) {
+	switch reason {
+	case v1alpha1.ReasonAwaitingProviderConsent:
+		return Answerer{Verb: "update", Resource: "dataservices", Namespace: serviceNamespace}, true
+	case v1alpha1.ReasonAwaitingCoordinatorEndorsement:
+		return Answerer{Verb: "update", Resource: "agencies"}, true
+	default:
+		return Answerer{}, false
+	}
+}

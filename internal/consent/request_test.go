@@ -93,3 +93,22 @@ func TestWhoActs(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerRight(t *testing.T) {
+	for _, tc := range []struct {
+		reason v1alpha1.ConditionReason
+		want   Answerer
+		must   bool
+	}{
+		{v1alpha1.ReasonAwaitingProviderConsent, Answerer{Verb: "update", Resource: "dataservices", Namespace: "so-yte"}, true},
+		{v1alpha1.ReasonAwaitingCoordinatorEndorsement, Answerer{Verb: "update", Resource: "agencies"}, true},
+		{v1alpha1.ReasonActive, Answerer{}, false},
+		{v1alpha1.ReasonRefusedByProvider, Answerer{}, false},
+		{v1alpha1.ReasonServiceNotReady, Answerer{}, false},
+	} {
+		got, must := AnswerRight(tc.reason, "so-yte")
+		if got != tc.want || must != tc.must {
+			t.Errorf("%s: %+v %v, want %+v %v", tc.reason, got, must, tc.want, tc.must)
+		}
+	}
+}

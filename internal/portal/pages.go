@@ -529,6 +529,7 @@ func (s *Server) waiting(q request) view {
 	}
 	everywhere := s.can(q, "list", "sharingagreements", "")
 	allowed := map[string]bool{}
+	answers := map[consent.Answerer]bool{}
 	groups := map[string][]waitingRow{}
 	for _, sa := range w.agreements {
 		state := registry.StateOf(&sa)
@@ -540,6 +541,16 @@ func (s *Server) waiting(q request) view {
 			if !seen {
 				ok = s.can(q, "list", "sharingagreements", sa.Namespace)
 				allowed[sa.Namespace] = ok
+			}
+			// The party that must answer sees the request, although it
+			// may not read the consumer's namespace.
+			if right, must := consent.AnswerRight(v1alpha1.ConditionReason(state), string(sa.Spec.Service.Namespace)); !ok && must {
+				may, asked := answers[right]
+				if !asked {
+					may = s.can(q, right.Verb, right.Resource, right.Namespace)
+					answers[right] = may
+				}
+				ok = may
 			}
 			if !ok {
 				continue

@@ -45,8 +45,9 @@ var (
 	kube      kubernetes.Interface
 	portalURL string
 	// officer is so-khdt's focal point's token (the catalog, and its own
-	// agency's agreements); stranger is a token with no rights at all.
-	officer, stranger string
+	// agency's agreements); provider and bystander are so-yte's and
+	// so-tnmt's focal points'; stranger is a token with no rights at all.
+	officer, provider, bystander, stranger string
 	cfg               config.Config
 )
 
@@ -203,6 +204,25 @@ func setup(ctx context.Context) error {
 		Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: "can-bo", Namespace: "so-khdt"}}}); err != nil {
 		return err
 	}
+	// Focal points bound as the operator binds them: their agency's role in
+	// its namespace, the catalog everywhere.
+	for _, fp := range []struct {
+		ns    string
+		token *string
+	}{{"so-yte", &provider}, {"so-tnmt", &bystander}} {
+		if *fp.token, err = serviceAccountToken(ctx, fp.ns, "dau-moi"); err != nil {
+			return err
+		}
+		subject := rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: "dau-moi", Namespace: fp.ns}
+		if err := admin.Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "catalog-" + fp.ns},
+			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-catalog-reader"}, Subjects: []rbacv1.Subject{subject}}); err != nil {
+			return err
+		}
+		if err := admin.Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "dau-moi", Namespace: fp.ns},
+			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "datashare-focal-point"}, Subjects: []rbacv1.Subject{subject}}); err != nil {
+			return err
+		}
+	}
 	stranger, err = serviceAccountToken(ctx, "so-khdt", "nguoi-la")
 	return err
 }
@@ -222,6 +242,13 @@ func TestThePortalOnTheRealAPIServer(t *testing.T) {
 		{"the catalog, not to a token without rights", "/catalog", stranger, 403, nil, []string{"Tra cứu thông tin thửa đất"}},
 		{"a focal point's own waiting request, and no other agency's", "/waiting", officer, 200,
 			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt"}, nil},
+		// The provider must answer a request made in the consumer's
+		// namespace, which it may not read: it sees the request all the
+		// same, with its deadline.
+		{"the request a provider must answer, to the provider", "/waiting", provider, 200,
+			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt", "AwaitingProviderConsent"}, nil},
+		{"the request, not to an agency with no part in it", "/waiting", bystander, 200, nil,
+			[]string{"so-khdt/ho-so-suc-khoe"}},
 		{"a service page: how many use it, not who", "/services/so-tnmt/dat-dai", officer, 200,
 			[]string{"Tra cứu thông tin thửa đất", "Công văn số 890/STNMT-VP", testenv.SampleBaseURL + "/so-tnmt/dat-dai/v1", "<p>2</p>"}, []string{"bo-nnmt, ubnd-tp-soc-trang"}},
 		{"a forged token", "/catalog", "not-a-token", 401, nil, nil},
@@ -236,7 +263,7 @@ func TestThePortalOnTheRealAPIServer(t *testing.T) {
 					t.Errorf("the page does not contain %q", w)
 				}
 			}
-			for _, w := range append(tc.wantNot, officer, stranger) {
+			for _, w := range append(tc.wantNot, officer, provider, bystander, stranger) {
 				if strings.Contains(body, w) {
 					t.Errorf("the page contains %q, which this viewer must not see", shorten(w))
 				}
