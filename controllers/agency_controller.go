@@ -82,7 +82,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	} else {
 		status.ServicesProvided, status.ServicesReady = 0, 0
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
-		status.ResponsesOverdue, status.OverdueRequests = 0, nil
+		status.ResponsesOverdue, status.OverdueRequests, status.AwaitingAnswer = 0, nil, nil
 	}
 	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
 	if err == nil && len(counted) > 0 {
@@ -129,6 +129,7 @@ func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, s
 	status.AgreementsProvided = registry.CountAgreements(provided.Items)
 	status.ResponsesOverdue, _ = registry.Overdue(provided.Items, v1alpha1.ReasonAwaitingProviderConsent)
 	status.OverdueRequests = nil
+	status.AwaitingAnswer = registry.AwaitingAnswer(provided.Items, registry.ProviderAnswers)
 	if agency.Name == r.Config.CoordinatorAgency {
 		// The DIC answers for the endorsements, and follows up every
 		// overdue request in the province (Điều 23).
@@ -139,6 +140,7 @@ func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, s
 		endorsements, _ := registry.Overdue(all.Items, v1alpha1.ReasonAwaitingCoordinatorEndorsement)
 		status.ResponsesOverdue += endorsements
 		_, status.OverdueRequests = registry.Overdue(all.Items, "")
+		status.AwaitingAnswer = registry.AwaitingAnswer(all.Items, registry.CoordinatorAnswers(ns))
 	}
 	return nil
 }
@@ -200,9 +202,12 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
 		}), onChangeOf(agreementForAgency)).
-		// An agreement overdue, or no longer: the DIC lists them all.
+		// An agreement overdue or waiting for an endorsement, or no longer
+		// (the old object is mapped too): the DIC lists them all.
 		Watches(&v1alpha1.SharingAgreement{}, enqueueAfter(summaryDelay, func(_ context.Context, o client.Object) []reconcile.Request {
-			if !conditions.IsTrue(o.(*v1alpha1.SharingAgreement).Status.Conditions, v1alpha1.ConditionResponseOverdue) || r.Config.CoordinatorAgency == "" {
+			sa := o.(*v1alpha1.SharingAgreement)
+			endorsing := registry.StateOf(sa) == string(v1alpha1.ReasonAwaitingCoordinatorEndorsement)
+			if !endorsing && !conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionResponseOverdue) || r.Config.CoordinatorAgency == "" {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: r.Config.CoordinatorAgency}}}

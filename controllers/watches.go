@@ -124,11 +124,18 @@ func serviceForAgency(ds *v1alpha1.DataService) any {
 // agreementForAgency is what an Agency counts of a SharingAgreement: its
 // state.
 func agreementForAgency(sa *v1alpha1.SharingAgreement) any {
+	var respondBy *metav1.Time
+	if r := sa.Status.Request; r != nil && r.AnsweredAt == nil {
+		respondBy = &r.RespondBy
+	}
 	return struct {
 		lifecycle
-		State   string
-		Overdue bool
-	}{lifecycleOf(sa), registry.StateOf(sa), conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionResponseOverdue)}
+		State     string
+		Overdue   bool
+		Consumer  string
+		RespondBy *metav1.Time
+	}{lifecycleOf(sa), registry.StateOf(sa), conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionResponseOverdue),
+		sa.Status.ConsumerAgency, respondBy}
 }
 
 // secretByName is what the Agency (the issued-credentials Role) reads of a

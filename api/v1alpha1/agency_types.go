@@ -105,6 +105,39 @@ type DeclinedEndorsement struct {
 	WrittenRefusal `json:",inline"`
 }
 
+// AwaitingRequest is a request that an agency must answer in writing.
+type AwaitingRequest struct {
+	// agreement is the SharingAgreement that asks, as namespace/name.
+	// +required
+	// +kubebuilder:validation:MinLength=3
+	// +kubebuilder:validation:MaxLength=127
+	Agreement string `json:"agreement"`
+
+	// service is the DataService it asks for, as namespace/name.
+	// +required
+	Service ServiceKey `json:"service"`
+
+	// consumer is the agency that asks.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Consumer string `json:"consumer,omitempty"`
+
+	// state is what the request waits for: AwaitingProviderConsent or
+	// AwaitingCoordinatorEndorsement.
+	// +required
+	// +kubebuilder:validation:MaxLength=64
+	State ConditionReason `json:"state"`
+
+	// respondBy is when the answer is due (working days, in the province's
+	// time).
+	// +optional
+	RespondBy *metav1.Time `json:"respondBy,omitempty"`
+
+	// overdue is true once respondBy has passed with no answer.
+	// +optional
+	Overdue bool `json:"overdue,omitempty"`
+}
+
 // ServiceAppraisal is the DIC's appraisal of one of the agency's services.
 type ServiceAppraisal struct {
 	// service is the name of the DataService in the agency's namespace.
@@ -248,6 +281,16 @@ type AgencyStatus struct {
 	// +kubebuilder:validation:items:MaxLength=127
 	// +listType=atomic
 	OverdueRequests []string `json:"overdueRequests,omitempty"`
+
+	// awaitingAnswer lists the requests this agency must answer in writing,
+	// overdue or not, earliest deadline first (at most 100): agreements on
+	// its services that await its consent and, on the DIC's Agency, those
+	// that await its endorsement. A provider's focal point reads them here,
+	// although the agreements live in the consumers' namespaces.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	// +listType=atomic
+	AwaitingAnswer []AwaitingRequest `json:"awaitingAnswer,omitempty"`
 
 	// keyHistory counts, month by month, the gateway keys issued and
 	// revoked for agreements on this agency's services, oldest month first;

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -182,6 +184,23 @@ func checkPlugin(t *testing.T, env *testenv.Env, c client.Client, adminKubeconfi
 		t.Errorf("who-can-reach as a focal point of another agency does not say what is hidden:\n%s", out)
 	}
 	expect(focal, 3, "", "why", "ho-so-suc-khoe", "-n", "so-khdt")
+
+	// As so-yte's focal point, who must answer so-khdt's request, made in
+	// so-khdt's namespace, which so-yte may not read: status shows it,
+	// from so-yte's Agency (written a moment after the agreement's state).
+	provider := plugin{t: t, path: path, kubeconfig: filepath.Join(dir, "provider.kubeconfig")}
+	if err := env.WriteKubeconfig(envtest.User{Name: "thach.thi.sari@syt.soctrang.gov.vn"}, provider.kubeconfig); err != nil {
+		return err
+	}
+	if err := testenv.Eventually(30*time.Second, func() error {
+		if out, _ := provider.run("status", "--agency", "so-yte"); !strings.Contains(out, "so-khdt/ho-so-suc-khoe") {
+			return fmt.Errorf("no request to answer:\n%s", out)
+		}
+		return nil
+	}); err != nil {
+		t.Errorf("status --agency so-yte, as so-yte's focal point: %v", err)
+	}
+	expect(provider, 0, "status-agency-as-provider", "status", "--agency", "so-yte")
 
 	// No command prints key material.
 	secrets := &corev1.SecretList{}

@@ -16,6 +16,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // statusReport is the province, or one agency, at a glance.
@@ -159,6 +160,30 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		}
 		r.Waiting = append(r.Waiting, row)
 	}
+	// The requests an agency must answer live in the consumers'
+	// namespaces, which its focal point may not read: its Agency's status
+	// lists them.
+	seen := map[string]bool{}
+	for _, w := range r.Waiting {
+		seen[w.Agreement] = true
+	}
+	for _, a := range agencies.Items {
+		if only != "" && a.Name != only {
+			continue
+		}
+		for _, req := range a.Status.AwaitingAnswer {
+			if seen[req.Agreement] {
+				continue
+			}
+			seen[req.Agreement] = true
+			r.AgreementsByState[string(req.State)]++
+			row := waitingRow{Agreement: req.Agreement, State: string(req.State), WhoActs: awaitedAnswer(req), Overdue: req.Overdue}
+			if req.RespondBy != nil {
+				row.RespondBy = &req.RespondBy.Time
+			}
+			r.Waiting = append(r.Waiting, row)
+		}
+	}
 	for _, ds := range services.Items {
 		if only != "" && ds.Namespace != nsOf[only] {
 			continue
@@ -232,4 +257,14 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// awaitedAnswer says what a request listed in an Agency's status waits
+// for, in the words the request command uses.
+func awaitedAnswer(req v1alpha1.AwaitingRequest) string {
+	need := render.RequestNeed{Kind: render.NeedProviderConsent, Agency: req.Consumer, Service: string(req.Service)}
+	if req.State == v1alpha1.ReasonAwaitingCoordinatorEndorsement {
+		need.Kind = render.NeedCoordinatorEndorsement
+	}
+	return need.String()
 }

@@ -82,7 +82,10 @@ func (fakeReviewer) Allowed(_ context.Context, v Viewer, verb, resource, ns stri
 	case "mai@stttt":
 		return true, nil
 	case "dung@skhdt":
-		return resource == "dataservices" || resource == "agencies" || ns == "so-khdt", nil
+		// As the focal-point roles grant: everything in its own namespace,
+		// and the catalog (DataServices and Agencies) read everywhere.
+		read := verb == "get" || verb == "list" || verb == "watch"
+		return ns == "so-khdt" || read && (resource == "dataservices" || resource == "agencies"), nil
 	}
 	return false, nil
 }

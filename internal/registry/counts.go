@@ -81,3 +81,63 @@ func Overdue(agreements []v1alpha1.SharingAgreement, reason v1alpha1.ConditionRe
 	}
 	return int32(len(found)), names
 }
+
+// AwaitingAnswer lists the agreements waiting for a written answer that
+// answers says is this agency's to give (by the agreement and its state),
+// earliest deadline first (then by name), at most MaxOverdueListed: what
+// the agency's status shows its focal points, who may not read the
+// consumers' namespaces.
+func AwaitingAnswer(agreements []v1alpha1.SharingAgreement, answers func(sa *v1alpha1.SharingAgreement, state v1alpha1.ConditionReason) bool) []v1alpha1.AwaitingRequest {
+	var out []v1alpha1.AwaitingRequest
+	for i := range agreements {
+		sa := &agreements[i]
+		state := v1alpha1.ConditionReason(StateOf(sa))
+		if sa.DeletionTimestamp != nil || !answers(sa, state) {
+			continue
+		}
+		req := v1alpha1.AwaitingRequest{
+			Agreement: sa.Namespace + "/" + sa.Name,
+			Service:   v1alpha1.ServiceKey(string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)),
+			Consumer:  sa.Status.ConsumerAgency,
+			State:     state,
+			Overdue:   meta.IsStatusConditionTrue(sa.Status.Conditions, string(v1alpha1.ConditionResponseOverdue)),
+		}
+		if r := sa.Status.Request; r != nil && r.AnsweredAt == nil {
+			by := r.RespondBy
+			req.RespondBy = &by
+		}
+		out = append(out, req)
+	}
+	slices.SortFunc(out, func(a, b v1alpha1.AwaitingRequest) int {
+		return cmp.Or(deadline(a).Compare(deadline(b)), cmp.Compare(a.Agreement, b.Agreement))
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	return out[:min(len(out), MaxOverdueListed)]
+}
+
+// deadline is a request's respondBy; a request with none sorts last.
+func deadline(r v1alpha1.AwaitingRequest) time.Time {
+	if r.RespondBy == nil {
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return r.RespondBy.Time
+}
+
+// ProviderAnswers says that a provider answers the agreements on its
+// services that await its consent (AwaitingAnswer's rule for the agreements
+// on one agency's services).
+func ProviderAnswers(_ *v1alpha1.SharingAgreement, state v1alpha1.ConditionReason) bool {
+	return state == v1alpha1.ReasonAwaitingProviderConsent
+}
+
+// CoordinatorAnswers is AwaitingAnswer's rule for the DIC, whose namespace
+// is ns: every endorsement the province waits for, and the consents its
+// own services wait for.
+func CoordinatorAnswers(ns string) func(*v1alpha1.SharingAgreement, v1alpha1.ConditionReason) bool {
+	return func(sa *v1alpha1.SharingAgreement, state v1alpha1.ConditionReason) bool {
+		return state == v1alpha1.ReasonAwaitingCoordinatorEndorsement ||
+			state == v1alpha1.ReasonAwaitingProviderConsent && string(sa.Spec.Service.Namespace) == ns
+	}
+}
