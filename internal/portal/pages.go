@@ -19,6 +19,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/search"
 	"github.com/lgsp-vn/datashare-operator/internal/statistics"
 )
 
@@ -352,13 +353,12 @@ func (s *Server) catalog(q request) view {
 	for _, a := range w.agencies {
 		d.Agencies = append(d.Agencies, a.Name)
 	}
-	needle := strings.ToLower(d.Query)
 	for i := range w.services {
 		ds := &w.services[i]
 		holder := w.agencyOf(ds.Namespace)
-		agency := ds.Namespace
+		agency, agencyName := ds.Namespace, ""
 		if holder != nil {
-			agency = holder.Name
+			agency, agencyName = holder.Name, holder.Spec.DisplayName
 		}
 		ready := meta.FindStatusCondition(ds.Status.Conditions, string(v1alpha1.ConditionReady))
 		row := catalogRow{Namespace: ds.Namespace, Name: ds.Name, Title: ds.Spec.Title, Description: ds.Spec.Description, Agency: agency,
@@ -370,7 +370,7 @@ func (s *Server) catalog(q request) view {
 			tags[t] = true
 		}
 		switch {
-		case needle != "" && !strings.Contains(strings.ToLower(ds.Spec.Title+" "+ds.Spec.Description+" "+ds.Name+" "+strings.Join(ds.Spec.Tags, " ")), needle):
+		case !search.Matches(strings.Join(append([]string{ds.Spec.Title, ds.Spec.Description, ds.Name, agencyName}, ds.Spec.Tags...), " "), d.Query):
 		case d.Agency != "" && d.Agency != agency:
 		case d.Classification != "" && d.Classification != row.Classification:
 		case d.Audience != "" && d.Audience != row.Audience:
