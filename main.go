@@ -127,10 +127,14 @@ func runPortal(args []string) int {
 	fs.DurationVar(&cfg.ReviewPeriod, "review-period", cfg.ReviewPeriod, "how often each service must be reviewed (Điều 3.3), as the operator's flag")
 	fs.DurationVar(&cfg.OpenDataRefresh, "open-data-refresh", cfg.OpenDataRefresh, "how often open data must be refreshed (Điều 10.4), as the operator's flag")
 	fs.StringVar(&cfg.CoordinatorAgency, "coordinator-agency", "", "the DIC's Agency, the publisher of the DCAT catalogue")
-	publicURL := fs.String("public-url", "", "the portal's public address, for the IRIs of the DCAT catalogue; empty means the address each request came to")
+	publicURL := fs.String("public-url", "", "the portal's public address, for the IRIs of its DCAT catalogue, for example https://du-lieu.example.gov.vn (required: the Host header of a request never makes an IRI)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(fs)
 	_ = fs.Parse(args)
+	if err := config.CheckPublicURL(*publicURL, "https://du-lieu.example.gov.vn"); err != nil {
+		fmt.Fprintf(os.Stderr, "invalid configuration:\n--public-url: %v\n", err)
+		return 2
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	log := ctrl.Log.WithName("portal")
 	log.Info("starting the portal", "version", version, "commit", commitOrUnknown(), "listen", *listen)

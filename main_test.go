@@ -55,6 +55,29 @@ func TestBadFlagsStopTheOperatorWithTheFlagNamed(t *testing.T) {
 	}
 }
 
+// TestThePortalNeedsItsPublicAddress: without --public-url the portal
+// would make its catalogue's IRIs from whatever Host a request carries; it
+// refuses to start, naming the flag.
+func TestThePortalNeedsItsPublicAddress(t *testing.T) {
+	bin := buildOperator(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"portal"}, "--public-url: is required: for example https://du-lieu.example.gov.vn"},
+		{[]string{"portal", "--public-url=https://du-lieu.soctrang.gov.vn/"}, "must not end with a slash"},
+		{[]string{"portal", "--public-url=du-lieu.soctrang.gov.vn"}, "must start with https://"},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append(os.Environ(), "KUBECONFIG=/nonexistent")
+		out, err := cmd.CombinedOutput()
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 || !strings.Contains(string(out), tc.want) {
+			t.Errorf("%v: %v, want exit 2 saying %q:\n%s", tc.args, err, tc.want, out)
+		}
+	}
+}
+
 // TestOperatorStartsWithProbesMetricsAndLeaderElection runs the built
 // operator against a real API server.
 func TestOperatorStartsWithProbesMetricsAndLeaderElection(t *testing.T) {

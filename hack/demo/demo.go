@@ -320,16 +320,18 @@ func startPortal(ctx context.Context, env *testenv.Env, c client.Client, cfg con
 	if err != nil {
 		return "", err
 	}
-	h, err := portal.NewHandler(ctx, user.Config(), portal.Settings{Rules: cfg.Rules}, ctrl.Log.WithName("portal"))
-	if err != nil {
-		return "", err
-	}
 	listener, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("the portal cannot listen on %s (-portal sets another address): %w", addr, err)
 	}
+	publicURL := "http://" + listener.Addr().String()
+	h, err := portal.NewHandler(ctx, user.Config(), portal.Settings{Rules: cfg.Rules, Publisher: cfg.CoordinatorAgency, PublicURL: publicURL}, ctrl.Log.WithName("portal"))
+	if err != nil {
+		_ = listener.Close()
+		return "", err
+	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(listener) }()
 	go func() { <-ctx.Done(); _ = srv.Close() }()
-	return "http://" + listener.Addr().String(), nil
+	return publicURL, nil
 }

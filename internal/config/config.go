@@ -291,6 +291,16 @@ func (c Config) Validate() error {
 
 // validateBaseURL accepts an absolute http or https URL with no query,
 // fragment or trailing slash, so that base + path prefix is a clean URL.
+// CheckPublicURL says what is wrong with an address given as a public
+// base (the LGSP's, the portal's), or nil: an http(s) URL with a host, no
+// query or fragment, and no trailing slash.
+func CheckPublicURL(raw, example string) error {
+	if raw == "" {
+		return fmt.Errorf("is required: for example %s", example)
+	}
+	return validateBaseURL(raw)
+}
+
 func validateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	switch {

@@ -271,7 +271,7 @@ func (s *Server) dcat(format string) http.HandlerFunc {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		c := BuildDCAT(DCATInputs{Base: s.baseURL(r), Agencies: world.agencies, Services: world.services, Publisher: s.Publisher,
+		c := BuildDCAT(DCATInputs{Base: s.baseURL(), Agencies: world.agencies, Services: world.services, Publisher: s.Publisher,
 			All: !q.viewer.Anonymous() && s.can(q, "list", "dataservices", "")})
 		if format == "turtle" {
 			w.Header().Set("Content-Type", "text/turtle; charset=utf-8")
@@ -286,15 +286,15 @@ func (s *Server) dcat(format string) http.HandlerFunc {
 	}
 }
 
-// baseURL is the portal's address as the person reached it: the gateway
-// in front of it says the scheme in X-Forwarded-Proto.
-func (s *Server) baseURL(r *http.Request) string {
+// baseURL is the portal's public address, as configured: never the Host
+// header of the request, which anyone sending it chooses.
+func (s *Server) baseURL() string {
 	if s.PublicURL != "" {
 		return s.PublicURL
 	}
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return unconfiguredURL
 }
+
+// unconfiguredURL stands for the portal's address where none was given (a
+// test's Server): a name that resolves nowhere.
+const unconfiguredURL = "https://portal.invalid"

@@ -204,6 +204,42 @@ func TestDCATFeedFollowsTheViewer(t *testing.T) {
 	}
 }
 
+// TestDCATIRIsIgnoreTheHostHeader: the catalogue's IRIs are the portal's
+// configured address, whatever Host a request carries: anyone could send
+// one that republishes the province's catalogue under another name.
+func TestDCATIRIsIgnoreTheHostHeader(t *testing.T) {
+	for _, publicURL := range []string{"https://du-lieu.example.gov.vn", ""} {
+		checkDCATIRIs(t, publicURL)
+	}
+}
+
+func checkDCATIRIs(t *testing.T, publicURL string) {
+	t.Helper()
+	reader := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(province()...).Build()
+	s := &Server{Reader: reader, Reviewer: fakeReviewer{}, Rules: config.Default().Rules, Log: logr.Discard(),
+		Now: func() time.Time { return t0 }, PublicURL: publicURL}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := publicURL
+	if want == "" {
+		// A Server given no address (tests; the command requires one).
+		want = "https://portal.invalid"
+	}
+	for _, path := range []string{"/dcat.ttl", "/dcat.jsonld"} {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.Host = "attacker.example"
+		r.Header.Set("X-Forwarded-Host", "attacker.example")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		body := w.Body.String()
+		if strings.Contains(body, "attacker.example") || !strings.Contains(body, want+"/") {
+			t.Errorf("%s with Host attacker.example, public URL %q:\n%s", path, publicURL, body)
+		}
+	}
+}
+
 // The feed refuses a bad token as the pages do.
 func TestDCATRefusesABadToken(t *testing.T) {
 	if code, body := get(t, server(t), "/dcat.ttl", "stolen"); code != http.StatusUnauthorized || strings.Contains(body, "stolen") {

@@ -37,7 +37,7 @@ type Server struct {
 	// (--coordinator-agency).
 	Publisher string
 	// PublicURL is the portal's public address, for the IRIs of the DCAT
-	// catalogue; empty means the address the request came to.
+	// catalogue (--public-url, required by the command).
 	PublicURL string
 
 	pages map[string]*template.Template

@@ -46,6 +46,9 @@ const (
 // the demo give the operator: the operator itself names no province.
 const SampleBaseURL = "https://lgsp.soctrang.gov.vn"
 
+// SamplePortalURL is the sample province's portal address.
+const SamplePortalURL = "https://du-lieu.soctrang.gov.vn"
+
 // Env is a running API server with every CRD the operator reads or writes.
 type Env struct {
 	*envtest.Environment

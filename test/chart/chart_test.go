@@ -80,7 +80,7 @@ func helm(t *testing.T, args ...string) (string, error) {
 }
 
 func TestHelmLint(t *testing.T) {
-	out, err := helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL)
+	out, err := helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL)
 	if err != nil || !strings.Contains(out, "1 chart(s) linted, 0 chart(s) failed") {
 		t.Fatalf("helm lint: %v\n%s", err, out)
 	}
@@ -119,6 +119,7 @@ logLevel: debug
 priorityClassName: system-cluster-critical
 nodeSelector: {kubernetes.io/os: linux}
 portal:
+  publicURL: https://du-lieu.soctrang.gov.vn/cong
   replicaCount: 2
   port: 8090
   httpRoute: {enabled: true, hostnames: [du-lieu.example.gov.vn], pathPrefix: /cong}
@@ -131,17 +132,21 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 		// wantArgs must all be among the operator's arguments.
 		wantArgs []string
 		keepCRDs bool
+		// portalURL is the portal's --public-url.
+		portalURL string
 	}{
-		{name: "defaults", values: "lgsp: {coordinatorAgency: so-tttt, publicBaseURL: " + testenv.SampleBaseURL + "}\n", keepCRDs: true,
+		{name: "defaults", values: "lgsp: {coordinatorAgency: so-tttt, publicBaseURL: " + testenv.SampleBaseURL + "}\nportal: {publicURL: " + testenv.SamplePortalURL + "}\n", keepCRDs: true,
 			wantArgs: []string{"--coordinator-agency=so-tttt", "--lgsp-gateway=lgsp-system/lgsp", "--enforcement=envoy-gateway", "--allow-plaintext-keys=false",
 				"--leader-elect=true", "--leader-election-namespace=" + namespace,
 				"--gateway-proxy-selector=app.kubernetes.io/component=proxy,app.kubernetes.io/name=envoy",
-				"--response-working-days=2", "--time-zone=Asia/Ho_Chi_Minh", "--holidays=2026-01-01,2026-02-16,"}},
+				"--response-working-days=2", "--time-zone=Asia/Ho_Chi_Minh", "--holidays=2026-01-01,2026-02-16,"},
+			portalURL: testenv.SamplePortalURL},
 		{name: "every value changed", values: nonDefault, keepCRDs: false,
 			wantArgs: []string{"--coordinator-agency=so-khcn", "--lgsp-gateway=lgsp-gw/lgsp-public/https", "--enforcement=none",
 				"--require-appraisal=false", "--review-period=4380h", "--key-rotation-grace=1h", "--allow-plaintext-keys=true", "--focal-point-subject-prefix=oidc:", "--leader-elect=false",
 				"--gateway-proxy-namespace=envoy-gateway-system", "--metrics-bind-address=:9443", "--zap-log-level=debug", "--concurrency=8",
-				"--response-working-days=3", "--time-zone=Asia/Bangkok", "--holidays=2026-09-01,2026-09-02"}},
+				"--response-working-days=3", "--time-zone=Asia/Bangkok", "--holidays=2026-09-01,2026-09-02"},
+			portalURL: "https://du-lieu.soctrang.gov.vn/cong"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			valuesFile := filepath.Join(t.TempDir(), "values.yaml")
@@ -164,7 +169,7 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 				}
 				switch {
 				case obj.GetKind() == "Deployment" && strings.HasSuffix(obj.GetName(), "-portal"):
-					checkPortal(t, obj)
+					checkPortal(t, obj, tc.portalURL)
 				case obj.GetKind() == "Deployment":
 					checkDeployment(t, obj, tc.wantArgs)
 				}
@@ -296,12 +301,13 @@ func checkRestricted(t *testing.T, name string, pod map[string]any) {
 // checkPortal checks the portal's Deployment: the restricted Pod Security
 // Standard, the portal mode of the operator's image, its own service
 // account, and pods the operator's selector does not match.
-func checkPortal(t *testing.T, obj *unstructured.Unstructured) {
+func checkPortal(t *testing.T, obj *unstructured.Unstructured, publicURL string) {
 	t.Helper()
 	pod, _, _ := unstructured.NestedMap(obj.Object, "spec", "template", "spec")
 	checkRestricted(t, obj.GetName(), pod)
 	for path, want := range map[string]any{
 		"containers.0.args.0":                      "portal",
+		"containers.0.args.2":                      "--public-url=" + publicURL,
 		"containers.0.readinessProbe.httpGet.path": "/healthz",
 		"serviceAccountName":                       obj.GetName(),
 	} {
@@ -349,6 +355,8 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 		{"no working day to answer", []string{"lgsp.requests.workingDays=0"}, "at '/lgsp/requests/workingDays'"},
 		{"no replicas", []string{"replicaCount=0"}, "at '/replicaCount': minimum: got 0, want 1"},
 		{"a port out of range", []string{"metrics.port=70000"}, "at '/metrics/port'"},
+		{"no portal address", []string{"portal.publicURL="}, "portal.publicURL is required while the portal is enabled: its public address, for the IRIs of its DCAT catalogue"},
+		{"a portal address with a trailing slash", []string{"portal.publicURL=https://du-lieu.soctrang.gov.vn/"}, "at '/portal/publicURL'"},
 		{"a digest cut short", []string{"image.digest=sha256:12ab"}, "at '/image/digest': 'sha256:12ab' does not match pattern"},
 		{"a tag given as the digest", []string{"image.digest=v0.1.0"}, "at '/image/digest'"},
 	} {
@@ -360,6 +368,7 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 			if tc.name != "no base URL" {
 				args = append(args, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL)
 			}
+			args = append(args, "--set", "portal.publicURL="+testenv.SamplePortalURL)
 			for _, s := range tc.set {
 				args = append(args, "--set", s)
 			}
@@ -393,7 +402,7 @@ func TestChartPinsTheImageByDigest(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{"template", "datashare", chart, "--kube-version", kubeVersion,
-				"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL=" + testenv.SampleBaseURL}
+				"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL=" + testenv.SampleBaseURL, "--set", "portal.publicURL=" + testenv.SamplePortalURL}
 			for _, s := range tc.set {
 				args = append(args, "--set", s)
 			}

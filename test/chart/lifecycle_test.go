@@ -126,7 +126,7 @@ func TestChartLifecycleUnderHelm(t *testing.T) {
 	metricsPolicy := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fullname + "-metrics"}}
 
 	// helm install, default values.
-	out, err := helmIn(t, "install", release, chart, "-n", ns, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "lgsp.coordinatorAgency=so-tttt")
+	out, err := helmIn(t, "install", release, chart, "-n", ns, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt")
 	if err != nil {
 		t.Fatalf("helm install: %v\n%s", err, out)
 	}
@@ -154,7 +154,7 @@ func TestChartLifecycleUnderHelm(t *testing.T) {
 	}
 
 	// helm upgrade, every value it can change here changed.
-	out, err = helmIn(t, "upgrade", release, chart, "-n", ns, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "lgsp.coordinatorAgency=so-khcn", "--set", "lgsp.enforcement=none",
+	out, err = helmIn(t, "upgrade", release, chart, "-n", ns, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-khcn", "--set", "lgsp.enforcement=none",
 		"--set", "concurrency=8", "--set", "ownershipPolicy.enabled=false", "--set", "metrics.networkPolicy.enabled=true",
 		"--set", "lgsp.focalPointSubjectPrefix=oidc:")
 	if err != nil {
@@ -176,7 +176,7 @@ func TestChartLifecycleUnderHelm(t *testing.T) {
 	// focal-point roles and the ownership policy are the cluster's one set,
 	// and two operators would fight over the same agreements.
 	restrictedNamespace(t, "ds-other")
-	out, err = helmIn(t, "install", "ds2", chart, "-n", "ds-other", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "lgsp.coordinatorAgency=so-tttt")
+	out, err = helmIn(t, "install", "ds2", chart, "-n", "ds-other", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt")
 	if err == nil || !strings.Contains(out, "exists and cannot be imported into the current release") {
 		t.Errorf("a second install must be refused, naming what belongs to the first: %v\n%s", err, out)
 	}
@@ -202,7 +202,7 @@ func TestChartLifecycleUnderHelm(t *testing.T) {
 
 	// Installed again, it takes the kept CRDs back; uninstalled with
 	// crds.keep off, the CRDs and the custom resources go.
-	if out, err = helmIn(t, "install", release, chart, "-n", ns, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "crds.keep=false"); err != nil {
+	if out, err = helmIn(t, "install", release, chart, "-n", ns, "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "crds.keep=false"); err != nil {
 		t.Fatalf("helm install over kept CRDs: %v\n%s", err, out)
 	}
 	if !present(t, &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-tttt"}}) {

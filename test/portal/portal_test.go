@@ -48,7 +48,7 @@ var (
 	// agency's agreements); provider and bystander are so-yte's and
 	// so-tnmt's focal points'; stranger is a token with no rights at all.
 	officer, provider, bystander, stranger string
-	cfg               config.Config
+	cfg                                    config.Config
 )
 
 func TestMain(m *testing.M) {
@@ -187,7 +187,7 @@ func setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := portal.NewHandler(ctx, user.Config(), portal.Settings{Rules: cfg.Rules, Publisher: "so-tttt"}, logr.Discard())
+	h, err := portal.NewHandler(ctx, user.Config(), portal.Settings{Rules: cfg.Rules, Publisher: "so-tttt", PublicURL: testenv.SamplePortalURL}, logr.Discard())
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func TestThePackagedChartRunsTheReleasedImage(t *testing.T) {
 		t.Errorf("the chart package is %s, want %s", filepath.Base(chart), want)
 	}
 	out := run(t, filepath.Join(testenv.RepoRoot(), "bin", "helm"), "template", "datashare", chart, "--kube-version", "1.37.2",
-		"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL)
+		"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL)
 	want := "image: \"ghcr.io/lgsp-vn/datashare-operator@" + b.digest + "\""
 	if n := strings.Count(out, want); n != 2 {
 		t.Errorf("the packaged chart renders %q %d times, want 2 (operator and portal)", want, n)
