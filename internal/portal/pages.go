@@ -278,15 +278,18 @@ func (s *Server) statistics(q request) view {
 // statisticsCSV is the statistics page's table, for spreadsheets.
 func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 	s.writeStatisticsCSV(w, r, "thong-ke-chia-se-du-lieu.csv", func(d statisticsData) [][]string {
+		// The same columns in every download (statistics.AgreementStates),
+		// whatever states exist at the moment.
 		header := []string{"agency", "services_open", "services_shared", "services_restricted", "live_provided"}
-		for _, st := range d.States {
+		for _, st := range append(slices.Clone(statistics.AgreementStates), statistics.StateOther) {
 			header = append(header, "provided_"+st, "consumed_"+st)
 		}
 		rows := [][]string{header}
 		for _, a := range d.Agencies {
 			row := []string{a.Agency, strconv.Itoa(a.Services["Open"]), strconv.Itoa(a.Services["Shared"]), strconv.Itoa(a.Services["Restricted"]), strconv.Itoa(a.Live)}
-			for _, st := range d.States {
-				row = append(row, strconv.Itoa(a.Provided[st]), strconv.Itoa(a.Consumed[st]))
+			provided, consumed := statistics.ByFixedStates(a.Provided), statistics.ByFixedStates(a.Consumed)
+			for i := range provided {
+				row = append(row, strconv.Itoa(provided[i]), strconv.Itoa(consumed[i]))
 			}
 			rows = append(rows, row)
 		}

@@ -182,6 +182,31 @@ func TestStatisticsCSV(t *testing.T) {
 	}
 }
 
+// TestStatisticsCSVKeepsItsColumns: the columns are every state, whatever
+// states exist: a spreadsheet built on one download reads the next.
+func TestStatisticsCSVKeepsItsColumns(t *testing.T) {
+	header := func(objs ...client.Object) string {
+		reader := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(objs...).Build()
+		s := &Server{Reader: reader, Reviewer: fakeReviewer{}, Rules: config.Default().Rules, Log: logr.Discard(), Now: func() time.Time { return t0 }}
+		h, err := s.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := get(t, h, "/statistics.csv", "")
+		first, _, _ := strings.Cut(body, "\n")
+		return first
+	}
+	full, empty := header(province()...), header()
+	if full != empty {
+		t.Errorf("the columns follow the states that exist:\n%s\n%s", full, empty)
+	}
+	for _, col := range []string{"provided_Active", "consumed_Expired", "provided_RefusedByCoordinator", "provided_Other"} {
+		if !strings.Contains(empty, ","+col) {
+			t.Errorf("no column %s in %s", col, empty)
+		}
+	}
+}
+
 func TestStatisticsKeysCSV(t *testing.T) {
 	code, body := get(t, server(t), "/statistics-keys.csv", "")
 	want := "agency,month,keys_issued,keys_rotated,keys_revoked\nso-tnmt,2026-10,7,2,1\nso-tnmt,2026-11,3,0,0\nubnd-tp,2026-11,2,0,5\n"

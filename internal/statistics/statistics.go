@@ -253,3 +253,40 @@ func (p *Province) sort() {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
 }
+
+// AgreementStates are the states an agreement can be in, in the order the
+// statistics' downloads give them: every one of them always, so that a
+// spreadsheet built on a download keeps its columns from one download to
+// the next. A state not listed here is counted under StateOther.
+var AgreementStates = []string{
+	string(v1alpha1.ReasonActive),
+	string(v1alpha1.ReasonAwaitingProviderConsent),
+	string(v1alpha1.ReasonAwaitingCoordinatorEndorsement),
+	string(v1alpha1.ReasonRefusedByProvider),
+	string(v1alpha1.ReasonRefusedByCoordinator),
+	string(v1alpha1.ReasonConsumerHasNoFocalPoint),
+	string(v1alpha1.ReasonNoConsumerAgency),
+	string(v1alpha1.ReasonSelfSharing),
+	string(v1alpha1.ReasonServiceNotReady),
+	string(v1alpha1.ReasonServiceUnreachable),
+	string(v1alpha1.ReasonNotYetValid),
+	string(v1alpha1.ReasonExpired),
+	string(v1alpha1.ReasonReconciling),
+}
+
+// StateOther is the column of the states AgreementStates does not list.
+const StateOther = "Other"
+
+// ByFixedStates lays counts by state out in AgreementStates' order, with
+// StateOther last.
+func ByFixedStates(counts map[string]int) []int {
+	out := make([]int, len(AgreementStates)+1)
+	for state, n := range counts {
+		if i := slices.Index(AgreementStates, state); i >= 0 {
+			out[i] += n
+		} else {
+			out[len(AgreementStates)] += n
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package statistics
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -169,6 +170,23 @@ func TestSummarize(t *testing.T) {
 	for i, w := range wantClocks {
 		if p.Clocks[i] != w {
 			t.Errorf("clock %d: %+v, want %+v", i, p.Clocks[i], w)
+		}
+	}
+}
+
+func TestByFixedStates(t *testing.T) {
+	got := ByFixedStates(map[string]int{"Active": 3, "Expired": 1, "SomethingNew": 2, "Reconciling": 1})
+	if len(got) != len(AgreementStates)+1 {
+		t.Fatalf("%d columns, want %d", len(got), len(AgreementStates)+1)
+	}
+	want := map[string]int{"Active": 3, "Expired": 1, "Reconciling": 1, StateOther: 2, "AwaitingProviderConsent": 0}
+	for state, n := range want {
+		i := len(AgreementStates)
+		if state != StateOther {
+			i = slices.Index(AgreementStates, state)
+		}
+		if got[i] != n {
+			t.Errorf("%s: %d, want %d", state, got[i], n)
 		}
 	}
 }
