@@ -43,8 +43,29 @@ func (s *Server) world(q request) (world, error) {
 		}
 	}
 	w.agencies, w.focalPoints, w.services, w.agreements = agencies.Items, fps.Items, services.Items, agreements.Items
+	sortWorld(&w)
 	w.holders = registry.RecordedHolders(w.agencies)
 	return w, nil
+}
+
+// sortWorld puts what the cache lists in no order in the order every page
+// shows it, the same on every reload: agencies by their names as a
+// Vietnamese reader orders them, services by title, focal points and
+// agreements by namespace and name.
+func sortWorld(w *world) {
+	order := search.NewOrder()
+	slices.SortFunc(w.agencies, func(a, b v1alpha1.Agency) int {
+		return cmp.Or(order(a.Spec.DisplayName, b.Spec.DisplayName), cmp.Compare(a.Name, b.Name))
+	})
+	slices.SortFunc(w.services, func(a, b v1alpha1.DataService) int {
+		return cmp.Or(order(a.Spec.Title, b.Spec.Title), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
+	slices.SortFunc(w.focalPoints, func(a, b v1alpha1.FocalPoint) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
+	slices.SortFunc(w.agreements, func(a, b v1alpha1.SharingAgreement) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
+	})
 }
 
 // agencyOf is the agency that holds a namespace, as the operator recorded.

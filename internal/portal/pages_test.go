@@ -182,6 +182,25 @@ func TestStatisticsCSV(t *testing.T) {
 	}
 }
 
+// TestPagesKeepTheirOrder: the directory and the catalog list in one
+// order, Vietnamese alphabetical, on every reload.
+func TestPagesKeepTheirOrder(t *testing.T) {
+	h := server(t)
+	for _, path := range []string{"/directory", "/catalog"} {
+		_, first := get(t, h, path, "khdt")
+		for range 5 {
+			if _, again := get(t, h, path, "khdt"); again != first {
+				t.Fatalf("%s changed its order between two reloads", path)
+			}
+		}
+	}
+	_, catalog := get(t, h, "/catalog", "khdt")
+	quanTrac, traCuu := strings.Index(catalog, "Quan trắc môi trường"), strings.Index(catalog, "Tra cứu thửa đất")
+	if quanTrac < 0 || traCuu < 0 || quanTrac > traCuu {
+		t.Errorf("the catalog is not in alphabetical order of titles (Quan trắc at %d, Tra cứu at %d)", quanTrac, traCuu)
+	}
+}
+
 // TestStatisticsCSVKeepsItsColumns: the columns are every state, whatever
 // states exist: a spreadsheet built on one download reads the next.
 func TestStatisticsCSVKeepsItsColumns(t *testing.T) {

@@ -48,3 +48,22 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+func TestOrder(t *testing.T) {
+	order := NewOrder()
+	for _, tc := range []struct{ a, b string }{
+		{"Dân tộc", "Đăng ký"},
+		{"Đăng ký", "Giáo dục"},
+		{"an", "ăn"},
+		{"ăn", "ân"},
+		{"Sở Tài chính", "sở Y tế"},
+		{"Sở Y tế", "Ủy ban nhân dân"},
+	} {
+		if order(tc.a, tc.b) >= 0 || order(tc.b, tc.a) <= 0 {
+			t.Errorf("%q should come before %q", tc.a, tc.b)
+		}
+	}
+	if order(norm.NFD.String("Đất"), "Đất") != 0 {
+		t.Error("the two Unicode forms of one word differ")
+	}
+}
