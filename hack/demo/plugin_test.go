@@ -201,6 +201,11 @@ func checkPlugin(t *testing.T, env *testenv.Env, c client.Client, adminKubeconfi
 		t.Errorf("status --agency so-yte, as so-yte's focal point: %v", err)
 	}
 	expect(provider, 0, "status-agency-as-provider", "status", "--agency", "so-yte")
+	// Without --agency, a focal point reads its own agency's namespace, not
+	// the kubeconfig's "default".
+	if out := expect(provider, 0, "", "status"); !strings.Contains(out, "showing namespace so-yte") || strings.Contains(out, "namespace default") {
+		t.Errorf("status as so-yte's focal point does not show its own agency:\n%s", out)
+	}
 
 	// No command prints key material.
 	secrets := &corev1.SecretList{}

@@ -1,14 +1,17 @@
 package plugin
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -43,6 +46,9 @@ type serviceRow struct {
 	Reason        string   `json:"reason"`
 	URL           string   `json:"url,omitempty"`
 	LiveConsumers []string `json:"liveConsumers,omitempty"`
+	// LiveHidden counts the live consumers (the service's status counts
+	// them) whose agreements the reader may not read.
+	LiveHidden int `json:"liveHidden,omitempty"`
 }
 
 // waitingRow is an agreement that is not live, and who must act.
@@ -107,9 +113,11 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		return r, fmt.Errorf("agency %s is not registered", only)
 	}
 
-	// Cluster-wide when the user may; else the agency's (or the current)
-	// namespace.
+	// Cluster-wide when the user may; else the agency's namespace: the one
+	// asked for, or the reader's own.
 	scope := []client.ListOption{}
+	limited := false
+	own := sync.OnceValue(func() string { return ownNamespace(ctx, c, agencies.Items) })
 	list := func(l client.ObjectList, what string) error {
 		err := c.List(ctx, l, scope...)
 		if err == nil {
@@ -119,9 +127,12 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		if err != nil {
 			return err
 		}
+		limited = true
 		ns := currentNS
 		if only != "" && nsOf[only] != "" {
 			ns = nsOf[only]
+		} else if own() != "" {
+			ns = own()
 		}
 		r.Hidden = append(r.Hidden, note+"; showing namespace "+ns)
 		if err := c.List(ctx, l, client.InNamespace(ns)); err != nil {
@@ -192,8 +203,12 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		ready := readyOf(ds.Status.Conditions)
 		consumers := live[key]
 		slices.Sort(consumers)
-		r.Services = append(r.Services, serviceRow{Service: key, Audience: string(ds.Spec.Access.Audience), Ready: ready.Status == metav1.ConditionTrue,
-			Reason: ready.Reason, URL: ds.Status.URL, LiveConsumers: consumers})
+		row := serviceRow{Service: key, Audience: string(ds.Spec.Access.Audience), Ready: ready.Status == metav1.ConditionTrue,
+			Reason: ready.Reason, URL: ds.Status.URL, LiveConsumers: consumers}
+		if n := int(ds.Status.LiveAgreements) - len(consumers); limited && n > 0 {
+			row.LiveHidden = n
+		}
+		r.Services = append(r.Services, row)
 	}
 	slices.SortFunc(r.Services, func(a, b serviceRow) int { return strings.Compare(a.Service, b.Service) })
 	slices.SortFunc(r.Waiting, func(a, b waitingRow) int { return strings.Compare(a.Agreement, b.Agreement) })
@@ -217,7 +232,11 @@ func (o *options) statusTable(w io.Writer, r statusReport) {
 	}
 	fmt.Fprintln(tw, "\nSERVICE\tAUDIENCE\tREADY\tURL\tLIVE CONSUMERS")
 	for _, s := range r.Services {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Service, s.Audience, o.paint(s.Reason, s.Ready), orDash(s.URL), orDash(strings.Join(s.LiveConsumers, ", ")))
+		consumers := s.LiveConsumers
+		if s.LiveHidden > 0 {
+			consumers = append(slices.Clone(consumers), fmt.Sprintf("%d hidden from you", s.LiveHidden))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Service, s.Audience, o.paint(s.Reason, s.Ready), orDash(s.URL), orDash(strings.Join(consumers, ", ")))
 	}
 	// Like the Fprint calls above, a write to a terminal that is gone has
 	// no one left to tell.
@@ -267,4 +286,29 @@ func awaitedAnswer(req v1alpha1.AwaitingRequest) string {
 		need.Kind = render.NeedCoordinatorEndorsement
 	}
 	return need.String()
+}
+
+// ownNamespace is the namespace of the first agency (in the register's
+// order) where the reader may list SharingAgreements: a focal point's own
+// agency, read instead of the kubeconfig's namespace (often "default",
+// which holds no agency). Empty when there is none, or the reader may not
+// ask.
+func ownNamespace(ctx context.Context, c client.Client, agencies []v1alpha1.Agency) string {
+	namespaces := make([]string, 0, len(agencies))
+	for _, a := range agencies {
+		namespaces = append(namespaces, string(a.Spec.Namespace))
+	}
+	slices.Sort(namespaces)
+	for _, ns := range namespaces {
+		review := &authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{
+			ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: "list",
+				Group: v1alpha1.GroupVersion.Group, Resource: "sharingagreements"}}}
+		if err := c.Create(ctx, review); err != nil {
+			return ""
+		}
+		if review.Status.Allowed {
+			return ns
+		}
+	}
+	return ""
 }
