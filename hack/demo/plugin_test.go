@@ -201,6 +201,9 @@ func checkPlugin(t *testing.T, env *testenv.Env, c client.Client, adminKubeconfi
 		t.Errorf("status --agency so-yte, as so-yte's focal point: %v", err)
 	}
 	expect(provider, 0, "status-agency-as-provider", "status", "--agency", "so-yte")
+	// A provider asks who reaches its own service: its backend's
+	// NetworkPolicy is its own to read, its consumers are counted.
+	expect(provider, 0, "who-can-reach-as-provider", "who-can-reach", "ho-so-suc-khoe", "-n", "so-yte")
 	// Without --agency, a focal point reads its own agency's namespace, not
 	// the kubeconfig's "default".
 	if out := expect(provider, 0, "", "status"); !strings.Contains(out, "showing namespace so-yte") || strings.Contains(out, "namespace default") {

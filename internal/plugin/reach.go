@@ -32,6 +32,9 @@ type reachReport struct {
 	// DIC's for appraisals and endorsements.
 	FocalPoints []string `json:"focalPoints,omitempty"`
 	Hidden      []string `json:"hidden,omitempty"`
+	// ConsumersHidden counts the live consumers (the service's status
+	// counts them) whose agreements the reader may not read.
+	ConsumersHidden int `json:"consumersHidden,omitempty"`
 	// agreementsHidden is true when the user may not list agreements.
 	agreementsHidden bool
 }
@@ -115,6 +118,9 @@ func whoCanReach(c client.Client, ns, name string) (reachReport, error) {
 		r.Consumers = append(r.Consumers, row)
 	}
 	slices.SortFunc(r.Consumers, func(a, b reachingAgency) int { return strings.Compare(a.Agreement, b.Agreement) })
+	if n := int(ds.Status.LiveAgreements) - len(r.Consumers); r.agreementsHidden && n > 0 {
+		r.ConsumersHidden = n
+	}
 
 	np := &networkingv1.NetworkPolicy{}
 	switch err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: names.ServiceObjectName(ds)}, np); {
@@ -170,6 +176,8 @@ func (o *options) reachTable(w io.Writer, r reachReport) {
 	fmt.Fprintf(w, "%s (audience %s) %s\n", r.Service, r.Audience, orDash(r.URL))
 	fmt.Fprintln(w, "\nThe gateway accepts the keys of:")
 	switch {
+	case r.ConsumersHidden > 0:
+		fmt.Fprintf(w, "  %d %s hidden from you (see the note below)\n", r.ConsumersHidden, plural(r.ConsumersHidden, "agency", "agencies"))
 	case len(r.Consumers) == 0 && r.agreementsHidden:
 		fmt.Fprintln(w, "  (hidden from you: see the note below)")
 	case len(r.Consumers) == 0:
@@ -201,4 +209,11 @@ func (o *options) reachTable(w io.Writer, r reachReport) {
 	for _, h := range r.Hidden {
 		fmt.Fprintf(w, "\nNote: %s\n", h)
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
