@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -127,12 +128,18 @@ func runPortal(args []string) int {
 	fs.DurationVar(&cfg.ReviewPeriod, "review-period", cfg.ReviewPeriod, "how often each service must be reviewed (Điều 3.3), as the operator's flag")
 	fs.DurationVar(&cfg.OpenDataRefresh, "open-data-refresh", cfg.OpenDataRefresh, "how often open data must be refreshed (Điều 10.4), as the operator's flag")
 	fs.StringVar(&cfg.CoordinatorAgency, "coordinator-agency", "", "the DIC's Agency, the publisher of the DCAT catalogue")
+	fs.StringVar(&cfg.TimeZone, "time-zone", cfg.TimeZone, "the province's time zone (IANA name), in which pages write moments, as the operator's flag")
 	publicURL := fs.String("public-url", "", "the portal's public address, for the IRIs of its DCAT catalogue, for example https://du-lieu.example.gov.vn (required: the Host header of a request never makes an IRI)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(fs)
 	_ = fs.Parse(args)
 	if err := config.CheckPublicURL(*publicURL, "https://du-lieu.example.gov.vn"); err != nil {
 		fmt.Fprintf(os.Stderr, "invalid configuration:\n--public-url: %v\n", err)
+		return 2
+	}
+	zone, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "invalid configuration:\n--time-zone: %q is not a time zone: use an IANA name such as Asia/Ho_Chi_Minh\n", cfg.TimeZone)
 		return 2
 	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
@@ -145,7 +152,7 @@ func runPortal(args []string) int {
 		return 1
 	}
 	if err := portal.Run(ctrl.SetupSignalHandler(), restConfig, portal.Settings{Listen: *listen, Rules: cfg.Rules,
-		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL}, log); err != nil {
+		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL, Zone: zone}, log); err != nil {
 		log.Error(err, "portal stopped")
 		return 1
 	}

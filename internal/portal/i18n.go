@@ -86,6 +86,7 @@ var messages = map[string][2]string{
 	"services":        {"Dịch vụ", "Services"},
 	"agreements":      {"Thỏa thuận", "Agreements"},
 	"language":        {"English", "Tiếng Việt"},
+	"timeZone":        {"Giờ địa phương", "Local time"},
 }
 
 // translate returns the word for key in lang.

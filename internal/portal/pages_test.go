@@ -54,10 +54,13 @@ func province() []client.Object {
 	tnmt, tp := agency("so-tnmt"), agency("ubnd-tp")
 	tnmt.Status.KeyHistory = []v1alpha1.KeyMonth{{Month: "2026-10", Issued: 7, Rotated: 2, Revoked: 1}, {Month: "2026-11", Issued: 3}}
 	tp.Status.KeyHistory = []v1alpha1.KeyMonth{{Month: "2026-11", Issued: 2, Revoked: 5}}
+	waiting := agreement("so-khdt", "ho-so", "ho-so", "AwaitingProviderConsent", metav1.ConditionFalse, "agency so-tnmt must list agency so-khdt in spec.access.consumers")
+	// Due at the end of the working day in the province: 23:59:59 there.
+	waiting.Status.Request = &v1alpha1.RequestStatus{RespondBy: metav1.NewTime(time.Date(2026, 12, 8, 16, 59, 59, 0, time.UTC))}
 	return []client.Object{tnmt, agency("so-khdt"), tp, fp, ended, datDai, quanTrac,
 		agreement("so-khdt", "dat-dai", "dat-dai", "Active", metav1.ConditionTrue, "live"),
 		agreement("ubnd-tp", "dat-dai", "dat-dai", "Active", metav1.ConditionTrue, "live"),
-		agreement("so-khdt", "ho-so", "ho-so", "AwaitingProviderConsent", metav1.ConditionFalse, "agency so-tnmt must list agency so-khdt in spec.access.consumers"),
+		waiting,
 		agreement("ubnd-tp", "bi-mat", "bi-mat", "AwaitingProviderConsent", metav1.ConditionFalse, "agency so-tnmt must list agency ubnd-tp (ubnd-tp's own request)"),
 	}
 }
@@ -179,6 +182,36 @@ func TestStatisticsCSV(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	if !strings.HasPrefix(lines[0], "agency,services_open,services_shared,services_restricted,live_provided") || !strings.Contains(body, "so-tnmt,1,1,0,2") {
 		t.Errorf("csv:\n%s", body)
+	}
+}
+
+// TestPagesSpeakVietnameseInTheProvincesTime: a Vietnamese page shows the
+// API's values by their Vietnamese labels and a moment in the province's
+// time, written the Vietnamese way; ?lang=en, the English labels.
+func TestPagesSpeakVietnameseInTheProvincesTime(t *testing.T) {
+	h := server(t)
+	for _, tc := range []struct {
+		path          string
+		want, wantNot []string
+	}{
+		{"/waiting", []string{"Chờ bên cung cấp đồng ý", "23:59 08/12/2026", `title="Giờ địa phương: Asia/Ho_Chi_Minh"`},
+			[]string{">AwaitingProviderConsent<", "16:59:59Z<", "2026-12-08T16:59:59Z<"}},
+		{"/waiting?lang=en", []string{"Awaiting the provider&#39;s consent", "2026-12-08 23:59"}, nil},
+		{"/catalog", []string{"Dùng chung", "Trong tỉnh", "Mở", "Công khai", ">Hạn chế</option>"}, []string{"· Shared ·", "· Province ·", ">Restricted</option>"}},
+		{"/directory", []string{"Đầu mối chính"}, []string{"<td>Primary</td>"}},
+		{"/services/so-tnmt/dat-dai", []string{"Dùng chung", "Trong tỉnh"}, []string{"<dd>Shared</dd>", ": Province<"}},
+	} {
+		_, body := get(t, h, tc.path, "khdt")
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s does not say %q", tc.path, w)
+			}
+		}
+		for _, w := range tc.wantNot {
+			if strings.Contains(body, w) {
+				t.Errorf("%s says %q", tc.path, w)
+			}
+		}
 	}
 }
 

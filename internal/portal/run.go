@@ -48,6 +48,8 @@ type Settings struct {
 	Rules     config.Rules
 	Publisher string
 	PublicURL string
+	// Zone is the province's time zone (--time-zone).
+	Zone *time.Location
 }
 
 // NewHandler starts the portal's cache and reviewer on restConfig (the
@@ -62,7 +64,7 @@ func NewHandler(ctx context.Context, restConfig *rest.Config, set Settings, log 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL}
+	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL, Zone: set.Zone}
 	return s.Handler()
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	_ "time/tzdata" // the province's zone in an image with no zoneinfo
 
 	"github.com/go-logr/logr"
 	utilclock "k8s.io/utils/clock"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/labels"
 )
 
 //go:embed templates/*.html static/*
@@ -39,6 +41,9 @@ type Server struct {
 	// PublicURL is the portal's public address, for the IRIs of the DCAT
 	// catalogue (--public-url, required by the command).
 	PublicURL string
+	// Zone is the province's time zone, in which pages write moments;
+	// Asia/Ho_Chi_Minh when nil.
+	Zone *time.Location
 
 	pages map[string]*template.Template
 }
@@ -124,6 +129,7 @@ type request struct {
 	r      *http.Request
 	lang   string
 	viewer Viewer
+	zone   *time.Location
 }
 
 // Anonymous and User say who asks, for the templates.
@@ -132,6 +138,23 @@ func (q request) User() string    { return q.viewer.Name }
 
 // T is the word for key in the page's language.
 func (q request) T(key string) string { return translate(q.lang, key) }
+
+// L is the label of an API value (a reason, a role, a classification, an
+// audience, a level) in the page's language.
+func (q request) L(kind, value string) string { return labels.Label(q.lang, labels.Kind(kind), value) }
+
+// Moment writes t in the province's time, as its readers write it
+// (23:59 08/12/2026; 2026-12-08 23:59 in English).
+func (q request) Moment(t time.Time) string {
+	t = t.In(q.zone)
+	if q.lang == langEN {
+		return t.Format("2006-01-02 15:04")
+	}
+	return t.Format("15:04 02/01/2006")
+}
+
+// Zone names the province's time zone, for a moment's tooltip.
+func (q request) Zone() string { return q.T("timeZone") + ": " + q.zone.String() }
 
 // can asks the reviewer, treating a failed review as a refusal (logged).
 func (s *Server) can(q request, verb, resource, namespace string) bool {
@@ -183,7 +206,7 @@ func (s *Server) page(h func(request) view) http.HandlerFunc {
 // identify reads who asks from the request's bearer token: anonymous
 // without one. A token the API server refuses gets a 401, and false.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request, lang string) (request, bool) {
-	q := request{ctx: r.Context(), r: r, lang: lang}
+	q := request{ctx: r.Context(), r: r, lang: lang, zone: s.zone()}
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
 		v, err := s.Reviewer.Authenticate(r.Context(), token)
 		if err != nil {
@@ -248,3 +271,21 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// zone is the province's time zone.
+func (s *Server) zone() *time.Location {
+	if s.Zone != nil {
+		return s.Zone
+	}
+	return defaultZone
+}
+
+// defaultZone is the zone of the operator's --time-zone default; the
+// binary carries the zone database (time/tzdata).
+var defaultZone = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return time.FixedZone("ICT", 7*60*60)
+	}
+	return loc
+}()

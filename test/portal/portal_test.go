@@ -246,7 +246,7 @@ func TestThePortalOnTheRealAPIServer(t *testing.T) {
 		// namespace, which it may not read: it sees the request all the
 		// same, with its deadline.
 		{"the request a provider must answer, to the provider", "/waiting", provider, 200,
-			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt", "AwaitingProviderConsent"}, nil},
+			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt", "Chờ bên cung cấp đồng ý"}, nil},
 		{"the request, not to an agency with no part in it", "/waiting", bystander, 200, nil,
 			[]string{"so-khdt/ho-so-suc-khoe"}},
 		{"a service page: how many use it, not who", "/services/so-tnmt/dat-dai", officer, 200,

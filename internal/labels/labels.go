@@ -1,0 +1,134 @@
+// Package labels holds the words a person reads for each value of the
+// API's enums and condition reasons, in Vietnamese and in English: one
+// catalogue for the portal and the kubectl plugin, so that no English enum
+// reaches a Vietnamese page.
+package labels
+
+// Kind says which enum a value belongs to: the same word can be two values
+// (Province is an audience and an agency's level).
+type Kind string
+
+// The kinds of value the catalogue labels.
+const (
+	Reason         Kind = "Reason"
+	Role           Kind = "Role"
+	Classification Kind = "Classification"
+	Audience       Kind = "Audience"
+	Level          Kind = "Level"
+)
+
+// Languages a label is given in.
+const (
+	Vietnamese = "vi"
+	English    = "en"
+)
+
+// catalogue holds each value's label, Vietnamese then English.
+var catalogue = map[Kind]map[string][2]string{
+	Reason: {
+		"Reconciling":                    {"Đang xử lý", "Being reconciled"},
+		"Ready":                          {"Sẵn sàng", "Ready"},
+		"Progressing":                    {"Đang tiến hành", "In progress"},
+		"NamespaceNotFound":              {"Không có namespace", "Namespace not found"},
+		"NamespaceClaimed":               {"Namespace thuộc cơ quan khác", "Namespace held by another agency"},
+		"NamespaceNotLabelled":           {"Namespace chưa được gắn nhãn", "Namespace not labelled"},
+		"NoFocalPoint":                   {"Chưa có đầu mối", "No focal point"},
+		"Appointed":                      {"Đã phân công", "Appointed"},
+		"AppointmentNotStarted":          {"Chưa đến thời hạn phân công", "Appointment not started"},
+		"AppointmentEnded":               {"Hết thời hạn phân công", "Appointment ended"},
+		"DuplicatePrimary":               {"Trùng đầu mối chính", "Duplicate primary"},
+		"SubjectOutsideIdentityProvider": {"Tài khoản ngoài hệ thống định danh", "Account outside the identity provider"},
+		"NoAgency":                       {"Không có cơ quan", "No agency"},
+		"Bound":                          {"Đã cấp quyền", "Rights granted"},
+		"NotBound":                       {"Chưa cấp quyền", "Rights not granted"},
+		"EndorsedServicesFound":          {"Các dịch vụ được chấp thuận đều có", "Endorsed services found"},
+		"UnknownService":                 {"Dịch vụ không tồn tại", "Unknown service"},
+		"AgencyNotReady":                 {"Cơ quan chưa sẵn sàng", "Agency not ready"},
+		"NotAppraised":                   {"Chưa được thẩm định", "Not appraised"},
+		"BackendNotFound":                {"Không có hệ thống cung cấp", "Backend not found"},
+		"BackendPortNotFound":            {"Sai cổng của hệ thống cung cấp", "Backend port not found"},
+		"PathConflict":                   {"Trùng đường dẫn", "Path conflict"},
+		"GatewayNotFound":                {"Không có cổng LGSP", "LGSP gateway not found"},
+		"ListenerNotFound":               {"Không có cổng nghe", "Listener not found"},
+		"NoTLSListener":                  {"Không có cổng nghe HTTPS", "No HTTPS listener"},
+		"Reachable":                      {"Kết nối được", "Reachable"},
+		"GatewayAPIMissing":              {"Thiếu Gateway API", "Gateway API missing"},
+		"SelectorlessBackend":            {"Hệ thống cung cấp không có bộ chọn", "Backend without a selector"},
+		"Accepted":                       {"Được chấp nhận", "Accepted"},
+		"NotPublished":                   {"Chưa công bố", "Not published"},
+		"WaitingForGateway":              {"Chờ cổng LGSP", "Waiting for the gateway"},
+		"RouteNotAccepted":               {"Cổng LGSP chưa chấp nhận tuyến", "Route not accepted"},
+		"Isolated":                       {"Đã cô lập mạng", "Network isolated"},
+		"ReviewCurrent":                  {"Đã rà soát", "Review current"},
+		"ReviewOverdue":                  {"Quá hạn rà soát", "Review overdue"},
+		"NeverReviewed":                  {"Chưa rà soát", "Never reviewed"},
+		"Fresh":                          {"Dữ liệu còn mới", "Fresh"},
+		"RefreshOverdue":                 {"Quá hạn cập nhật", "Refresh overdue"},
+		"NeverRefreshed":                 {"Chưa cập nhật", "Never refreshed"},
+		"ConsumersRegistered":            {"Bên sử dụng đã đăng ký", "Consumers registered"},
+		"UnknownConsumer":                {"Bên sử dụng chưa đăng ký", "Unknown consumer"},
+		"NotOpenData":                    {"Không phải dữ liệu mở", "Not open data"},
+		"ResponseOverdue":                {"Quá hạn trả lời", "Response overdue"},
+		"AwaitingResponse":               {"Chờ trả lời", "Awaiting a response"},
+		"Answered":                       {"Đã trả lời", "Answered"},
+		"NoRequest":                      {"Không có đề nghị", "No request"},
+		"Active":                         {"Đang hiệu lực", "Active"},
+		"AwaitingProviderConsent":        {"Chờ bên cung cấp đồng ý", "Awaiting the provider's consent"},
+		"AwaitingCoordinatorEndorsement": {"Chờ Sở TT&TT chấp thuận", "Awaiting the DIC's endorsement"},
+		"RefusedByProvider":              {"Bên cung cấp từ chối", "Refused by the provider"},
+		"RefusedByCoordinator":           {"Sở TT&TT từ chối", "Refused by the DIC"},
+		"ConsumerHasNoFocalPoint":        {"Bên sử dụng chưa có đầu mối", "Consumer has no focal point"},
+		"ServiceNotReady":                {"Dịch vụ chưa sẵn sàng", "Service not ready"},
+		"ServiceUnreachable":             {"Không kết nối được dịch vụ", "Service unreachable"},
+		"NotYetValid":                    {"Chưa đến thời hạn", "Not yet valid"},
+		"Expired":                        {"Hết hạn", "Expired"},
+		"NoConsumerAgency":               {"Không có cơ quan sử dụng", "No consumer agency"},
+		"SelfSharing":                    {"Cơ quan tự sử dụng dịch vụ của mình", "Own agency's service"},
+		"PublicService":                  {"Dữ liệu mở, không cần khóa", "Open data, no key"},
+		"Issued":                         {"Đã cấp khóa", "Key issued"},
+		"NotIssued":                      {"Chưa cấp khóa", "No key issued"},
+		"Other":                          {"Khác", "Other"},
+	},
+	Role: {
+		"Primary": {"Đầu mối chính", "Primary"},
+		"Deputy":  {"Đầu mối phụ", "Deputy"},
+	},
+	Classification: {
+		"Open":       {"Mở", "Open"},
+		"Shared":     {"Dùng chung", "Shared"},
+		"Restricted": {"Hạn chế", "Restricted"},
+	},
+	Audience: {
+		"Public":   {"Công khai", "Public"},
+		"Province": {"Trong tỉnh", "Province"},
+		"Listed":   {"Theo danh sách", "Listed"},
+	},
+	Level: {
+		"Province":      {"Cấp tỉnh", "Province"},
+		"Department":    {"Sở, ban, ngành", "Department"},
+		"District":      {"Cấp huyện", "District"},
+		"Commune":       {"Cấp xã", "Commune"},
+		"Central":       {"Trung ương", "Central"},
+		"OtherProvince": {"Tỉnh khác", "Other province"},
+	},
+}
+
+// Label is value's label in lang (English when lang is English, else
+// Vietnamese), or the value itself when the catalogue has none.
+func Label(lang string, kind Kind, value string) string {
+	l, ok := catalogue[kind][value]
+	switch {
+	case !ok:
+		return value
+	case lang == English:
+		return l[1]
+	default:
+		return l[0]
+	}
+}
+
+// Known says whether the catalogue labels value.
+func Known(kind Kind, value string) bool {
+	_, ok := catalogue[kind][value]
+	return ok
+}
