@@ -59,7 +59,7 @@ var volatile = []struct {
 	re   *regexp.Regexp
 	with string
 }{
-	{regexp.MustCompile(`(answer (?:due by|overdue since)) \S+`), "$1 <respondBy>"},
+	{regexp.MustCompile(`(answer (?:due by|overdue since)) \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Asia/Ho_Chi_Minh\)`), "$1 <respondBy>"},
 	{regexp.MustCompile(`key ids [0-9a-f]+(, [0-9a-f]+)*`), "key ids <key ids>"},
 	{regexp.MustCompile(`asked for at \S+:`), "asked for at <now>:"},
 }

@@ -71,11 +71,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // options are what every command shares: the kubeconfig flags and the
 // output format.
 type options struct {
-	flags  *genericclioptions.ConfigFlags
-	output string
-	out    io.Writer
-	color  bool
-	now    func() time.Time
+	flags    *genericclioptions.ConfigFlags
+	output   string
+	timeZone string
+	out      io.Writer
+	color    bool
+	now      func() time.Time
 }
 
 func newRoot(stdout io.Writer) *cobra.Command {
@@ -97,6 +98,7 @@ read or an object does not exist, 2 a wrong command line, 3 why: not live.`,
 		},
 	}
 	root.PersistentFlags().StringVarP(&o.output, "output", "o", "", "output format: json or yaml (read commands); default a table for people")
+	root.PersistentFlags().StringVar(&o.timeZone, "time-zone", "Asia/Ho_Chi_Minh", "the province's time zone (IANA name), in which tables write moments (JSON and YAML keep RFC 3339)")
 	o.flags.AddFlags(root.PersistentFlags())
 	root.AddCommand(newStatus(o), newWhy(o), newWhoCanReach(o), newRequest(o), newRotate(o))
 	return root
@@ -120,6 +122,9 @@ func (o *options) client() (client.Client, string, error) {
 func (o *options) reader() (client.Client, string, error) {
 	if err := o.validateOutput(); err != nil {
 		return nil, "", err
+	}
+	if _, err := time.LoadLocation(o.timeZone); err != nil {
+		return nil, "", usageError{fmt.Errorf("--time-zone %q is not a time zone: use an IANA name such as Asia/Ho_Chi_Minh", o.timeZone)}
 	}
 	return o.client()
 }
@@ -193,4 +198,14 @@ func getNamed(ctx context.Context, c client.Client, obj client.Object, kind, ns,
 
 func background() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+// moment writes t in the province's time zone for a table, the zone named:
+// 2026-12-08 23:59 (Asia/Ho_Chi_Minh). An unknown zone writes UTC.
+func (o *options) moment(t time.Time) string {
+	zone, err := time.LoadLocation(o.timeZone)
+	if err != nil {
+		zone = time.UTC
+	}
+	return t.In(zone).Format("2006-01-02 15:04") + " (" + zone.String() + ")"
 }

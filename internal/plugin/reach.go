@@ -14,7 +14,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
@@ -191,7 +190,7 @@ func (o *options) reachTable(w io.Writer, r reachReport) {
 		}
 		fmt.Fprintf(w, "    on %s; key ids %s", grounds, orDash(strings.Join(c.KeyIDs, ", ")))
 		if c.ExpiresAt != nil {
-			fmt.Fprintf(w, "; until %s", clock.Format(*c.ExpiresAt))
+			fmt.Fprintf(w, "; until %s", o.moment(*c.ExpiresAt))
 		}
 		fmt.Fprintln(w)
 	}

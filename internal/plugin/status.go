@@ -17,7 +17,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -258,9 +257,9 @@ func (o *options) statusTable(w io.Writer, r statusReport) {
 		for _, row := range r.Waiting {
 			fmt.Fprintf(w, "  %s  %s\n    %s\n", row.Agreement, o.paint(row.State, false), row.WhoActs)
 			if row.RespondBy != nil {
-				when := "answer due by " + clock.Format(*row.RespondBy)
+				when := "answer due by " + o.moment(*row.RespondBy)
 				if row.Overdue {
-					when = o.paint("answer overdue since "+clock.Format(*row.RespondBy), false)
+					when = o.paint("answer overdue since "+o.moment(*row.RespondBy), false)
 				}
 				fmt.Fprintf(w, "    %s\n", when)
 			}

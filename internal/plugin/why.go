@@ -10,7 +10,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
@@ -90,7 +89,7 @@ func explain(c client.Client, ns, name string, now time.Time) (whyReport, error)
 func (o *options) whyTable(w io.Writer, r whyReport) {
 	fmt.Fprintf(w, "%s is %s: %s\n", r.Agreement, o.paint(r.State, r.Live), r.Message)
 	if r.ExpiresAt != nil {
-		fmt.Fprintf(w, "It stays live until %s unless something changes.\n", clock.Format(*r.ExpiresAt))
+		fmt.Fprintf(w, "It stays live until %s unless something changes.\n", o.moment(*r.ExpiresAt))
 	}
 	if r.Recorded != "" {
 		fmt.Fprintf(w, "(The operator last recorded %s; it has not caught up yet.)\n", r.Recorded)
@@ -100,11 +99,11 @@ func (o *options) whyTable(w io.Writer, r whyReport) {
 		var notes []string
 		switch {
 		case c.State == consent.CheckNotYetValid && c.From != nil:
-			notes = append(notes, "starts at "+clock.Format(*c.From))
+			notes = append(notes, "starts at "+o.moment(*c.From))
 		case c.Until != nil && c.State == consent.CheckEnded:
-			notes = append(notes, "ended at "+clock.Format(*c.Until))
+			notes = append(notes, "ended at "+o.moment(*c.Until))
 		case c.Until != nil:
-			notes = append(notes, "until "+clock.Format(*c.Until))
+			notes = append(notes, "until "+o.moment(*c.Until))
 		}
 		switch {
 		case c.Who != "" && c.State != consent.CheckHeld:
