@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -129,12 +130,17 @@ func runPortal(args []string) int {
 	fs.DurationVar(&cfg.OpenDataRefresh, "open-data-refresh", cfg.OpenDataRefresh, "how often open data must be refreshed (Điều 10.4), as the operator's flag")
 	fs.StringVar(&cfg.CoordinatorAgency, "coordinator-agency", "", "the DIC's Agency, the publisher of the DCAT catalogue")
 	fs.StringVar(&cfg.TimeZone, "time-zone", cfg.TimeZone, "the province's time zone (IANA name), in which pages write moments, as the operator's flag")
+	signInURL := fs.String("sign-in-url", "", "where officers sign in (the province's identity provider in front of the gateway), linked from the pages for officers; empty: they are told to sign in through the LGSP gateway")
 	publicURL := fs.String("public-url", "", "the portal's public address, for the IRIs of its DCAT catalogue, for example https://du-lieu.example.gov.vn (required: the Host header of a request never makes an IRI)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(fs)
 	_ = fs.Parse(args)
 	if err := config.CheckPublicURL(*publicURL, "https://du-lieu.example.gov.vn"); err != nil {
 		fmt.Fprintf(os.Stderr, "invalid configuration:\n--public-url: %v\n", err)
+		return 2
+	}
+	if u, err := url.Parse(*signInURL); *signInURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		fmt.Fprintf(os.Stderr, "invalid configuration:\n--sign-in-url: %q must be an http(s) address, for example https://dang-nhap.example.gov.vn\n", *signInURL)
 		return 2
 	}
 	zone, err := time.LoadLocation(cfg.TimeZone)
@@ -152,7 +158,7 @@ func runPortal(args []string) int {
 		return 1
 	}
 	if err := portal.Run(ctrl.SetupSignalHandler(), restConfig, portal.Settings{Listen: *listen, Rules: cfg.Rules,
-		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL, Zone: zone}, log); err != nil {
+		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL, Zone: zone, SignInURL: *signInURL}, log); err != nil {
 		log.Error(err, "portal stopped")
 		return 1
 	}

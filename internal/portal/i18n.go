@@ -87,6 +87,7 @@ var messages = map[string][2]string{
 	"agreements":      {"Thỏa thuận", "Agreements"},
 	"language":        {"English", "Tiếng Việt"},
 	"timeZone":        {"Giờ địa phương", "Local time"},
+	"signIn":          {"Đăng nhập", "Sign in"},
 }
 
 // translate returns the word for key in lang.

@@ -215,6 +215,37 @@ func TestPagesSpeakVietnameseInTheProvincesTime(t *testing.T) {
 	}
 }
 
+// TestAnonymousVisitorsAreShownWhatTheyMayOpen: the menu offers a
+// visitor the public pages only, with a way to sign in; a page for officers
+// answers 401 with the same link.
+func TestAnonymousVisitorsAreShownWhatTheyMayOpen(t *testing.T) {
+	reader := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(province()...).Build()
+	s := &Server{Reader: reader, Reviewer: fakeReviewer{}, Rules: config.Default().Rules, Log: logr.Discard(),
+		Now: func() time.Time { return t0 }, SignInURL: "https://dang-nhap.soctrang.gov.vn/?rd=/catalog"}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn := `<a href="https://dang-nhap.soctrang.gov.vn/?rd=/catalog">Đăng nhập</a>`
+	_, home := get(t, h, "/", "")
+	for _, want := range []string{`href="/directory"`, `href="/open-data"`, `href="/statistics"`, signIn} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the home page shows a visitor no %s", want)
+		}
+	}
+	for _, hidden := range []string{`href="/catalog"`, `href="/waiting"`} {
+		if strings.Contains(home, hidden) {
+			t.Errorf("the menu offers a visitor %s, which answers 401", hidden)
+		}
+	}
+	if code, body := get(t, h, "/catalog", ""); code != http.StatusUnauthorized || !strings.Contains(body, `class="button" href="https://dang-nhap.soctrang.gov.vn/?rd=/catalog"`) {
+		t.Errorf("/catalog to a visitor: %d, no sign-in link:\n%s", code, body)
+	}
+	if _, officer := get(t, h, "/", "khdt"); !strings.Contains(officer, `href="/catalog"`) || strings.Contains(officer, signIn) {
+		t.Error("a signed-in officer's menu lacks the catalog, or still offers to sign in")
+	}
+}
+
 // TestPagesKeepTheirOrder: the directory and the catalog list in one
 // order, Vietnamese alphabetical, on every reload.
 func TestPagesKeepTheirOrder(t *testing.T) {

@@ -50,6 +50,8 @@ type Settings struct {
 	PublicURL string
 	// Zone is the province's time zone (--time-zone).
 	Zone *time.Location
+	// SignInURL is where officers sign in (--sign-in-url).
+	SignInURL string
 }
 
 // NewHandler starts the portal's cache and reviewer on restConfig (the
@@ -64,7 +66,7 @@ func NewHandler(ctx context.Context, restConfig *rest.Config, set Settings, log 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL, Zone: set.Zone}
+	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL, Zone: set.Zone, SignInURL: set.SignInURL}
 	return s.Handler()
 }
 

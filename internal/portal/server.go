@@ -44,6 +44,10 @@ type Server struct {
 	// Zone is the province's time zone, in which pages write moments;
 	// Asia/Ho_Chi_Minh when nil.
 	Zone *time.Location
+	// SignInURL is where an officer signs in (the province's identity
+	// provider, in front of the gateway); the pages for officers link to
+	// it. Empty: they say to sign in through the LGSP gateway.
+	SignInURL string
 
 	pages map[string]*template.Template
 }
@@ -130,6 +134,7 @@ type request struct {
 	lang   string
 	viewer Viewer
 	zone   *time.Location
+	signIn string
 }
 
 // Anonymous and User say who asks, for the templates.
@@ -152,6 +157,10 @@ func (q request) Moment(t time.Time) string {
 	}
 	return t.Format("15:04 02/01/2006")
 }
+
+// SignIn is where an officer signs in (--sign-in-url); empty when not
+// configured.
+func (q request) SignIn() string { return q.signIn }
 
 // Zone names the province's time zone, for a moment's tooltip.
 func (q request) Zone() string { return q.T("timeZone") + ": " + q.zone.String() }
@@ -206,7 +215,7 @@ func (s *Server) page(h func(request) view) http.HandlerFunc {
 // identify reads who asks from the request's bearer token: anonymous
 // without one. A token the API server refuses gets a 401, and false.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request, lang string) (request, bool) {
-	q := request{ctx: r.Context(), r: r, lang: lang, zone: s.zone()}
+	q := request{ctx: r.Context(), r: r, lang: lang, zone: s.zone(), signIn: s.SignInURL}
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token != "" {
 		v, err := s.Reviewer.Authenticate(r.Context(), token)
 		if err != nil {
@@ -244,7 +253,6 @@ func language(w http.ResponseWriter, r *http.Request) string {
 		// A language, not a credential. The portal serves HTTP behind the
 		// gateway's TLS, and a Secure cookie is not kept over plain HTTP.
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", SameSite: http.SameSiteLaxMode, HttpOnly: true}) //nolint:gosec // see above
-
 		return l
 	}
 	if c, err := r.Cookie("lang"); err == nil && c.Value == langEN {
