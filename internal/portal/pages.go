@@ -200,6 +200,17 @@ type statisticsData struct {
 	KeysChart chart
 	// AgencyKeys are each agency's key history, for the CSV.
 	AgencyKeys []statistics.AgencyKeys
+	// Names are the agencies' display names, by object name: what a
+	// person reads in the tables (the CSV keeps the object names).
+	Names map[string]string
+}
+
+// Name is an agency's display name, or its object name when it has none.
+func (d statisticsData) Name(agency string) string {
+	if n := d.Names[agency]; n != "" {
+		return n
+	}
+	return agency
 }
 
 // keyMonthsShown is how many months of keys the statistics page shows:
@@ -225,6 +236,10 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 		return statisticsData{}, err
 	}
 	p := statistics.Summarize(statistics.Inputs{Agencies: w.agencies, FocalPoints: w.focalPoints, Services: w.services, Agreements: w.agreements, Rules: s.Rules})
+	names := map[string]string{}
+	for _, a := range w.agencies {
+		names[a.Name] = a.Spec.DisplayName
+	}
 	by := map[string]*agencyStatistics{}
 	get := func(a string) *agencyStatistics {
 		if by[a] == nil {
@@ -249,7 +264,7 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 			live[[2]string{g.Provider, g.Consumer}] += g.Count
 		}
 	}
-	var d statisticsData
+	d := statisticsData{Names: names}
 	for _, a := range by {
 		if a.Agency != "" {
 			d.Agencies = append(d.Agencies, *a)

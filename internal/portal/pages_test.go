@@ -200,6 +200,11 @@ func TestPagesSpeakVietnameseInTheProvincesTime(t *testing.T) {
 		{"/catalog", []string{"Dùng chung", "Trong tỉnh", "Mở", "Công khai", ">Hạn chế</option>"}, []string{"· Shared ·", "· Province ·", ">Restricted</option>"}},
 		{"/directory", []string{"Đầu mối chính"}, []string{"<td>Primary</td>"}},
 		{"/services/so-tnmt/dat-dai", []string{"Dùng chung", "Trong tỉnh"}, []string{"<dd>Shared</dd>", ": Province<"}},
+		// Agencies by the names people know them by; a figure says what
+		// it counts.
+		{"/statistics", []string{`<th scope="row">Cơ quan so-tnmt</th>`, `<th scope="col">Cơ quan so-khdt</th>`, "Dịch vụ và thỏa thuận theo cơ quan"},
+			[]string{`<th scope="row">so-tnmt</th>`}},
+		{"/", []string{"<dt>Thỏa thuận đang hiệu lực</dt>"}, []string{"<dt>Hiệu lực</dt>"}},
 	} {
 		_, body := get(t, h, tc.path, "khdt")
 		for _, w := range tc.want {
