@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -101,7 +100,7 @@ func TestOperatorStartsWithProbesMetricsAndLeaderElection(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	probeAddr, metricsAddr := freeAddr(t), freeAddr(t)
+	probeAddr, metricsAddr := testenv.FreeAddr(t), testenv.FreeAddr(t)
 	var logs bytes.Buffer
 	cmd := exec.Command(bin, "--kubeconfig="+kubeconfigPath, "--coordinator-agency=so-tttt", "--public-base-url="+testenv.SampleBaseURL,
 		"--health-probe-bind-address="+probeAddr, "--metrics-bind-address="+metricsAddr,
@@ -151,16 +150,6 @@ func TestOperatorStartsWithProbesMetricsAndLeaderElection(t *testing.T) {
 	if status != http.StatusUnauthorized && status != http.StatusForbidden {
 		t.Fatalf("an anonymous caller got %d from /metrics; want 401 or 403", status)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -92,7 +92,7 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 	installed := time.Now()
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Log(operatorLogs.tail(80))
+			t.Log(tail(operatorLogs, 80))
 		}
 	})
 	// The operator looks for the CRDs again gatewayAPIRecheck later.

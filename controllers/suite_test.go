@@ -29,7 +29,7 @@ var (
 	k8s client.Client
 	// operatorLogs holds everything the operator logged, for the tests that
 	// scan it.
-	operatorLogs = &syncBuffer{}
+	operatorLogs = &testenv.SyncBuffer{}
 	// operatorRequests counts every request the operator sends.
 	operatorRequests = &testenv.RequestCounter{}
 	// operatorCache is the operator's cache, for the tests of what it holds.
@@ -103,7 +103,7 @@ func run(m *testing.M) int {
 		_ = os.WriteFile(path, []byte(operatorLogs.String()), 0o600)
 	}
 	if code != 0 {
-		fmt.Fprintf(os.Stderr, "operator log (last 200 lines):\n%s\n", operatorLogs.tail(200))
+		fmt.Fprintf(os.Stderr, "operator log (last 200 lines):\n%s\n", tail(operatorLogs, 200))
 	}
 	return code
 }

@@ -1,34 +1,15 @@
 package controllers
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
-// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) tail(n int) string {
+// tail is the last n lines of what b holds.
+func tail(b *testenv.SyncBuffer, n int) string {
 	lines := strings.Split(b.String(), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]

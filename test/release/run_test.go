@@ -1,19 +1,16 @@
 package release
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -131,7 +128,7 @@ func TestTheUnpackedImageRunsOnTheAPIServer(t *testing.T) {
 	// token, as its pod would run; only the ports are this machine's.
 	kube := kubernetes.NewForConfigOrDie(env.Config)
 	writeKubeconfig(t, ctx, kube, env.Config.Host, env.Config.CAData, operatorAccount, filepath.Join(rootfs, "kubeconfig", "operator"))
-	probe := freeAddr(t)
+	probe := testenv.FreeAddr(t)
 	args := append(append([]string{}, container.Args...), "--metrics-bind-address=0", "--health-probe-bind-address="+probe)
 	operator := chroot(t, rootfs, proc, []string{"KUBECONFIG=/kubeconfig/operator"}, args...).start(t)
 	defer operator.stop(t)
@@ -181,7 +178,7 @@ func TestTheUnpackedImageRunsOnTheAPIServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeKubeconfig(t, ctx, kube, env.Config.Host, env.Config.CAData, portalAccount, filepath.Join(rootfs, "kubeconfig", "portal"))
-	listen := freeAddr(t)
+	listen := testenv.FreeAddr(t)
 	portalArgs := append(append([]string{}, portalDeploy.Spec.Template.Spec.Containers[0].Args...), "--listen="+listen)
 	portal := chroot(t, rootfs, proc, []string{"KUBECONFIG=/kubeconfig/portal"}, portalArgs...).start(t)
 	defer portal.stop(t)
@@ -255,16 +252,6 @@ func kubectl(t *testing.T, kubeconfig string, args ...string) {
 	run(t, "kubectl", append([]string{"--kubeconfig", kubeconfig}, args...)...)
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func get(t *testing.T, url, token string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
@@ -288,7 +275,7 @@ func get(t *testing.T, url, token string) (int, string) {
 // nothing of this machine's.
 type contained struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testenv.SyncBuffer
 	done chan struct{}
 }
 
@@ -298,7 +285,7 @@ func chroot(t *testing.T, rootfs string, proc process, env []string, args ...str
 	cmd := exec.Command("chroot", append(argv, args...)...)
 	cmd.Env = append(append([]string{}, proc.Env...), env...)
 	cmd.Dir = rootfs
-	out := &syncBuffer{}
+	out := &testenv.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	return &contained{cmd: cmd, out: out, done: make(chan struct{})}
 }
@@ -355,22 +342,4 @@ func (c *contained) line(s string) string {
 		}
 	}
 	return ""
-}
-
-// syncBuffer is a bytes.Buffer that a process writes while a test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
