@@ -17,6 +17,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/calendar"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
@@ -279,18 +280,21 @@ func consumersKnown(in Inputs) conditions.Condition {
 }
 
 // ReviewDue is when a service's yearly review (Điều 3.3) falls due: the
-// last review plus the review period. ok is false when no review is
+// last review plus the review period, on the calendar (a year is the same
+// date a year on: see calendar.AddPeriod). ok is false when no review is
 // recorded: it was due from the start.
 func ReviewDue(ds *v1alpha1.DataService, rules config.Rules) (due time.Time, ok bool) {
 	last := ds.Spec.Review.LastReviewed
 	if last == nil {
 		return time.Time{}, false
 	}
-	return last.Add(rules.ReviewPeriod), true
+	return calendar.AddPeriod(last.Time, rules.ReviewPeriod), true
 }
 
 // OpenDataDue is when open data must next be refreshed (Điều 10.4): the
-// last refresh plus the service's interval, or the province's. ok is
+// last refresh plus the service's interval, or the province's, on the
+// calendar (whole years count calendar years; 2160h stays 90 days: see
+// calendar.AddPeriod). ok is
 // false for a service that is not open data; a service never refreshed is
 // due at the zero time.
 func OpenDataDue(ds *v1alpha1.DataService, rules config.Rules) (due time.Time, ok bool) {
@@ -305,7 +309,7 @@ func OpenDataDue(ds *v1alpha1.DataService, rules config.Rules) (due time.Time, o
 	if od.RefreshInterval != nil {
 		interval = od.RefreshInterval.Duration
 	}
-	return od.LastUpdated.Add(interval), true
+	return calendar.AddPeriod(od.LastUpdated.Time, interval), true
 }
 
 // reviewClock turns True when the yearly review (Điều 3.3) falls due.

@@ -347,3 +347,15 @@ func TestDecideClocks(t *testing.T) {
 		})
 	}
 }
+
+// TestAYearlyReviewFallsDueOnTheSameDate: a year is not 8,760 hours: a
+// review recorded on 1 March 2027 falls due on 1 March 2028 (2028 is a
+// leap year, and 8,760 hours end on 29 February).
+func TestAYearlyReviewFallsDueOnTheSameDate(t *testing.T) {
+	ds := &v1alpha1.DataService{}
+	ds.Spec.Review.LastReviewed = &metav1.Time{Time: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)}
+	due, ok := ReviewDue(ds, config.Default().Rules)
+	if want := time.Date(2028, 3, 1, 0, 0, 0, 0, time.UTC); !ok || !due.Equal(want) {
+		t.Errorf("due %s (%v), want %s", due, ok, want)
+	}
+}
