@@ -6,6 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -65,7 +67,12 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, EndorsedServices: found, Now: now})
+	unregistered, err := r.claimantUnregistered(ctx, agency, meta)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, EndorsedServices: found,
+		ClaimantUnregistered: unregistered, Now: now})
 
 	base := agency.DeepCopy()
 	status := &agency.Status
@@ -223,4 +230,21 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}))).
 		Owns(&rbacv1.Role{}).
 		Complete(r)
+}
+
+// claimantUnregistered says whether the namespace's label names another
+// agency that the register does not hold.
+func (r *AgencyReconciler) claimantUnregistered(ctx context.Context, agency *v1alpha1.Agency, ns *metav1.PartialObjectMetadata) (bool, error) {
+	if ns == nil {
+		return false, nil
+	}
+	other := ns.Labels[v1alpha1.LabelAgency]
+	if other == "" || other == agency.Name {
+		return false, nil
+	}
+	err := r.Get(ctx, client.ObjectKey{Name: other}, &v1alpha1.Agency{})
+	if apierrors.IsNotFound(err) {
+		return true, nil
+	}
+	return false, err
 }

@@ -95,11 +95,23 @@ func TestNamespaceBelongsToTheAgencyItsLabelNames(t *testing.T) {
 	if c, _ := conditionOf(t, second, v1alpha1.ConditionReady); c == nil || c.Reason != string(v1alpha1.ReasonNamespaceClaimed) {
 		t.Fatalf("the other claimant took the namespace while its holder was away: %+v", c)
 	}
+	// Meanwhile the label names an agency the register does not hold, and
+	// the other claimant is told so.
+	ghost := "namespace ubnd-vinh-chau is labelled datashare.lgsp.vn/agency=ubnd-tx-vinh-chau, and no Agency ubnd-tx-vinh-chau is registered"
+	messageBecomes := func(want string) {
+		t.Helper()
+		eventually(t, 10*time.Second, "the other claimant's message says "+want, func() error {
+			c, err := conditionOf(t, second, v1alpha1.ConditionReady)
+			if err != nil || c == nil || c.Reason != string(v1alpha1.ReasonNamespaceClaimed) || !strings.HasPrefix(c.Message, want) {
+				return errorf("%+v %v", c, err)
+			}
+			return nil
+		})
+	}
+	messageBecomes(ghost)
 	again := newAgency(t, "ubnd-tx-vinh-chau", "ubnd-vinh-chau", v1alpha1.LevelDistrict)
 	waitForReason(t, again, metav1.ConditionTrue, v1alpha1.ReasonReady)
-	if c := waitForReason(t, second, metav1.ConditionFalse, v1alpha1.ReasonNamespaceClaimed); c.Message != claimed {
-		t.Errorf("message after re-registration: %q", c.Message)
-	}
+	messageBecomes(claimed)
 
 	// The DIC relabels the namespace: it changes hands, both ways told.
 	labelNamespace(t, "ubnd-vinh-chau", "ubnd-vinh-chau-trung-lap")

@@ -85,7 +85,10 @@ type AgencyInputs struct {
 	// EndorsedServices says, for each service ("namespace/name") the
 	// agency's endorsements name, whether it exists.
 	EndorsedServices map[string]bool
-	Now              time.Time
+	// ClaimantUnregistered is true when the namespace's label names an
+	// agency that is not in the register (a typo, or one just deleted).
+	ClaimantUnregistered bool
+	Now                  time.Time
 }
 
 // AgencyDecision is what the operator makes of one agency.
@@ -132,6 +135,13 @@ func decideReadiness(in AgencyInputs) AgencyDecision {
 			Reason: v1alpha1.ReasonNamespaceNotLabelled,
 			Message: fmt.Sprintf("namespace %s does not say which agency it belongs to: the DIC must label it (kubectl label namespace %s %s)",
 				ns, ns, label),
+		}
+	case in.Namespace.Labels[v1alpha1.LabelAgency] != a.Name && in.ClaimantUnregistered:
+		other := in.Namespace.Labels[v1alpha1.LabelAgency]
+		return AgencyDecision{
+			Reason: v1alpha1.ReasonNamespaceClaimed,
+			Message: fmt.Sprintf("namespace %s is labelled %s=%s, and no Agency %s is registered (a mistyped label, or an agency deleted): the DIC must relabel %s %s=%s if it is %s's, or register agency %s",
+				ns, v1alpha1.LabelAgency, other, other, ns, v1alpha1.LabelAgency, a.Name, a.Name, other),
 		}
 	case in.Namespace.Labels[v1alpha1.LabelAgency] != a.Name:
 		other := in.Namespace.Labels[v1alpha1.LabelAgency]

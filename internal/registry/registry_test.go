@@ -229,6 +229,9 @@ func TestDecideAgency(t *testing.T) {
 		{"the namespace's label names another agency", latecomer, labelled, []v1alpha1.FocalPoint{primary},
 			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{},
 			"namespace so-tnmt belongs to agency so-tnmt by its label datashare.lgsp.vn/agency=so-tnmt: the DIC must give agency so-tnmt-2 a namespace of its own, or relabel so-tnmt if it is so-tnmt-2's"},
+		{"the namespace's label names an agency not registered", holder, namespace("so-tnmt", "so-tnmt-typo"), []v1alpha1.FocalPoint{primary},
+			false, v1alpha1.ReasonNamespaceClaimed, nil, time.Time{},
+			"namespace so-tnmt is labelled datashare.lgsp.vn/agency=so-tnmt-typo, and no Agency so-tnmt-typo is registered (a mistyped label, or an agency deleted): the DIC must relabel so-tnmt datashare.lgsp.vn/agency=so-tnmt if it is so-tnmt's, or register agency so-tnmt-typo"},
 		{"the label names it, whoever registered first", latecomer, namespace("so-tnmt", "so-tnmt-2"), []v1alpha1.FocalPoint{primary},
 			true, v1alpha1.ReasonReady, []string{"p"}, at(3 * time.Hour), "p is the active primary"},
 		{"the holder keeps it", holder, labelled, []v1alpha1.FocalPoint{primary},
@@ -249,7 +252,8 @@ func TestDecideAgency(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			d := DecideAgency(AgencyInputs{Agency: &tc.agency, Namespace: tc.namespace, FocalPoints: tc.fps, Now: t0})
+			d := DecideAgency(AgencyInputs{Agency: &tc.agency, Namespace: tc.namespace, FocalPoints: tc.fps, Now: t0,
+				ClaimantUnregistered: strings.Contains(tc.name, "not registered")})
 			if d.Ready != tc.wantReady || d.Reason != tc.wantReason || !d.Next.Equal(tc.wantNext) ||
 				strings.Join(d.FocalPoints, ",") != strings.Join(tc.wantNames, ",") {
 				t.Fatalf("got ready=%v reason=%s next=%v names=%v; want %v %s %v %v",
