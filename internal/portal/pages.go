@@ -370,8 +370,10 @@ type catalogData struct {
 
 type catalogRow struct {
 	Namespace, Name, Title, Description, Agency, Classification, Audience, URL, Reason string
-	Ready                                                                              bool
-	Tags                                                                               []string
+	// AgencyName is the agency's display name, what a person reads.
+	AgencyName string
+	Ready      bool
+	Tags       []string
 }
 
 func (s *Server) catalog(q request) view {
@@ -400,7 +402,7 @@ func (s *Server) catalog(q request) view {
 			agency, agencyName = holder.Name, holder.Spec.DisplayName
 		}
 		ready := meta.FindStatusCondition(ds.Status.Conditions, string(v1alpha1.ConditionReady))
-		row := catalogRow{Namespace: ds.Namespace, Name: ds.Name, Title: ds.Spec.Title, Description: ds.Spec.Description, Agency: agency,
+		row := catalogRow{Namespace: ds.Namespace, Name: ds.Name, Title: ds.Spec.Title, Description: ds.Spec.Description, Agency: agency, AgencyName: cmp.Or(agencyName, agency),
 			Classification: string(ds.Spec.Classification), Audience: string(ds.Spec.Access.Audience), URL: ds.Status.URL, Tags: ds.Spec.Tags}
 		if ready != nil {
 			row.Ready, row.Reason = ready.Status == metav1.ConditionTrue, ready.Reason

@@ -197,7 +197,8 @@ func TestPagesSpeakVietnameseInTheProvincesTime(t *testing.T) {
 		{"/waiting", []string{"Chờ bên cung cấp đồng ý", "23:59 08/12/2026", `title="Giờ địa phương: Asia/Ho_Chi_Minh"`},
 			[]string{">AwaitingProviderConsent<", "16:59:59Z<", "2026-12-08T16:59:59Z<"}},
 		{"/waiting?lang=en", []string{"Awaiting the provider&#39;s consent", "2026-12-08 23:59"}, nil},
-		{"/catalog", []string{"Dùng chung", "Trong tỉnh", "Mở", "Công khai", ">Hạn chế</option>"}, []string{"· Shared ·", "· Province ·", ">Restricted</option>"}},
+		{"/catalog", []string{"Dùng chung", "Trong tỉnh", "Mở", "Công khai", ">Hạn chế</option>", `<p class="meta">Cơ quan so-tnmt · `},
+			[]string{"· Shared ·", "· Province ·", ">Restricted</option>", `<p class="meta">so-tnmt · `}},
 		{"/directory", []string{"Đầu mối chính"}, []string{"<td>Primary</td>"}},
 		{"/services/so-tnmt/dat-dai", []string{"Dùng chung", "Trong tỉnh"}, []string{"<dd>Shared</dd>", ": Province<"}},
 		// Agencies by the names people know them by; a figure says what
