@@ -505,9 +505,12 @@ type requestData struct {
 	DS                            *v1alpha1.DataService
 	Agencies                      []string
 	AsAgency, Purpose, LegalBasis string
-	Manifest                      string
-	Needs                         []string
-	Problem                       string
+	// Selected is the agency the form starts at: the one asked for, else
+	// the viewer's own.
+	Selected string
+	Manifest string
+	Needs    []string
+	Problem  string
 }
 
 func (s *Server) request(q request) view {
@@ -519,6 +522,18 @@ func (s *Server) request(q request) view {
 	d := requestData{DS: ds, AsAgency: f.Get("agency"), Purpose: strings.TrimSpace(f.Get("purpose")), LegalBasis: strings.TrimSpace(f.Get("legalBasis"))}
 	for _, a := range w.agencies {
 		d.Agencies = append(d.Agencies, a.Name)
+	}
+	if d.AsAgency == "" {
+		// The form starts at the viewer's own agency: the first whose
+		// namespace the viewer may create agreements in.
+		for _, a := range w.agencies {
+			if s.can(q, "create", "sharingagreements", string(a.Spec.Namespace)) {
+				d.Selected = a.Name
+				break
+			}
+		}
+	} else {
+		d.Selected = d.AsAgency
 	}
 	if d.AsAgency != "" {
 		var agency *v1alpha1.Agency

@@ -252,6 +252,15 @@ func TestAnonymousVisitorsAreShownWhatTheyMayOpen(t *testing.T) {
 	}
 }
 
+// TestTheRequestFormStartsAtTheViewersAgency: the agency list is in the
+// register's order, and the viewer's own agency is chosen.
+func TestTheRequestFormStartsAtTheViewersAgency(t *testing.T) {
+	_, body := get(t, server(t), "/services/so-tnmt/dat-dai/request", "khdt")
+	if !strings.Contains(body, "<option selected>so-khdt</option>") {
+		t.Errorf("the form does not start at so-khdt, the viewer's agency:\n%s", body)
+	}
+}
+
 // TestPagesKeepTheirOrder: the directory and the catalog list in one
 // order, Vietnamese alphabetical, on every reload.
 func TestPagesKeepTheirOrder(t *testing.T) {
