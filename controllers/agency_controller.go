@@ -136,8 +136,9 @@ func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, s
 	status.AgreementsProvided = registry.CountAgreements(provided.Items)
 	status.ResponsesOverdue, _ = registry.Overdue(provided.Items, v1alpha1.ReasonAwaitingProviderConsent)
 	status.OverdueRequests = nil
-	status.AwaitingAnswer = registry.AwaitingAnswer(provided.Items, registry.ProviderAnswers)
-	if agency.Name == r.Config.CoordinatorAgency {
+	if agency.Name != r.Config.CoordinatorAgency {
+		status.AwaitingAnswer = registry.AwaitingAnswer(provided.Items, registry.ProviderAnswers)
+	} else {
 		// The DIC answers for the endorsements, and follows up every
 		// overdue request in the province (Điều 23).
 		all := &v1alpha1.SharingAgreementList{}

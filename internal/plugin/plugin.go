@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
@@ -74,9 +75,11 @@ type options struct {
 	flags    *genericclioptions.ConfigFlags
 	output   string
 	timeZone string
-	out      io.Writer
-	color    bool
-	now      func() time.Time
+	// zone is timeZone, loaded once the command line is read.
+	zone  *time.Location
+	out   io.Writer
+	color bool
+	now   func() time.Time
 }
 
 func newRoot(stdout io.Writer) *cobra.Command {
@@ -123,9 +126,11 @@ func (o *options) reader() (client.Client, string, error) {
 	if err := o.validateOutput(); err != nil {
 		return nil, "", err
 	}
-	if _, err := time.LoadLocation(o.timeZone); err != nil {
+	zone, err := time.LoadLocation(o.timeZone)
+	if err != nil {
 		return nil, "", usageError{fmt.Errorf("--time-zone %q is not a time zone: use an IANA name such as Asia/Ho_Chi_Minh", o.timeZone)}
 	}
+	o.zone = zone
 	return o.client()
 }
 
@@ -201,11 +206,21 @@ func background() (context.Context, context.CancelFunc) {
 }
 
 // moment writes t in the province's time zone for a table, the zone named:
-// 2026-12-08 23:59 (Asia/Ho_Chi_Minh). An unknown zone writes UTC.
+// 2026-12-08 23:59 (Asia/Ho_Chi_Minh); UTC before the zone is loaded.
 func (o *options) moment(t time.Time) string {
-	zone, err := time.LoadLocation(o.timeZone)
-	if err != nil {
+	zone := o.zone
+	if zone == nil {
 		zone = time.UTC
 	}
 	return t.In(zone).Format("2006-01-02 15:04") + " (" + zone.String() + ")"
+}
+
+// hiddenConsumers is how many of a service's live consumers (its status
+// counts them) a reader who may not list every agreement cannot name, of
+// which it named known.
+func hiddenConsumers(ds *v1alpha1.DataService, known int, limited bool) int {
+	if n := int(ds.Status.LiveAgreements) - known; limited && n > 0 {
+		return n
+	}
+	return 0
 }

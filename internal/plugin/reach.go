@@ -117,9 +117,7 @@ func whoCanReach(c client.Client, ns, name string) (reachReport, error) {
 		r.Consumers = append(r.Consumers, row)
 	}
 	slices.SortFunc(r.Consumers, func(a, b reachingAgency) int { return strings.Compare(a.Agreement, b.Agreement) })
-	if n := int(ds.Status.LiveAgreements) - len(r.Consumers); r.agreementsHidden && n > 0 {
-		r.ConsumersHidden = n
-	}
+	r.ConsumersHidden = hiddenConsumers(ds, len(r.Consumers), r.agreementsHidden)
 
 	np := &networkingv1.NetworkPolicy{}
 	switch err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: names.ServiceObjectName(ds)}, np); {

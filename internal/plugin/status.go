@@ -202,12 +202,8 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		ready := readyOf(ds.Status.Conditions)
 		consumers := live[key]
 		slices.Sort(consumers)
-		row := serviceRow{Service: key, Audience: string(ds.Spec.Access.Audience), Ready: ready.Status == metav1.ConditionTrue,
-			Reason: ready.Reason, URL: ds.Status.URL, LiveConsumers: consumers}
-		if n := int(ds.Status.LiveAgreements) - len(consumers); limited && n > 0 {
-			row.LiveHidden = n
-		}
-		r.Services = append(r.Services, row)
+		r.Services = append(r.Services, serviceRow{Service: key, Audience: string(ds.Spec.Access.Audience), Ready: ready.Status == metav1.ConditionTrue,
+			Reason: ready.Reason, URL: ds.Status.URL, LiveConsumers: consumers, LiveHidden: hiddenConsumers(&ds, len(consumers), limited)})
 	}
 	slices.SortFunc(r.Services, func(a, b serviceRow) int { return strings.Compare(a.Service, b.Service) })
 	slices.SortFunc(r.Waiting, func(a, b waitingRow) int { return strings.Compare(a.Agreement, b.Agreement) })
