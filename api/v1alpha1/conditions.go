@@ -71,6 +71,9 @@ const (
 	// ReasonSubjectOutsideIdentityProvider: a subject's name lacks the
 	// identity provider's prefix the operator is configured with.
 	ReasonSubjectOutsideIdentityProvider ConditionReason = "SubjectOutsideIdentityProvider"
+	// ReasonSystemSubject: a subject names one of the cluster's own users or
+	// groups ("system:..."), with or without the identity provider's prefix.
+	ReasonSystemSubject ConditionReason = "SystemSubject"
 	// ReasonNoAgency: no Agency claims the focal point's namespace.
 	ReasonNoAgency ConditionReason = "NoAgency"
 	// ReasonBound: the rights are granted.

@@ -38,6 +38,7 @@ var catalogue = map[Kind]map[string][2]string{
 		"AppointmentEnded":               {"Hết thời hạn phân công", "Appointment ended"},
 		"DuplicatePrimary":               {"Trùng đầu mối chính", "Duplicate primary"},
 		"SubjectOutsideIdentityProvider": {"Tài khoản ngoài hệ thống định danh", "Account outside the identity provider"},
+		"SystemSubject":                  {"Tài khoản hệ thống của cụm", "The cluster's own account"},
 		"NoAgency":                       {"Không có cơ quan", "No agency"},
 		"Bound":                          {"Đã cấp quyền", "Rights granted"},
 		"NotBound":                       {"Chưa cấp quyền", "Rights not granted"},

@@ -133,6 +133,12 @@ func decideGrant(in FocalPointInputs) FocalPointDecision {
 		d.Message = d.Activity.Message
 		return d
 	}
+	if system := systemSubjects(fp, in.SubjectPrefix); len(system) > 0 {
+		d.Reason = v1alpha1.ReasonSystemSubject
+		d.Message = fmt.Sprintf("subject(s) %s name the cluster's own users or groups (system:...), behind the identity provider's prefix %q or not: whoever is in them would hold the agency's rights; name the officers themselves. No rights are granted until then",
+			strings.Join(system, ", "), in.SubjectPrefix)
+		return d
+	}
 	if outside := subjectsOutside(fp, in.SubjectPrefix); len(outside) > 0 {
 		d.Reason = v1alpha1.ReasonSubjectOutsideIdentityProvider
 		d.Message = fmt.Sprintf("subject(s) %s do not start with %q, the identity provider's prefix (the operator's --focal-point-subject-prefix): the agency must name its officers as the identity provider reports them; no rights are granted until then",
@@ -157,6 +163,24 @@ func decideGrant(in FocalPointInputs) FocalPointDecision {
 	d.Message = fmt.Sprintf("%s %s of agency %s holds its rights %s; %s", fp.Spec.Role, fp.Name, in.Agency.Name, scope, d.Activity.Message)
 	return d
 }
+
+// systemSubjects lists the subjects that name the cluster's own users and
+// groups, as they are or once the identity provider's prefix is removed.
+// Admission refuses both (the CRD and the chart's policy); this is the
+// barrier for what was admitted before the prefix was set.
+func systemSubjects(fp *v1alpha1.FocalPoint, prefix string) []string {
+	var system []string
+	for _, s := range fp.Spec.Subjects {
+		unprefixed, _ := strings.CutPrefix(s.Name, prefix)
+		if strings.HasPrefix(s.Name, systemPrefix) || strings.HasPrefix(unprefixed, systemPrefix) {
+			system = append(system, string(s.Kind)+" "+s.Name)
+		}
+	}
+	return system
+}
+
+// systemPrefix begins the names Kubernetes keeps for itself.
+const systemPrefix = "system:"
 
 // subjectsOutside lists the subjects whose names lack prefix; none when
 // prefix is empty.

@@ -146,6 +146,10 @@ func TestDecideFocalPoint(t *testing.T) {
 		{"no agency claims the namespace", primary, nil, nil, false, false, v1alpha1.ReasonNoAgency, time.Time{}, "the DIC (Sở TT&TT) must register the agency"},
 		{"a subject outside the identity provider's prefix", withSubjects(primary, "oidc:lan@stnmt", "lan@stnmt"), &tnmt, []v1alpha1.FocalPoint{primary}, false, false,
 			v1alpha1.ReasonSubjectOutsideIdentityProvider, at(2 * time.Hour), `subject(s) User lan@stnmt do not start with "oidc:", the identity provider's prefix`},
+		{"a system group behind the prefix", withGroups(primary, "oidc:system:authenticated"), &tnmt, []v1alpha1.FocalPoint{primary}, false, false,
+			v1alpha1.ReasonSystemSubject, at(2 * time.Hour), `subject(s) Group oidc:system:authenticated name the cluster's own users or groups`},
+		{"a system user admitted before the prefix was set", withSubjects(primary, "oidc:lan@stnmt", "system:anonymous"), &tnmt, []v1alpha1.FocalPoint{primary}, false, false,
+			v1alpha1.ReasonSystemSubject, at(2 * time.Hour), `User system:anonymous name`},
 		{"every subject inside the prefix", withSubjects(primary, "oidc:lan@stnmt"), &tnmt, []v1alpha1.FocalPoint{primary}, true, false,
 			v1alpha1.ReasonReady, at(2 * time.Hour), ""},
 		{"appointment not started", future, &tnmt, []v1alpha1.FocalPoint{future}, false, false, v1alpha1.ReasonAppointmentNotStarted, at(time.Hour), "starts at"},
@@ -402,4 +406,12 @@ func TestRecordedHoldersAgreesWithRecordedHolder(t *testing.T) {
 	if len(holders) != 2 || holders["so-tnmt"].Name != "so-tnmt" {
 		t.Errorf("holders %v", holders)
 	}
+}
+
+func withGroups(fp v1alpha1.FocalPoint, groups ...string) v1alpha1.FocalPoint {
+	fp = withSubjects(fp)
+	for _, g := range groups {
+		fp.Spec.Subjects = append(fp.Spec.Subjects, v1alpha1.Subject{Kind: v1alpha1.SubjectGroup, Name: g})
+	}
+	return fp
 }

@@ -171,6 +171,7 @@ func TestChartLifecycleUnderHelm(t *testing.T) {
 		t.Error("helm upgrade did not create the metrics NetworkPolicy")
 	}
 	t.Log("helm upgrade: arguments changed, the ownership policy removed, the metrics NetworkPolicy added")
+	systemSubjectsBehindThePrefixAreRefused(t)
 
 	// A second release into another namespace is refused: the CRDs, the
 	// focal-point roles and the ownership policy are the cluster's one set,
@@ -255,4 +256,49 @@ func hasArg(d *appsv1.Deployment, arg string) bool {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// systemSubjectsBehindThePrefixAreRefused: with the identity provider's
+// prefix set, the chart's admission policy refuses a FocalPoint that names
+// the cluster's own users and groups behind it, whatever their kind, and
+// still admits the officers the identity provider names.
+func systemSubjectsBehindThePrefixAreRefused(t *testing.T) {
+	t.Helper()
+	focalPoint := func(name string, subjects ...v1alpha1.Subject) *v1alpha1.FocalPoint {
+		return &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "so-tttt"}, Spec: v1alpha1.FocalPointSpec{
+			Person: v1alpha1.Contact{Name: "Cán bộ", Email: "cb@so-tttt.gov.vn"}, Role: v1alpha1.RoleDeputy, Subjects: subjects,
+			Appointment: v1alpha1.Appointment{DocumentRef: "QĐ", ValidFrom: metav1.NewTime(time.Now().Add(-time.Hour))}}}
+	}
+	officer := v1alpha1.Subject{Kind: v1alpha1.SubjectUser, Name: "oidc:lan@so-tttt.gov.vn"}
+	// The policy is in force once the API server has compiled it.
+	if err := testenv.Eventually(30*time.Second, func() error {
+		probe := focalPoint("probe", v1alpha1.Subject{Kind: v1alpha1.SubjectGroup, Name: "oidc:system:authenticated"})
+		if err := k8s.Create(ctx, probe); err == nil {
+			_ = k8s.Delete(ctx, probe)
+			return fmt.Errorf("a focal point naming Group oidc:system:authenticated was admitted")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, subject := range []v1alpha1.Subject{
+		{Kind: v1alpha1.SubjectGroup, Name: "oidc:system:authenticated"},
+		{Kind: v1alpha1.SubjectUser, Name: "oidc:system:anonymous"},
+		{Kind: v1alpha1.SubjectGroup, Name: "oidc:system:serviceaccounts"},
+		{Kind: v1alpha1.SubjectUser, Name: "oidc:system:serviceaccount:kube-system:default"},
+	} {
+		err := k8s.Create(ctx, focalPoint("system", officer, subject))
+		want := subject.Kind + " " + v1alpha1.SubjectKind(subject.Name) + " is the cluster's own system: user or group behind the identity provider's prefix oidc:"
+		if err == nil || !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), string(want)) {
+			t.Errorf("a focal point naming %s %s: want the policy's refusal naming it, got %v", subject.Kind, subject.Name, err)
+		}
+	}
+	admitted := focalPoint("officer", officer)
+	if err := k8s.Create(ctx, admitted); err != nil {
+		t.Fatalf("a focal point naming only %s was refused: %v", officer.Name, err)
+	}
+	if err := k8s.Delete(ctx, admitted); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("with lgsp.focalPointSubjectPrefix=oidc:, focal points naming oidc:system: users and groups are refused; an officer is admitted")
 }
