@@ -72,7 +72,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		return ctrl.Result{}, err
 	}
 	decision := registry.DecideAgency(registry.AgencyInputs{Agency: agency, Namespace: meta, FocalPoints: fps.Items, EndorsedServices: found,
-		ClaimantUnregistered: unregistered, Now: now})
+		ClaimantUnregistered: unregistered, SubjectPrefix: r.Config.FocalPointSubjectPrefix, Now: now})
 
 	base := agency.DeepCopy()
 	status := &agency.Status

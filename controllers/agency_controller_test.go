@@ -7,10 +7,12 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
 // TestAgencyBecomesReadyStepByStep walks an agency through each not-Ready
@@ -54,8 +56,8 @@ func TestAgencyBecomesReadyStepByStep(t *testing.T) {
 // namespace; the namespace's label, the DIC's word, decides. Deleting and
 // registering the holder again — what the immutability message on
 // spec.namespace advises — gives the namespace back to it, never to the
-// other claimant, and the other is told whose it is. Relabelling hands it
-// over.
+// other claimant, and the other is told whose it is. Relabelling hands the
+// namespace over, but not its focal points.
 func TestNamespaceBelongsToTheAgencyItsLabelNames(t *testing.T) {
 	create(t, namespaceObject("ubnd-vinh-chau"))
 	labelNamespace(t, "ubnd-vinh-chau", "ubnd-tx-vinh-chau")
@@ -113,9 +115,11 @@ func TestNamespaceBelongsToTheAgencyItsLabelNames(t *testing.T) {
 	waitForReason(t, again, metav1.ConditionTrue, v1alpha1.ReasonReady)
 	messageBecomes(claimed)
 
-	// The DIC relabels the namespace: it changes hands, both ways told.
+	// The DIC relabels the namespace: it changes hands, both ways told. The
+	// focal point stays the earlier holder's: the newcomer must appoint its
+	// own (TestANewHolderInheritsNoFocalPoint).
 	labelNamespace(t, "ubnd-vinh-chau", "ubnd-vinh-chau-trung-lap")
-	waitForReason(t, second, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	waitForReason(t, second, metav1.ConditionFalse, v1alpha1.ReasonNoFocalPoint)
 	waitForReason(t, again, metav1.ConditionFalse, v1alpha1.ReasonNamespaceClaimed)
 }
 
@@ -259,4 +263,45 @@ func TestAnEndorsementOfAnUnknownServiceIsReported(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestANewHolderInheritsNoFocalPoint: an agency deleted, another registered
+// for its namespace and the namespace relabelled: the newcomer is not Ready
+// through the earlier agency's focal point, which loses its rights, and
+// becomes Ready with a focal point of its own.
+func TestANewHolderInheritsNoFocalPoint(t *testing.T) {
+	newNamespace(t, "so-cu")
+	labelNamespace(t, "so-cu", "so-cu")
+	earlier := newAgency(t, "so-cu", "so-cu", v1alpha1.LevelDepartment)
+	fp := newFocalPoint(t, "so-cu", "dau-moi-cu", v1alpha1.RolePrimary, appointment{}, "an@so-cu")
+	waitForReason(t, earlier, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	waitForReason(t, fp, metav1.ConditionTrue, v1alpha1.ReasonReady)
+
+	if err := k8s.Delete(ctx, earlier); err != nil {
+		t.Fatal(err)
+	}
+	newcomer := newAgency(t, "so-moi", "so-cu", v1alpha1.LevelDepartment)
+	labelNamespace(t, "so-cu", "so-moi")
+
+	c := waitForReason(t, newcomer, metav1.ConditionFalse, v1alpha1.ReasonNoFocalPoint)
+	if !strings.Contains(c.Message, "FocalPoint(s) dau-moi-cu (of agency so-cu) were appointed for the namespace's earlier holder") {
+		t.Errorf("the newcomer's message does not name the earlier holder's focal point: %q", c.Message)
+	}
+	c = waitForReason(t, fp, metav1.ConditionFalse, v1alpha1.ReasonEarlierAgency)
+	if !strings.Contains(c.Message, "agency so-moi must appoint focal points of its own") {
+		t.Errorf("the earlier focal point's message: %q", c.Message)
+	}
+	eventually(t, 10*time.Second, "the earlier focal point's bindings are removed", func() error {
+		if exists(t, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "so-cu", Name: render.FocalPointBindingName(fp)}}) {
+			return errorf("RoleBinding %s is still there", render.FocalPointBindingName(fp))
+		}
+		return nil
+	})
+
+	own := newFocalPoint(t, "so-cu", "dau-moi-moi", v1alpha1.RolePrimary, appointment{}, "binh@so-moi")
+	waitForReason(t, newcomer, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	waitForReason(t, own, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	if got := strings.Join(newcomer.Status.FocalPoints, ","); got != "dau-moi-moi" {
+		t.Errorf("status.focalPoints = %q, want only the newcomer's own", got)
+	}
 }

@@ -76,10 +76,7 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	}
 
 	base := fp.DeepCopy()
-	fp.Status.Agency = ""
-	if agency != nil {
-		fp.Status.Agency = agency.Name
-	}
+	fp.Status.Agency = d.Agency
 	fp.Status.ProvinceLevel = d.ProvinceLevel
 	result, _, err := finish(ctx, r.Client, r.Recorder, fp, base, d.Conditions, now, d.Next)
 	return result, err

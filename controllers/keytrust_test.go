@@ -33,7 +33,7 @@ func gatewayAccepts(t *testing.T, ds *v1alpha1.DataService, key string) bool {
 
 // TestAConsumersKeyStaysAcceptedWhenItsNamespaceChangesAgency: a live
 // agreement's namespace passes to another agency (the DIC registers it
-// and relabels the namespace). The gateway trusts a key only under the
+// and relabels the namespace, and the successor appoints its focal point). The gateway trusts a key only under the
 // client id of the consumer agency the agreement's status names, so the
 // agreement must hand its consumer a key issued under the new agency's
 // client id, not keep the old one that the gateway no longer accepts.
@@ -52,6 +52,9 @@ func TestAConsumersKeyStaysAcceptedWhenItsNamespaceChangesAgency(t *testing.T) {
 	}
 	create(t, successor)
 	labelNamespace(t, sa.Namespace, successor.Name)
+	// The earlier agency's focal point gives the successor nothing: it
+	// appoints its own.
+	newFocalPoint(t, sa.Namespace, "dau-moi-ke-nhiem", v1alpha1.RolePrimary, appointment{}, "an@ke-nhiem")
 
 	eventually(t, 20*time.Second, "the agreement is live for the successor, with a key the gateway accepts", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {

@@ -46,6 +46,10 @@ const (
 	ReasonNamespaceNotLabelled ConditionReason = "NamespaceNotLabelled"
 	// ReasonNoFocalPoint: the agency has no active primary focal point.
 	ReasonNoFocalPoint ConditionReason = "NoFocalPoint"
+	// ReasonFocalPointUnbound: the active primary focal point holds no
+	// rights, because its subjects cannot be bound (outside the identity
+	// provider's prefix, or the cluster's own users and groups).
+	ReasonFocalPointUnbound ConditionReason = "FocalPointUnbound"
 )
 
 // FocalPoint condition types.
@@ -74,6 +78,9 @@ const (
 	// ReasonSystemSubject: a subject names one of the cluster's own users or
 	// groups ("system:..."), with or without the identity provider's prefix.
 	ReasonSystemSubject ConditionReason = "SystemSubject"
+	// ReasonEarlierAgency: the focal point was appointed for another agency,
+	// which held its namespace before the agency that holds it now.
+	ReasonEarlierAgency ConditionReason = "EarlierAgency"
 	// ReasonNoAgency: no Agency claims the focal point's namespace.
 	ReasonNoAgency ConditionReason = "NoAgency"
 	// ReasonBound: the rights are granted.

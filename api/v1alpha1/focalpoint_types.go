@@ -102,8 +102,10 @@ type FocalPointStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// agency is the name of the Agency that claims this focal point's
-	// namespace.
+	// agency is the name of the Agency this focal point was appointed for:
+	// the first that held its namespace while the operator watched it. When
+	// another agency takes the namespace over, the focal point gives it no
+	// rights (EarlierAgency).
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	Agency string `json:"agency,omitempty"`

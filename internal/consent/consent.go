@@ -176,7 +176,7 @@ func decide(in Inputs, svcKey string, t *trace) Decision {
 	// From here on every missing consent is named, in the order the state
 	// is decided, each with who must act: the first is the state.
 	var missing []Decision
-	primary := registry.ActivePrimary(in.ConsumerFocalPoints, in.Now)
+	primary := registry.ActivePrimary(registry.AppointedFor(consumer, in.ConsumerFocalPoints), in.Now)
 	if primary == nil {
 		d := not(v1alpha1.ReasonConsumerHasNoFocalPoint, "agency %s has no active primary focal point, so it cannot use data services (Điều 20): the agency must appoint one with a FocalPoint in namespace %s",
 			consumer, sa.Namespace)

@@ -64,7 +64,7 @@ func scaledProvince() *listReader {
 			Spec: v1alpha1.AgencySpec{DisplayName: "Cơ quan " + ns, Namespace: v1alpha1.ObjectName(ns)}, Status: v1alpha1.AgencyStatus{Conditions: ok, KeyHistory: keys}})
 		r.focalPoints = append(r.focalPoints, v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "dau-moi"},
 			Spec:   v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Person: v1alpha1.Contact{Name: "Cán bộ " + ns, Email: "dau-moi@example.gov.vn"}},
-			Status: v1alpha1.FocalPointStatus{Conditions: ok}})
+			Status: v1alpha1.FocalPointStatus{Agency: ns, Conditions: ok}})
 		for s := range 10 {
 			r.services = append(r.services, v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("dich-vu-%d", s)},
 				Spec: v1alpha1.DataServiceSpec{Title: fmt.Sprintf("Dịch vụ %d của %s", s, ns), Description: "Mô tả", Classification: v1alpha1.ClassificationShared,

@@ -130,7 +130,7 @@ func (s *Server) directory(q request) view {
 		a := &w.agencies[i]
 		entry := directoryAgency{Name: a.Name, Title: a.Spec.DisplayName}
 		for _, fp := range w.focalPoints {
-			if fp.Namespace != string(a.Spec.Namespace) || !meta.IsStatusConditionTrue(fp.Status.Conditions, string(v1alpha1.ConditionReady)) {
+			if fp.Status.Agency != a.Name || !meta.IsStatusConditionTrue(fp.Status.Conditions, string(v1alpha1.ConditionReady)) {
 				continue
 			}
 			e := directoryEntry{Name: fp.Spec.Person.Name, Title: fp.Spec.Person.Title, Email: fp.Spec.Person.Email, Phone: fp.Spec.Person.Phone,

@@ -35,7 +35,7 @@ func province() []client.Object {
 	fp := &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "nguyen-van-an"},
 		Spec: v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Person: v1alpha1.Contact{Name: "Nguyễn Văn An", Title: "Trưởng phòng", Email: "an@stnmt.example.gov.vn"},
 			Appointment: v1alpha1.Appointment{ValidFrom: metav1.NewTime(t0.AddDate(-1, 0, 0))}},
-		Status: v1alpha1.FocalPointStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+		Status: v1alpha1.FocalPointStatus{Agency: "so-tnmt", Conditions: ready("Ready", metav1.ConditionTrue, "")}}
 	ended := fp.DeepCopy()
 	ended.Name, ended.Spec.Person.Name, ended.Status.Conditions = "cu", "Người Đã Thôi", ready("AppointmentEnded", metav1.ConditionFalse, "")
 	datDai := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "dat-dai"},

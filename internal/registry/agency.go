@@ -88,7 +88,11 @@ type AgencyInputs struct {
 	// ClaimantUnregistered is true when the namespace's label names an
 	// agency that is not in the register (a typo, or one just deleted).
 	ClaimantUnregistered bool
-	Now                  time.Time
+	// SubjectPrefix is the identity provider's prefix, as the focal points'
+	// decisions use it: a primary whose subjects cannot be bound holds no
+	// rights, and the agency is not Ready.
+	SubjectPrefix string
+	Now           time.Time
 }
 
 // AgencyDecision is what the operator makes of one agency.
@@ -151,16 +155,32 @@ func decideReadiness(in AgencyInputs) AgencyDecision {
 				ns, other, v1alpha1.LabelAgency, other, a.Name, ns, a.Name),
 		}
 	}
+	own := AppointedFor(a.Name, in.FocalPoints)
 	d := AgencyDecision{
 		HoldsNamespace: true,
-		FocalPoints:    ActiveNames(in.FocalPoints, in.Now),
-		Next:           NextAppointmentChange(in.FocalPoints, in.Now),
+		FocalPoints:    ActiveNames(own, in.Now),
+		Next:           NextAppointmentChange(own, in.Now),
 	}
-	primary := ActivePrimary(in.FocalPoints, in.Now)
+	primary := ActivePrimary(own, in.Now)
 	if primary == nil {
 		d.Reason = v1alpha1.ReasonNoFocalPoint
 		d.Message = fmt.Sprintf("agency %s has no active primary focal point, so it can neither publish nor consume (Điều 20): "+
 			"the agency must commit a FocalPoint with role Primary in namespace %s whose appointment covers today", a.Name, ns)
+		if left := leftByEarlierHolders(a.Name, in.FocalPoints); len(left) > 0 {
+			d.Message += fmt.Sprintf("; FocalPoint(s) %s were appointed for the namespace's earlier holder and give agency %s nothing", strings.Join(left, ", "), a.Name)
+		}
+		return d
+	}
+	if system := systemSubjects(primary, in.SubjectPrefix); len(system) > 0 {
+		d.Reason = v1alpha1.ReasonFocalPointUnbound
+		d.Message = fmt.Sprintf("the primary focal point %s holds no rights: its subject(s) %s name the cluster's own users or groups (SystemSubject); the agency must name its officers in FocalPoint %s",
+			primary.Name, strings.Join(system, ", "), primary.Name)
+		return d
+	}
+	if outside := subjectsOutside(primary, in.SubjectPrefix); len(outside) > 0 {
+		d.Reason = v1alpha1.ReasonFocalPointUnbound
+		d.Message = fmt.Sprintf("the primary focal point %s holds no rights: its subject(s) %s do not start with %q, the identity provider's prefix (SubjectOutsideIdentityProvider); the agency must name its officers as the identity provider reports them in FocalPoint %s",
+			primary.Name, strings.Join(outside, ", "), in.SubjectPrefix, primary.Name)
 		return d
 	}
 	d.Ready = true

@@ -10,6 +10,32 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 )
 
+// AppointedFor keeps the focal points appointed for agency: those that
+// recorded it when they were first seen with a holder, and those not yet
+// seen. A focal point is an appointment by one agency: when another agency
+// takes its namespace over, it gives the newcomer nothing.
+func AppointedFor(agency string, fps []v1alpha1.FocalPoint) []v1alpha1.FocalPoint {
+	var out []v1alpha1.FocalPoint
+	for _, fp := range fps {
+		if fp.Status.Agency == "" || fp.Status.Agency == agency {
+			out = append(out, fp)
+		}
+	}
+	return out
+}
+
+// leftByEarlierHolders names the focal points among fps that were
+// appointed for another agency than agency.
+func leftByEarlierHolders(agency string, fps []v1alpha1.FocalPoint) []string {
+	var left []string
+	for _, fp := range fps {
+		if fp.Status.Agency != "" && fp.Status.Agency != agency {
+			left = append(left, fmt.Sprintf("%s (of agency %s)", fp.Name, fp.Status.Agency))
+		}
+	}
+	return left
+}
+
 // ActivePrimary returns the agency's primary focal point among fps: the
 // oldest whose role is Primary and whose appointment is in effect at now.
 // It returns nil when there is none.
@@ -72,6 +98,9 @@ type FocalPointDecision struct {
 	// Conditions are what the focal point reports once the decision is
 	// applied: Active, Bound and Ready.
 	Conditions []conditions.Condition
+	// Agency is what status.agency records: the agency the focal point was
+	// appointed for, the first holder of its namespace it was seen with.
+	Agency string
 }
 
 // FocalPointInputs is what a focal point's decision depends on.
@@ -92,6 +121,10 @@ type FocalPointInputs struct {
 // DecideFocalPoint says whether a focal point holds its rights, and why.
 func DecideFocalPoint(in FocalPointInputs) FocalPointDecision {
 	d := decideGrant(in)
+	d.Agency = in.FocalPoint.Status.Agency
+	if d.Agency == "" && in.Agency != nil {
+		d.Agency = in.Agency.Name
+	}
 	bound := conditions.False(v1alpha1.ConditionBound, v1alpha1.ReasonNotBound, "no rights are granted: "+d.Message)
 	if d.Grant {
 		bound = conditions.True(v1alpha1.ConditionBound, v1alpha1.ReasonBound, boundMessage(in.FocalPoint, d.ProvinceLevel))
@@ -128,6 +161,11 @@ func decideGrant(in FocalPointInputs) FocalPointDecision {
 		d.Message = fmt.Sprintf("no Agency holds namespace %s: the DIC (Sở TT&TT) must register the agency with spec.namespace: %s and label the namespace %s=<agency>",
 			fp.Namespace, fp.Namespace, v1alpha1.LabelAgency)
 		return d
+	case fp.Status.Agency != "" && fp.Status.Agency != in.Agency.Name:
+		d.Reason = v1alpha1.ReasonEarlierAgency
+		d.Message = fmt.Sprintf("focal point %s was appointed for agency %s, and namespace %s is now agency %s's: agency %s must appoint focal points of its own (new FocalPoints), and this one should be deleted",
+			fp.Name, fp.Status.Agency, fp.Namespace, in.Agency.Name, in.Agency.Name)
+		return d
 	case !d.Activity.Active:
 		d.Reason = d.Activity.Reason
 		d.Message = d.Activity.Message
@@ -146,7 +184,7 @@ func decideGrant(in FocalPointInputs) FocalPointDecision {
 		return d
 	}
 	if fp.Spec.Role == v1alpha1.RolePrimary {
-		if holder := ActivePrimary(in.Peers, in.Now); holder != nil && holder.Name != fp.Name {
+		if holder := ActivePrimary(AppointedFor(in.Agency.Name, in.Peers), in.Now); holder != nil && holder.Name != fp.Name {
 			d.Reason = v1alpha1.ReasonDuplicatePrimary
 			d.Message = fmt.Sprintf("focal point %s is already the active primary of agency %s (appointed earlier): end one of the two appointments, or make this one a Deputy",
 				holder.Name, in.Agency.Name)

@@ -150,6 +150,10 @@ func TestDecideFocalPoint(t *testing.T) {
 			v1alpha1.ReasonSystemSubject, at(2 * time.Hour), `subject(s) Group oidc:system:authenticated name the cluster's own users or groups`},
 		{"a system user admitted before the prefix was set", withSubjects(primary, "oidc:lan@stnmt", "system:anonymous"), &tnmt, []v1alpha1.FocalPoint{primary}, false, false,
 			v1alpha1.ReasonSystemSubject, at(2 * time.Hour), `User system:anonymous name`},
+		{"appointed for the namespace's earlier holder", appointedFor(primary, "so-cu"), &tnmt, []v1alpha1.FocalPoint{appointedFor(primary, "so-cu")}, false, false,
+			v1alpha1.ReasonEarlierAgency, at(2 * time.Hour), "focal point p was appointed for agency so-cu, and namespace so-tnmt is now agency so-tnmt's"},
+		{"a primary beside the earlier holder's is no duplicate", second, &tnmt, []v1alpha1.FocalPoint{appointedFor(primary, "so-cu"), second}, true, false,
+			v1alpha1.ReasonReady, at(2 * time.Hour), "Primary p2 of agency so-tnmt"},
 		{"every subject inside the prefix", withSubjects(primary, "oidc:lan@stnmt"), &tnmt, []v1alpha1.FocalPoint{primary}, true, false,
 			v1alpha1.ReasonReady, at(2 * time.Hour), ""},
 		{"appointment not started", future, &tnmt, []v1alpha1.FocalPoint{future}, false, false, v1alpha1.ReasonAppointmentNotStarted, at(time.Hour), "starts at"},
@@ -253,11 +257,23 @@ func TestDecideAgency(t *testing.T) {
 			false, v1alpha1.ReasonNoFocalPoint, []string{"d"}, at(time.Hour), "no active primary"},
 		{"primary and deputy", holder, labelled, []v1alpha1.FocalPoint{deputy, primary},
 			true, v1alpha1.ReasonReady, []string{"p", "d"}, at(3 * time.Hour), ""},
+		{"the earlier holder's primary counts for nothing", holder, labelled, []v1alpha1.FocalPoint{appointedFor(primary, "so-cu"), appointedFor(deputy, "so-tnmt")},
+			false, v1alpha1.ReasonNoFocalPoint, []string{"d"}, time.Time{}, "FocalPoint(s) p (of agency so-cu) were appointed for the namespace's earlier holder and give agency so-tnmt nothing"},
+		{"a primary outside the identity provider's prefix", holder, labelled, []v1alpha1.FocalPoint{withSubjects(primary, "lan@stnmt")},
+			false, v1alpha1.ReasonFocalPointUnbound, []string{"p"}, at(3 * time.Hour), `the primary focal point p holds no rights: its subject(s) User lan@stnmt do not start with "oidc:"`},
+		{"a primary naming a system group behind the prefix", holder, labelled, []v1alpha1.FocalPoint{withGroups(primary, "oidc:system:masters")},
+			false, v1alpha1.ReasonFocalPointUnbound, []string{"p"}, at(3 * time.Hour), "its subject(s) Group oidc:system:masters name the cluster's own users or groups"},
+		{"a primary inside the prefix", holder, labelled, []v1alpha1.FocalPoint{withSubjects(primary, "oidc:lan@stnmt")},
+			true, v1alpha1.ReasonReady, []string{"p"}, at(3 * time.Hour), "p is the active primary"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			prefix := ""
+			if strings.Contains(tc.name, "prefix") {
+				prefix = "oidc:"
+			}
 			d := DecideAgency(AgencyInputs{Agency: &tc.agency, Namespace: tc.namespace, FocalPoints: tc.fps, Now: t0,
-				ClaimantUnregistered: strings.Contains(tc.name, "not registered")})
+				ClaimantUnregistered: strings.Contains(tc.name, "not registered"), SubjectPrefix: prefix})
 			if d.Ready != tc.wantReady || d.Reason != tc.wantReason || !d.Next.Equal(tc.wantNext) ||
 				strings.Join(d.FocalPoints, ",") != strings.Join(tc.wantNames, ",") {
 				t.Fatalf("got ready=%v reason=%s next=%v names=%v; want %v %s %v %v",
@@ -413,5 +429,11 @@ func withGroups(fp v1alpha1.FocalPoint, groups ...string) v1alpha1.FocalPoint {
 	for _, g := range groups {
 		fp.Spec.Subjects = append(fp.Spec.Subjects, v1alpha1.Subject{Kind: v1alpha1.SubjectGroup, Name: g})
 	}
+	return fp
+}
+
+func appointedFor(fp v1alpha1.FocalPoint, agency string) v1alpha1.FocalPoint {
+	fp = *fp.DeepCopy()
+	fp.Status.Agency = agency
 	return fp
 }
