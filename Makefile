@@ -67,7 +67,7 @@ manifests: $(CONTROLLER_GEN) ## Generate the CRDs and the operator's RBAC from m
 	rm -f $(CHART)/files/crds/*.yaml
 	cp config/crd/bases/*.yaml $(CHART)/files/crds/
 	cp config/rbac/role.yaml config/rbac/focal_point_roles.yaml config/rbac/portal_role.yaml $(CHART)/files/rbac/
-	mkdir -p $(CHART)/files/admission && cp config/admission/owned_objects.yaml config/admission/focal_point_subjects.yaml $(CHART)/files/admission/
+	mkdir -p $(CHART)/files/admission && cp config/admission/owned_objects.yaml config/admission/focal_point_subjects.yaml config/admission/own_service_agreements.yaml $(CHART)/files/admission/
 	mkdir -p $(CHART)/files/prometheus $(CHART)/files/grafana
 	cp config/prometheus/alerts.yaml $(CHART)/files/prometheus/
 	cp config/grafana/datashare-dashboard.json $(CHART)/files/grafana/

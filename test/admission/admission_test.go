@@ -76,7 +76,7 @@ func install() error {
 	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "datashare-system"}}); err != nil {
 		return err
 	}
-	if err := testenv.InstallConfig(ctx, k8s, "rbac/role.yaml", "rbac/focal_point_roles.yaml", "admission/owned_objects.yaml"); err != nil {
+	if err := testenv.InstallConfig(ctx, k8s, "rbac/role.yaml", "rbac/focal_point_roles.yaml", "admission/owned_objects.yaml", "admission/own_service_agreements.yaml"); err != nil {
 		return err
 	}
 	subject := []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: operatorIdentity}}
@@ -263,4 +263,34 @@ func TestTheClustersCleanersMayDelete(t *testing.T) {
 	refused(t, "the namespace controller changing an owned Secret", nsController.Patch(ctx,
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "don-dep", Name: "ns-update"}},
 		client.RawPatch(types.MergePatchType, []byte(`{"stringData":{"k":"v"}}`))))
+}
+
+// TestAnAgreementToItsOwnNamespacesServiceIsRefused: an agency asking
+// itself for its own data is refused at admission, with a message naming
+// the service; an agreement in a namespace no agency holds yet is admitted
+// (its Agency may come later in the same sync) and explained in status.
+func TestAnAgreementToItsOwnNamespacesServiceIsRefused(t *testing.T) {
+	create(t, k8s, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "so-tu-dung"}})
+	agreement := func(ns string) *v1alpha1.SharingAgreement {
+		return &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: "tu-dung", Namespace: ns}, Spec: v1alpha1.SharingAgreementSpec{
+			Service: v1alpha1.ServiceReference{Namespace: "so-tu-dung", Name: "ho-so"}, Purpose: "Tự dùng", LegalBasis: "NĐ 47/2020"}}
+	}
+	want := "spec.service names DataService ho-so of namespace so-tu-dung, this agreement's own: an agency uses its own data without an agreement"
+	err := testenv.Eventually(20*time.Second, func() error {
+		err := k8s.Create(ctx, agreement("so-tu-dung"))
+		switch {
+		case err == nil:
+			_ = k8s.Delete(ctx, agreement("so-tu-dung"))
+			return fmt.Errorf("admitted")
+		case !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), want):
+			return fmt.Errorf("refused, but not by the policy: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("an agreement in the namespace of the service it names: %v", err)
+	}
+	create(t, k8s, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "chua-dang-ky"}})
+	create(t, k8s, agreement("chua-dang-ky"))
+	t.Log("refused: " + want + "; admitted: an agreement in a namespace no agency holds")
 }
