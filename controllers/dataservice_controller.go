@@ -77,7 +77,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	agencyName := in.AgencyName()
 
 	d := publishing.Decide(in)
-	protected := publishing.Protected(ds, r.Config.Rules)
+	protected := publishing.Protected(d.Published, r.Config.Rules)
 	groups := 0
 	if protected {
 		// The sentinel and the key groups exist before any policy names
@@ -89,7 +89,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 			return ctrl.Result{}, err
 		}
 	}
-	objs := render.Service(render.ServiceInputs{Service: ds, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
+	objs := render.Service(render.ServiceInputs{Service: d.Published, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
 		SectionName: d.SectionName, LiveKeys: len(keys), KeyGroups: groups})
 	if err := r.publish(ctx, ds, d.Route, in.GatewayAPIInstalled, objs); err != nil {
 		return ctrl.Result{}, err
@@ -102,7 +102,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 
 	base := ds.DeepCopy()
-	ds.Status.URL, ds.Status.PathPrefix = d.URL, d.PathPrefix
+	ds.Status.URL, ds.Status.PathPrefix, ds.Status.Appraisal = d.URL, d.PathPrefix, d.Appraisal
 	next := d.Next
 	if write, at := r.counts.due(req.NamespacedName, int32(live) != base.Status.LiveAgreements, now); write {
 		ds.Status.LiveAgreements = int32(live)

@@ -261,3 +261,65 @@ func TestAConsentNamingAnUnknownAgencyIsReported(t *testing.T) {
 		return nil
 	})
 }
+
+// TestOpeningAServiceNeedsAFreshAppraisal: one patch that turns a Listed,
+// Restricted service into Public open data does not open it. The service
+// stays published on the appraised terms (AppraisalOutdated, naming what
+// changed), its consented consumer keeps its key, and an agency the
+// provider never consented to stays waiting, until the DIC appraises the
+// service again.
+func TestOpeningAServiceNeedsAFreshAppraisal(t *testing.T) {
+	consumerAgency(t, "ubnd-da-dong-y", v1alpha1.LevelDistrict)
+	consumerAgency(t, "ubnd-chua-dong-y", v1alpha1.LevelDistrict)
+	ds := publishedService(t, "so-xa-hoi", "ho-ngheo", v1alpha1.AudienceListed, v1alpha1.Consent{Agency: "ubnd-da-dong-y", DocumentRef: "CV đồng ý"})
+	consented, stranger := agreement("ubnd-da-dong-y", "ho-ngheo", ds), agreement("ubnd-chua-dong-y", "ho-ngheo", ds)
+	create(t, consented)
+	create(t, stranger)
+	waitForReason(t, consented, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	waitForReason(t, stranger, metav1.ConditionFalse, v1alpha1.ReasonAwaitingProviderConsent)
+	key := issuedKey(t, consented)
+	// The route now carries the backend: the gateway accepts it again.
+	waitIdle(t)
+	route, _, _ := generatedObjects(ds)
+	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
+	waitForReason(t, ds, metav1.ConditionTrue, v1alpha1.ReasonReady)
+
+	update(t, ds, func(ds *v1alpha1.DataService) {
+		ds.Spec.Classification, ds.Spec.Access.Audience = v1alpha1.ClassificationOpen, v1alpha1.AudiencePublic
+	})
+	c := waitForReason(t, ds, metav1.ConditionFalse, v1alpha1.ReasonAppraisalOutdated)
+	for _, want := range []string{"classification Shared → Open, audience Listed → Public", "on the appraised terms (Shared, Listed)",
+		"the DIC must renew the appraisal of ho-ngheo in spec.appraisedServices of Agency so-xa-hoi"} {
+		if !strings.Contains(c.Message, want) {
+			t.Errorf("Ready message %q does not say %q", c.Message, want)
+		}
+	}
+	waitIdle(t)
+	if c, _ := conditionOf(t, stranger, v1alpha1.ConditionReady); c == nil || c.Reason != string(v1alpha1.ReasonAwaitingProviderConsent) {
+		t.Errorf("an agency the provider never consented to is no longer waiting: %+v", c)
+	}
+	if c, _ := conditionOf(t, consented, v1alpha1.ConditionReady); c == nil || c.Reason != string(v1alpha1.ReasonActive) || consumerKey(t, consented) != key {
+		t.Errorf("the consented consumer lost its access: %+v", c)
+	}
+	if !gatewayAccepts(t, ds, key) {
+		t.Error("the gateway no longer asks for the consented consumer's key")
+	}
+	if ds.Status.Appraisal == nil || ds.Status.Appraisal.Audience != v1alpha1.AudienceListed {
+		t.Errorf("status.appraisal = %+v, want the appraised terms", ds.Status.Appraisal)
+	}
+
+	// The DIC appraises the service again: it opens.
+	provider := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-xa-hoi"}}
+	update(t, provider, func(a *v1alpha1.Agency) {
+		a.Spec.AppraisedServices[0].DocumentRef = "CV thẩm định lại"
+		a.Spec.AppraisedServices[0].AppraisedAt = metav1.NewTime(operatorClock.Now())
+	})
+	// Open data is routed without a key: the gateway accepts the new route.
+	waitIdle(t)
+	acceptRoute(t, route, metav1.ConditionTrue, "Accepted")
+	waitForReason(t, ds, metav1.ConditionTrue, v1alpha1.ReasonReady)
+	waitForReason(t, stranger, metav1.ConditionTrue, v1alpha1.ReasonActive)
+	if ds.Status.Appraisal == nil || ds.Status.Appraisal.Audience != v1alpha1.AudiencePublic || ds.Status.Appraisal.DocumentRef != "CV thẩm định lại" {
+		t.Errorf("status.appraisal = %+v, want the new appraisal's terms", ds.Status.Appraisal)
+	}
+}

@@ -151,6 +151,19 @@ type ServiceAppraisal struct {
 	// appraisedAt is when the appraisal was issued.
 	// +required
 	AppraisedAt metav1.Time `json:"appraisedAt"`
+
+	// classification is the classification the DIC appraised the service
+	// on. When absent, the appraisal covers the classification the service
+	// had when the operator first saw the appraisal (its
+	// status.appraisal). A service made less restricted than this is
+	// published on the appraised terms until the DIC appraises it again.
+	// +optional
+	Classification Classification `json:"classification,omitempty"`
+
+	// audience is the audience the DIC appraised the service for, read as
+	// classification is.
+	// +optional
+	Audience Audience `json:"audience,omitempty"`
 }
 
 // Endorsement is the DIC's consent for a body outside the province to use

@@ -144,6 +144,10 @@ const (
 const (
 	// ReasonAgencyNotReady: the provider agency is not Ready.
 	ReasonAgencyNotReady ConditionReason = "AgencyNotReady"
+	// ReasonAppraisalOutdated: the service was made less restricted
+	// (classification or audience) than the DIC appraised it; it is
+	// published on the appraised terms until the DIC appraises it again.
+	ReasonAppraisalOutdated ConditionReason = "AppraisalOutdated"
 	// ReasonNotAppraised: the DIC has not appraised the service.
 	ReasonNotAppraised ConditionReason = "NotAppraised"
 	// ReasonBackendNotFound: the backend Service does not exist.

@@ -349,6 +349,32 @@ type DataServiceStatus struct {
 	// gateway accepts for this service.
 	// +optional
 	LiveAgreements int32 `json:"liveAgreements,omitempty"`
+
+	// appraisal is what the DIC's appraisal of the service covers: the
+	// appraisal's document and the terms it was given on. While the spec is
+	// less restricted than these terms, the service is published on them
+	// (Ready is False, AppraisalOutdated).
+	// +optional
+	Appraisal *AppraisedTerms `json:"appraisal,omitempty"`
+}
+
+// AppraisedTerms are the terms a DIC appraisal covers.
+type AppraisedTerms struct {
+	// documentRef cites the appraisal document.
+	// +required
+	DocumentRef DocumentReference `json:"documentRef"`
+
+	// appraisedAt is when the appraisal was issued.
+	// +required
+	AppraisedAt metav1.Time `json:"appraisedAt"`
+
+	// classification is the classification appraised.
+	// +required
+	Classification Classification `json:"classification"`
+
+	// audience is the audience appraised.
+	// +required
+	Audience Audience `json:"audience"`
 }
 
 // DataService is a data-sharing service (dịch vụ chia sẻ dữ liệu) that an

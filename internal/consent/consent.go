@@ -15,6 +15,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
 
@@ -85,6 +86,10 @@ func Decide(in Inputs) Decision {
 
 // decideTraced is Decide, with the trace of every consent it consulted.
 func decideTraced(in Inputs) (Decision, *trace) {
+	if in.Service != nil {
+		// Consent holds under the terms the service is published on.
+		in.Service = publishing.AsAppraised(in.Service, in.Service.Status.Appraisal)
+	}
 	sa := in.Agreement
 	svcKey := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
 	var t trace

@@ -48,6 +48,7 @@ var catalogue = map[Kind]map[string][2]string{
 		"UnknownService":                 {"Dịch vụ không tồn tại", "Unknown service"},
 		"AgencyNotReady":                 {"Cơ quan chưa sẵn sàng", "Agency not ready"},
 		"NotAppraised":                   {"Chưa được thẩm định", "Not appraised"},
+		"AppraisalOutdated":              {"Thẩm định chưa cập nhật", "Appraisal outdated"},
 		"BackendNotFound":                {"Không có hệ thống cung cấp", "Backend not found"},
 		"BackendPortNotFound":            {"Sai cổng của hệ thống cung cấp", "Backend port not found"},
 		"PathConflict":                   {"Trùng đường dẫn", "Path conflict"},

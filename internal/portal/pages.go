@@ -43,6 +43,13 @@ func (s *Server) world(q request) (world, error) {
 		}
 	}
 	w.agencies, w.focalPoints, w.services, w.agreements = agencies.Items, fps.Items, services.Items, agreements.Items
+	for i := range w.services {
+		// The catalog and the feed show a service on the terms it is
+		// published on.
+		if ds := &w.services[i]; len(publishing.Widened(ds, ds.Status.Appraisal)) > 0 {
+			w.services[i] = *publishing.AsAppraised(ds, ds.Status.Appraisal)
+		}
+	}
 	sortWorld(&w)
 	w.holders = registry.RecordedHolders(w.agencies)
 	return w, nil

@@ -89,6 +89,13 @@ type Decision struct {
 	// Next is when a clock (review, open-data refresh) next turns; zero when
 	// none will.
 	Next time.Time
+	// Appraisal is what the DIC's appraisal covers, for status.appraisal;
+	// nil when the service is not appraised.
+	Appraisal *v1alpha1.AppraisedTerms
+	// Published is the service as it is published: the service itself, or
+	// narrowed to the appraised terms (AsAppraised). The routes and
+	// policies are rendered from it.
+	Published *v1alpha1.DataService
 }
 
 // Decide says whether a service is published and why. Whether it is
@@ -97,8 +104,11 @@ type Decision struct {
 // now (Reachable: the Gateway, the listener, the backend, the path, the
 // gateway's verdict) is reported and decides the route, never the keys.
 func Decide(in Inputs) Decision {
+	appraisal := AppraisedTerms(in.Service, in.Agency)
+	widened := Widened(in.Service, appraisal)
+	in.Service = AsAppraised(in.Service, appraisal)
 	ds := in.Service
-	d := Decision{PathPrefix: names.PathPrefix(ds, in.AgencyName())}
+	d := Decision{PathPrefix: names.PathPrefix(ds, in.AgencyName()), Appraisal: appraisal, Published: ds}
 	url := names.ServiceURL(in.Rules.PublicBaseURL, d.PathPrefix)
 
 	accepted := accept(in)
@@ -125,6 +135,11 @@ func Decide(in Inputs) Decision {
 		ready = conditions.False(v1alpha1.ConditionReady, accepted.Reason, accepted.Message)
 	case reachable.Status != metav1.ConditionTrue:
 		ready = conditions.False(v1alpha1.ConditionReady, reachable.Reason, reachable.Message)
+	case len(widened) > 0:
+		ready = conditions.False(v1alpha1.ConditionReady, v1alpha1.ReasonAppraisalOutdated, fmt.Sprintf(
+			"the service was made less restricted than the DIC appraised it (%s, %s): %s. It stays published at %s on the appraised terms (%s, %s), and agreements that hold under them stay live, until the DIC appraises it again: the DIC must renew the appraisal of %s in spec.appraisedServices of Agency %s (documentRef, appraisedAt, classification and audience)",
+			appraisal.DocumentRef, appraisal.AppraisedAt.Format(time.DateOnly), strings.Join(widened, ", "), url,
+			appraisal.Classification, appraisal.Audience, ds.Name, in.AgencyName()))
 	default:
 		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
 			"published at "+url)
@@ -151,7 +166,7 @@ func accept(in Inputs) conditions.Condition {
 			why = c.Message
 		}
 		return no(v1alpha1.ReasonAgencyNotReady, "agency %s is not Ready, so it cannot publish (Điều 20): %s", in.Agency.Name, why)
-	case in.Rules.RequireAppraisal && !appraised(in.Agency, ds.Name):
+	case in.Rules.RequireAppraisal && findAppraisal(in.Agency, ds.Name) == nil:
 		return no(v1alpha1.ReasonNotAppraised, "the DIC has not appraised this service (Điều 14.1): the DIC must add %s to spec.appraisedServices of Agency %s", ds.Name, in.Agency.Name)
 	}
 	return conditions.True(v1alpha1.ConditionAccepted, v1alpha1.ReasonAccepted, "the service is offered for sharing: its agency is Ready and it may be published")
@@ -344,15 +359,6 @@ func openDataClock(in Inputs) (conditions.Condition, time.Time) {
 	}
 	return conditions.False(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonOpenDataFresh,
 		fmt.Sprintf("the next refresh is due at %s", clock.Format(due))), due
-}
-
-func appraised(agency *v1alpha1.Agency, service string) bool {
-	for _, a := range agency.Spec.AppraisedServices {
-		if string(a.Service) == service {
-			return true
-		}
-	}
-	return false
 }
 
 func portList(svc *corev1.Service) string {
