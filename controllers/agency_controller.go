@@ -33,7 +33,7 @@ type AgencyReconciler struct {
 	Recorder events.EventRecorder
 	// Keys brings the counts of keys issued and revoked for the key
 	// history.
-	Keys *keyLedger
+	Keys *KeyLedger
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=agencies,verbs=get;list;watch
@@ -52,7 +52,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	if agency.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	now := r.now()
+	now := r.Now()
 	ns := string(agency.Spec.Namespace)
 
 	meta, err := gather.NamespaceMeta(ctx, r.Client, ns)
@@ -85,15 +85,15 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		if err := r.count(ctx, agency, status); err != nil {
 			return ctrl.Result{}, err
 		}
-		status.KeyHistory, counted = r.Keys.history(ns, status.KeyHistory)
+		status.KeyHistory, counted = r.Keys.History(ns, status.KeyHistory)
 	} else {
 		status.ServicesProvided, status.ServicesReady = 0, 0
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
 		status.ResponsesOverdue, status.OverdueRequests, status.AwaitingAnswer = 0, nil, nil
 	}
-	result, _, err := finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
+	result, _, err := Finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
 	if err == nil && len(counted) > 0 {
-		r.Keys.wrote(ns, status.KeyHistory, counted)
+		r.Keys.Wrote(ns, status.KeyHistory, counted)
 	}
 	return result, err
 }
@@ -167,7 +167,7 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	for _, s := range secrets.Items {
 		names = append(names, s.Name)
 	}
-	err := applyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
+	err := ApplyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
 	return err
 }
 
@@ -175,29 +175,29 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	byNamespace := func(namespaces func(client.Object) []string) handler.EventHandler {
 		return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			return agencyRequests(ctx, r.Client, namespaces(o)...)
+			return AgencyRequests(ctx, r.Client, namespaces(o)...)
 		})
 	}
 	// What only changes the counts, or the names in the credentials Role.
 	summaryOf := func(namespaces func(client.Object) []string) handler.EventHandler {
-		return enqueueAfter(summaryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
-			return agencyRequests(ctx, r.Client, namespaces(o)...)
+		return EnqueueAfter(SummaryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
+			return AgencyRequests(ctx, r.Client, namespaces(o)...)
 		})
 	}
 	ownNamespace := func(o client.Object) []string { return []string{o.GetNamespace()} }
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("agency").
-		WithOptions(r.controllerOptions()).
-		For(&v1alpha1.Agency{}, ownChanges()).
+		WithOptions(r.ControllerOptions()).
+		For(&v1alpha1.Agency{}, OwnChanges()).
 		// Another agency claiming or releasing the same namespace.
 		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {
 			return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
-		}), onChangeOf(specView)).
+		}), OnChangeOf(SpecView)).
 		// A namespace created, deleted or labelled for an agency.
 		Watches(&corev1.Namespace{}, byNamespace(func(o client.Object) []string { return []string{o.GetName()} }),
-			builder.OnlyMetadata, onChangeOf(namespaceLabels)).
-		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), onChangeOf(specView)).
-		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), onChangeOf(serviceForAgency)).
+			builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
+		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), OnChangeOf(SpecView)).
+		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), OnChangeOf(ServiceForAgency)).
 		// A service an outside body's endorsement names, published or gone.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			list := &v1alpha1.AgencyList{}
@@ -205,29 +205,29 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				ctrl.LoggerFrom(ctx).Error(err, "list agencies endorsing a service")
 				return nil
 			}
-			return requestsFor(list.Items)
-		}), onChangeOf(specView)).
+			return RequestsFor(list.Items)
+		}), OnChangeOf(SpecView)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
-		}), onChangeOf(agreementForAgency)).
+		}), OnChangeOf(AgreementForAgency)).
 		// An agreement overdue or waiting for an endorsement, or no longer
 		// (the old object is mapped too): the DIC lists them all.
-		Watches(&v1alpha1.SharingAgreement{}, enqueueAfter(summaryDelay, func(_ context.Context, o client.Object) []reconcile.Request {
+		Watches(&v1alpha1.SharingAgreement{}, EnqueueAfter(SummaryDelay, func(_ context.Context, o client.Object) []reconcile.Request {
 			sa := o.(*v1alpha1.SharingAgreement)
 			endorsing := registry.StateOf(sa) == string(v1alpha1.ReasonAwaitingCoordinatorEndorsement)
 			if !endorsing && !conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionResponseOverdue) || r.Config.CoordinatorAgency == "" {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: r.Config.CoordinatorAgency}}}
-		}), onChangeOf(agreementForAgency)).
-		Watches(&corev1.Secret{}, summaryOf(ownNamespace), onChangeOf(secretByName)).
+		}), OnChangeOf(AgreementForAgency)).
+		Watches(&corev1.Secret{}, summaryOf(ownNamespace), OnChangeOf(SecretByName)).
 		// Keys issued or revoked on the agency's services, for its key
 		// history: mostly counted by the reconcile that the agreement's
 		// change of state asks for; this one is for what no such change
 		// brings (a rotation), and waits longer so as to find nothing left
 		// in the common case.
-		WatchesRawSource(source.Channel(r.Keys.notify, enqueueAfter(keyHistoryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
-			return agencyRequests(ctx, r.Client, o.GetNamespace())
+		WatchesRawSource(source.Channel(r.Keys.notify, EnqueueAfter(keyHistoryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
+			return AgencyRequests(ctx, r.Client, o.GetNamespace())
 		}))).
 		Owns(&rbacv1.Role{}).
 		Complete(r)

@@ -154,7 +154,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 	}
 	create(t, agreement)
 
-	eventuallyAfter(t, operatorClock, summaryDelay, "the provider counts one service and one agreement provided", func() error {
+	eventuallyAfter(t, operatorClock, SummaryDelay, "the provider counts one service and one agreement provided", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 		}
 		return nil
 	})
-	eventuallyAfter(t, operatorClock, summaryDelay, "the consumer counts one agreement consumed", func() error {
+	eventuallyAfter(t, operatorClock, SummaryDelay, "the consumer counts one agreement consumed", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(consumer), consumer); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 	if err := k8s.Delete(ctx, agreement); err != nil {
 		t.Fatal(err)
 	}
-	eventuallyAfter(t, operatorClock, summaryDelay, "the counts drop when the agreement goes", func() error {
+	eventuallyAfter(t, operatorClock, SummaryDelay, "the counts drop when the agreement goes", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.
 	}
 	for _, name := range h.delete {
 		gk := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: string(sa.Spec.Service.Namespace), Name: name}}
-		if _, err := deleteIfExists(ctx, r.Client, gk); err != nil {
+		if _, err := DeleteIfExists(ctx, r.Client, gk); err != nil {
 			return fmt.Errorf("delete gateway key %s: %w", name, err)
 		}
 	}
@@ -54,14 +54,14 @@ func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s 
 			return fmt.Errorf("replace %s, an earlier agreement's: %w", existing.Name, err)
 		}
 	default:
-		err = applyIfChanged(ctx, r.Client, s)
+		err = ApplyIfChanged(ctx, r.Client, s)
 		return err
 	}
 	err := r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	err = applyIfChanged(ctx, r.Client, s)
+	err = ApplyIfChanged(ctx, r.Client, s)
 	return err
 }
 

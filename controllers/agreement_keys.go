@@ -96,7 +96,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 		if state.CurrentID != "" {
 			keysRotated.Inc()
 		}
-		r.Keys.issued(string(sa.Spec.Service.Namespace), now, state.CurrentID != "")
+		r.Keys.Issued(string(sa.Spec.Service.Namespace), now, state.CurrentID != "")
 		cred.Key, cred.KeyID, cred.IssuedAt = key, id, now.Truncate(time.Second)
 		keyIDs = append(slices.Clone(keyIDs), id)
 		slices.Sort(keyIDs)

@@ -64,14 +64,14 @@ func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.
 func (r *SharingAgreementReconciler) removeGatewayKeys(ctx context.Context, keys []corev1.Secret, reason string, ended time.Time) error {
 	removed := map[string]int{} // by provider namespace
 	defer func() {
-		now := r.now()
+		now := r.Now()
 		for ns, n := range removed {
 			observeRevocation(n, reason, ended, now)
-			r.Keys.revoked(ns, now, n)
+			r.Keys.Revoked(ns, now, n)
 		}
 	}()
 	for i := range keys {
-		wrote, err := deleteIfExists(ctx, r.Client, &keys[i])
+		wrote, err := DeleteIfExists(ctx, r.Client, &keys[i])
 		if err != nil {
 			return fmt.Errorf("withdraw gateway key %s/%s: %w", keys[i].Namespace, keys[i].Name, err)
 		}

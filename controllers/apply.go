@@ -17,11 +17,11 @@ import (
 // operator writes everything it owns.
 const FieldManager = "datashare-operator"
 
-// applyIfChanged applies desired, a typed object with its apiVersion and
+// ApplyIfChanged applies desired, a typed object with its apiVersion and
 // kind set, unless the cache already holds an object with every field that
 // desired sets: a resync of an unchanged world writes nothing, and a person's
 // edit or deletion is repaired.
-func applyIfChanged(ctx context.Context, c client.Client, desired client.Object) error {
+func ApplyIfChanged(ctx context.Context, c client.Client, desired client.Object) error {
 	want, err := render.ApplyContent(desired)
 	if err != nil {
 		return err
@@ -135,9 +135,9 @@ func contains(have, want any) bool {
 	}
 }
 
-// deleteIfExists deletes obj when the cache holds it; it reports whether it
+// DeleteIfExists deletes obj when the cache holds it; it reports whether it
 // wrote.
-func deleteIfExists(ctx context.Context, c client.Client, obj client.Object) (bool, error) {
+func DeleteIfExists(ctx context.Context, c client.Client, obj client.Object) (bool, error) {
 	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
 		return false, client.IgnoreNotFound(err)
 	}

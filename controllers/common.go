@@ -18,9 +18,9 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 )
 
-// requeueAt asks to be called again at next, the moment a decision changes
+// RequeueAt asks to be called again at next, the moment a decision changes
 // by the clock alone; a zero next asks for nothing.
-func requeueAt(next, now time.Time) ctrl.Result {
+func RequeueAt(next, now time.Time) ctrl.Result {
 	if next.IsZero() {
 		return ctrl.Result{}
 	}
@@ -31,9 +31,9 @@ func requeueAt(next, now time.Time) ctrl.Result {
 	return ctrl.Result{RequeueAfter: wait}
 }
 
-// announceReadyChange records an Event when a change of an object's Ready
+// AnnounceReadyChange records an Event when a change of an object's Ready
 // condition carries news for a person (see conditions.Announce).
-func announceReadyChange(rec events.EventRecorder, obj runtime.Object, before, after *metav1.Condition) {
+func AnnounceReadyChange(rec events.EventRecorder, obj runtime.Object, before, after *metav1.Condition) {
 	if a, news := conditions.Announce(before, after); rec != nil && news {
 		rec.Eventf(obj, nil, a.Type, after.Reason, a.Action, "%s", after.Message)
 	}
@@ -45,11 +45,11 @@ type conditioned interface {
 	GetConditions() []metav1.Condition
 }
 
-// writeStatus patches obj's status when obj differs from base, its copy
+// WriteStatus patches obj's status when obj differs from base, its copy
 // from before the reconcile, and records an Event when its Ready condition
 // changes. A resync of an unchanged world writes nothing. It reports whether
 // it wrote.
-func writeStatus[T conditioned](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T) (bool, error) {
+func WriteStatus[T conditioned](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T) (bool, error) {
 	if equality.Semantic.DeepEqual(base, obj) {
 		return false, nil
 	}
@@ -58,7 +58,7 @@ func writeStatus[T conditioned](ctx context.Context, c client.Client, rec events
 		return false, client.IgnoreNotFound(fmt.Errorf("write status: %w", err))
 	}
 	ready := string(v1alpha1.ConditionReady)
-	announceReadyChange(rec, obj, meta.FindStatusCondition(base.GetConditions(), ready), meta.FindStatusCondition(obj.GetConditions(), ready))
+	AnnounceReadyChange(rec, obj, meta.FindStatusCondition(base.GetConditions(), ready), meta.FindStatusCondition(obj.GetConditions(), ready))
 	return true, nil
 }
 
@@ -69,12 +69,12 @@ type statusful interface {
 	SetObservedGeneration(int64)
 }
 
-// finish ends every Reconcile the same way: obj's status describes its
+// Finish ends every Reconcile the same way: obj's status describes its
 // generation, conds are set with it (and Stalled beside Ready), the status
 // is written only when it differs from base, obj's copy from before the
 // reconcile changed its status, and obj is looked at again at next. It
 // reports whether it wrote.
-func finish[T statusful](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T,
+func Finish[T statusful](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T,
 	conds []conditions.Condition, now, next time.Time) (ctrl.Result, bool, error) {
 	obj.SetObservedGeneration(obj.GetGeneration())
 	t := metav1.NewTime(now)
@@ -84,14 +84,14 @@ func finish[T statusful](ctx context.Context, c client.Client, rec events.EventR
 			conditions.Set(obj.StatusConditions(), obj.GetGeneration(), conditions.Stalled(cond), t)
 		}
 	}
-	wrote, err := writeStatus(ctx, c, rec, obj, base)
+	wrote, err := WriteStatus(ctx, c, rec, obj, base)
 	if err != nil {
 		return ctrl.Result{}, false, err
 	}
-	return requeueAt(next, now), wrote, nil
+	return RequeueAt(next, now), wrote, nil
 }
 
-// changeFinalizers applies change to obj's finalizers and, if it changed
+// ChangeFinalizers applies change to obj's finalizers and, if it changed
 // them, writes only them: a merge patch guarded by the resourceVersion, so
 // that another writer's finalizer is never lost. An Update would send the
 // whole object back, and the Go types add the empty structs a manifest left
@@ -100,7 +100,7 @@ func finish[T statusful](ctx context.Context, c client.Client, rec events.EventR
 // and Argo CD would see a field nobody wrote.
 // Every agreement's reconcile calls it and seldom changes anything, so the
 // object is copied only when it does.
-func changeFinalizers(ctx context.Context, c client.Client, obj client.Object, change func(client.Object, string) bool, finalizer string) error {
+func ChangeFinalizers(ctx context.Context, c client.Client, obj client.Object, change func(client.Object, string) bool, finalizer string) error {
 	before := slices.Clone(obj.GetFinalizers())
 	if !change(obj, finalizer) {
 		return nil

@@ -53,10 +53,10 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 // object that absent names; what says what a failed deletion was doing.
 func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
 	if wanted {
-		err := applyIfChanged(ctx, r.Client, desired)
+		err := ApplyIfChanged(ctx, r.Client, desired)
 		return err
 	}
-	if _, err := deleteIfExists(ctx, r.Client, absent); err != nil {
+	if _, err := DeleteIfExists(ctx, r.Client, absent); err != nil {
 		return fmt.Errorf("%s %s: %w", what, absent.GetName(), err)
 	}
 	return nil

@@ -69,7 +69,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		// What it published is owned by it and goes with it.
 		return ctrl.Result{}, nil
 	}
-	now := r.now()
+	now := r.Now()
 	in, keys, live, err := r.gather(ctx, ds, now)
 	if err != nil {
 		return ctrl.Result{}, err
@@ -114,7 +114,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		// server serves them a moment after they are created.
 		next = now.Add(gatewayAPIRecheck)
 	}
-	result, wrote, err := finish(ctx, r.Client, r.Recorder, ds, base, d.Conditions, now, next)
+	result, wrote, err := Finish(ctx, r.Client, r.Recorder, ds, base, d.Conditions, now, next)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -184,12 +184,12 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list data services", "namespace", ns)
 			return nil
 		}
-		return requestsFor(list.Items)
+		return RequestsFor(list.Items)
 	}
 	c, err := ctrl.NewControllerManagedBy(mgr).
 		Named("dataservice").
-		WithOptions(r.controllerOptions()).
-		For(&v1alpha1.DataService{}, ownChanges()).
+		WithOptions(r.ControllerOptions()).
+		For(&v1alpha1.DataService{}, OwnChanges()).
 		// Another service taking or releasing the same path.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ds := o.(*v1alpha1.DataService)
@@ -200,7 +200,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				}
 				list := &v1alpha1.DataServiceList{}
 				if err := r.List(ctx, list, client.MatchingFields{gather.IndexServicePath: path}, client.UnsafeDisableDeepCopy); err == nil {
-					reqs = append(reqs, requestsFor(list.Items)...)
+					reqs = append(reqs, RequestsFor(list.Items)...)
 				}
 			}
 			return reqs
@@ -211,15 +211,15 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		})).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
-		}), onChangeOf(agencyForServices)).
+		}), OnChangeOf(AgencyForServices)).
 		// The namespace's label says which agency it belongs to.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, o.GetName())
-		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
+		}), builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
 		// An agency registered or removed that a consent names.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, "", client.MatchingFields{gather.IndexServiceConsumer: o.GetName()})
-		}), onChangeOf(specView)).
+		}), OnChangeOf(SpecView)).
 		// A gateway-side key issued, removed or emptied changes who may
 		// call; a sentinel or a key group removed or changed is written
 		// again.
@@ -234,14 +234,14 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}
-		}), onChangeOf(keySecret)).
+		}), OnChangeOf(KeySecret)).
 		// An agreement's status records the keys the operator issued: a
 		// key is listed once its id is recorded, and no longer once it is
 		// not.
 		Watches(&v1alpha1.SharingAgreement{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 			svc := o.(*v1alpha1.SharingAgreement).Spec.Service
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: string(svc.Namespace), Name: string(svc.Name)}}}
-		}), onChangeOf(recordedKeys)).
+		}), OnChangeOf(RecordedKeys)).
 		Build(r)
 	if err != nil {
 		return err
@@ -257,5 +257,5 @@ func (r *DataServiceReconciler) allServices(ctx context.Context, _ client.Object
 		ctrl.LoggerFrom(ctx).Error(err, "list data services")
 		return nil
 	}
-	return requestsFor(list.Items)
+	return RequestsFor(list.Items)
 }

@@ -290,7 +290,7 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	}
 
 	// The count is for people, and waits for the keys issued with it.
-	eventuallyAfter(t, operatorClock, summaryDelay, "status counts one live agreement", func() error {
+	eventuallyAfter(t, operatorClock, SummaryDelay, "status counts one live agreement", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
 			return err
 		}

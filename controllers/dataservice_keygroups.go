@@ -124,7 +124,7 @@ func (r *DataServiceReconciler) removeKeySecrets(ctx context.Context, ds *v1alph
 		}
 	}
 	for _, name := range secrets {
-		if _, err := deleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: name}}); err != nil {
+		if _, err := DeleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: name}}); err != nil {
 			return fmt.Errorf("delete %s: %w", name, err)
 		}
 	}

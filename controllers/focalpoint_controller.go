@@ -56,7 +56,7 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	if fp.DeletionTimestamp != nil {
 		return ctrl.Result{}, r.finalize(ctx, fp)
 	}
-	now := r.now()
+	now := r.Now()
 
 	agency, err := gather.NamespaceHolder(ctx, r.Client, fp.Namespace)
 	if err != nil {
@@ -78,7 +78,7 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	base := fp.DeepCopy()
 	fp.Status.Agency = d.Agency
 	fp.Status.ProvinceLevel = d.ProvinceLevel
-	result, _, err := finish(ctx, r.Client, r.Recorder, fp, base, d.Conditions, now, d.Next)
+	result, _, err := Finish(ctx, r.Client, r.Recorder, fp, base, d.Conditions, now, d.Next)
 	return result, err
 }
 
@@ -88,20 +88,20 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 	if d.Grant {
 		// The finalizer is stored before a cluster binding exists, so that
 		// no binding can outlive its focal point.
-		if err := changeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, clusterBindingsFinalizer); err != nil {
+		if err := ChangeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, clusterBindingsFinalizer); err != nil {
 			return fmt.Errorf("add finalizer: %w", err)
 		}
 	}
 
 	if d.Grant {
 		for _, desired := range render.FocalPointBindings(fp, agency.Name) {
-			if err := applyIfChanged(ctx, r.Client, desired); err != nil {
+			if err := ApplyIfChanged(ctx, r.Client, desired); err != nil {
 				return err
 			}
 		}
 	} else {
 		for _, name := range []string{render.FocalPointBindingName(fp), render.FocalPointCredentialsBindingName(fp)} {
-			if _, err := deleteIfExists(ctx, r.Client, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: fp.Namespace, Name: name}}); err != nil {
+			if _, err := DeleteIfExists(ctx, r.Client, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: fp.Namespace, Name: name}}); err != nil {
 				return fmt.Errorf("delete RoleBinding %s: %w", name, err)
 			}
 		}
@@ -110,11 +110,11 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 	if !d.Grant {
 		return r.removeClusterBindings(ctx, fp, render.CatalogBindingName(fp), render.ProvinceBindingName(fp))
 	}
-	if err := applyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
+	if err := ApplyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
 		return err
 	}
 	if d.ProvinceLevel {
-		err := applyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
+		err := ApplyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
 		return err
 	}
 	return r.removeClusterBindings(ctx, fp, render.ProvinceBindingName(fp))
@@ -125,7 +125,7 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 func (r *FocalPointReconciler) removeClusterBindings(ctx context.Context, fp *v1alpha1.FocalPoint, names ...string) error {
 	for _, name := range names {
 		crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name}}
-		if _, err := deleteIfExists(ctx, r.Client, crb); err != nil {
+		if _, err := DeleteIfExists(ctx, r.Client, crb); err != nil {
 			return fmt.Errorf("delete ClusterRoleBinding %s: %w", crb.Name, err)
 		}
 	}
@@ -134,7 +134,7 @@ func (r *FocalPointReconciler) removeClusterBindings(ctx context.Context, fp *v1
 		return nil
 	}
 	for _, f := range []string{clusterBindingsFinalizer, legacyProvinceBindingFinalizer} {
-		if err := changeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, f); err != nil {
+		if err := ChangeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, f); err != nil {
 			return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 		}
 	}
@@ -158,23 +158,23 @@ func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list focal points", "namespace", ns)
 			return nil
 		}
-		return requestsFor(list.Items)
+		return RequestsFor(list.Items)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("focalpoint").
-		WithOptions(r.controllerOptions()).
-		For(&v1alpha1.FocalPoint{}, ownChanges()).
+		WithOptions(r.ControllerOptions()).
+		For(&v1alpha1.FocalPoint{}, OwnChanges()).
 		// A peer's appointment decides who is the primary.
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, o.GetNamespace())
-		}), onChangeOf(specView)).
+		}), OnChangeOf(SpecView)).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
-		}), onChangeOf(specView)).
+		}), OnChangeOf(SpecView)).
 		// The namespace's label says which agency it belongs to.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, o.GetName())
-		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
+		}), builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
 		Owns(&rbacv1.RoleBinding{}).
 		// A province-level binding has no owner reference; its labels name
 		// the focal point.

@@ -140,7 +140,7 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 
 	binh := env.UserClient(t, "binh@sldtbxh")
 	cuc := env.UserClient(t, "cuc@sgddt")
-	eventuallyAfter(t, operatorClock, summaryDelay, "the agency's focal point can read the issued credential", func() error {
+	eventuallyAfter(t, operatorClock, SummaryDelay, "the agency's focal point can read the issued credential", func() error {
 		return binh.Get(ctx, client.ObjectKeyFromObject(issued), &corev1.Secret{})
 	})
 	if err := binh.Get(ctx, client.ObjectKeyFromObject(unrelated), &corev1.Secret{}); !apierrors.IsForbidden(err) {
@@ -167,7 +167,7 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 	if err := k8s.Delete(ctx, issued); err != nil {
 		t.Fatal(err)
 	}
-	eventuallyAfter(t, operatorClock, summaryDelay, "the Role holds no rule", func() error {
+	eventuallyAfter(t, operatorClock, SummaryDelay, "the Role holds no rule", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(role), role); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
 
-func addIndexes(mgr ctrl.Manager) error {
+func AddIndexes(mgr ctrl.Manager) error {
 	idx := mgr.GetFieldIndexer()
 	ctx := context.Background()
 	if err := idx.IndexField(ctx, &v1alpha1.Agency{}, gather.IndexAgencyNamespace, func(o client.Object) []string {
@@ -69,9 +69,9 @@ func addIndexes(mgr ctrl.Manager) error {
 	})
 }
 
-// agencyRequests maps a namespace to reconcile requests for the Agencies
+// AgencyRequests maps a namespace to reconcile requests for the Agencies
 // that claim it.
-func agencyRequests(ctx context.Context, c client.Reader, namespaces ...string) []reconcile.Request {
+func AgencyRequests(ctx context.Context, c client.Reader, namespaces ...string) []reconcile.Request {
 	var reqs []reconcile.Request
 	for _, ns := range namespaces {
 		agencies, err := gather.Claimants(ctx, c, ns)
@@ -79,7 +79,7 @@ func agencyRequests(ctx context.Context, c client.Reader, namespaces ...string) 
 			ctrl.LoggerFrom(ctx).Error(err, "list agencies claiming a namespace", "namespace", ns)
 			continue
 		}
-		reqs = append(reqs, requestsFor(agencies)...)
+		reqs = append(reqs, RequestsFor(agencies)...)
 	}
 	return reqs
 }

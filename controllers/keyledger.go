@@ -15,7 +15,7 @@ import (
 // before the ledger asks for one.
 const keyHistoryDelay = 30 * time.Second
 
-// keyLedger carries the counts of keys issued and revoked to the key
+// KeyLedger carries the counts of keys issued and revoked to the key
 // history in each provider's Agency status. The agreement controller
 // records each key as it goes; the Agency controller adds what is pending
 // to the status it writes anyway (the counts of agreements change at the
@@ -24,7 +24,7 @@ const keyHistoryDelay = 30 * time.Second
 // Counts recorded but not yet written are lost if the process stops first:
 // at most keyHistoryDelay's worth, as the key counters of the metrics
 // restart from zero.
-type keyLedger struct {
+type KeyLedger struct {
 	zone *time.Location
 	// notify asks the Agency controller to look at a provider's namespace.
 	notify chan event.GenericEvent
@@ -37,14 +37,14 @@ type keyLedger struct {
 	written map[string][]v1alpha1.KeyMonth
 }
 
-func newKeyLedger(zone *time.Location) *keyLedger {
-	return &keyLedger{zone: zone, notify: make(chan event.GenericEvent, 1024),
+func NewKeyLedger(zone *time.Location) *KeyLedger {
+	return &KeyLedger{zone: zone, notify: make(chan event.GenericEvent, 1024),
 		pending: map[string][]v1alpha1.KeyMonth{}, written: map[string][]v1alpha1.KeyMonth{}}
 }
 
-// issued records a key issued at a moment for an agreement on a service
+// Issued records a key Issued at a moment for an agreement on a service
 // in namespace; rotated when it replaced the agreement's current key.
-func (l *keyLedger) issued(namespace string, at time.Time, rotated bool) {
+func (l *KeyLedger) Issued(namespace string, at time.Time, rotated bool) {
 	m := v1alpha1.KeyMonth{Month: registry.KeyMonthOf(at, l.zone), Issued: 1}
 	if rotated {
 		m.Rotated = 1
@@ -52,34 +52,34 @@ func (l *keyLedger) issued(namespace string, at time.Time, rotated bool) {
 	l.add(namespace, m)
 }
 
-// revoked records n keys removed at a moment for an agreement on a
+// Revoked records n keys removed at a moment for an agreement on a
 // service in namespace.
-func (l *keyLedger) revoked(namespace string, at time.Time, n int) {
+func (l *KeyLedger) Revoked(namespace string, at time.Time, n int) {
 	if n > 0 {
 		l.add(namespace, v1alpha1.KeyMonth{Month: registry.KeyMonthOf(at, l.zone), Revoked: int32(n)})
 	}
 }
 
-func (l *keyLedger) add(namespace string, m v1alpha1.KeyMonth) {
+func (l *KeyLedger) add(namespace string, m v1alpha1.KeyMonth) {
 	l.mu.Lock()
 	first := len(l.pending[namespace]) == 0
 	l.pending[namespace] = registry.AddKeyCounts(l.pending[namespace], []v1alpha1.KeyMonth{m})
 	l.mu.Unlock()
 	if first {
-		l.look(namespace)
+		l.Look(namespace)
 	}
 }
 
-// look asks the Agency controller to look at the agency holding
+// Look asks the Agency controller to Look at the agency holding
 // namespace.
-func (l *keyLedger) look(namespace string) {
+func (l *KeyLedger) Look(namespace string) {
 	l.notify <- event.GenericEvent{Object: &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: namespace}}}
 }
 
-// history is the key history to write for namespace, from recorded (the
+// History is the key History to write for namespace, from recorded (the
 // status as the cache shows it) or what this process last wrote, with
 // the pending counts added; and those counts, to settle once written.
-func (l *keyLedger) history(namespace string, recorded []v1alpha1.KeyMonth) (next, counted []v1alpha1.KeyMonth) {
+func (l *KeyLedger) History(namespace string, recorded []v1alpha1.KeyMonth) (next, counted []v1alpha1.KeyMonth) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	base, ok := l.written[namespace]
@@ -90,17 +90,17 @@ func (l *keyLedger) history(namespace string, recorded []v1alpha1.KeyMonth) (nex
 	return registry.AddKeyCounts(base, counted), counted
 }
 
-// wrote settles counted, written to namespace's Agency as history. What
+// Wrote settles counted, written to namespace's Agency as history. What
 // was recorded in the meantime asks for another look.
-func (l *keyLedger) wrote(namespace string, history, counted []v1alpha1.KeyMonth) {
-	if l.settle(namespace, history, counted) {
-		l.look(namespace)
+func (l *KeyLedger) Wrote(namespace string, history, counted []v1alpha1.KeyMonth) {
+	if l.Settle(namespace, history, counted) {
+		l.Look(namespace)
 	}
 }
 
-// settle subtracts counted from the pending counts and reports whether
+// Settle subtracts counted from the pending counts and reports whether
 // any are left.
-func (l *keyLedger) settle(namespace string, history, counted []v1alpha1.KeyMonth) bool {
+func (l *KeyLedger) Settle(namespace string, history, counted []v1alpha1.KeyMonth) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.written[namespace] = history

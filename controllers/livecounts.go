@@ -34,7 +34,7 @@ func (l *liveCounts) due(service types.NamespacedName, stale bool, now time.Time
 		if l.behind == nil {
 			l.behind = map[types.NamespacedName]time.Time{}
 		}
-		at = now.Add(summaryDelay)
+		at = now.Add(SummaryDelay)
 		l.behind[service] = at
 	}
 	if now.Before(at) {

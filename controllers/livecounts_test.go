@@ -20,13 +20,13 @@ func TestLiveCountsAreWrittenOnceForAllKeysOfSummaryDelay(t *testing.T) {
 		at      time.Time
 	}{
 		{"a count in step is not written", a, false, t0, false, time.Time{}},
-		{"a count that falls behind waits", a, true, t0, false, t0.Add(summaryDelay)},
-		{"another key in the meantime does not push the moment back", a, true, t0.Add(3 * time.Second), false, t0.Add(summaryDelay)},
-		{"another service keeps its own moment", b, true, t0.Add(3 * time.Second), false, t0.Add(3*time.Second + summaryDelay)},
-		{"at the moment, the count is written", a, true, t0.Add(summaryDelay), true, time.Time{}},
-		{"and the next change waits afresh", a, true, t0.Add(summaryDelay + time.Second), false, t0.Add(summaryDelay + time.Second + summaryDelay)},
-		{"a count back in step by itself forgets the moment", a, false, t0.Add(summaryDelay + 2*time.Second), false, time.Time{}},
-		{"so the next change waits afresh too", a, true, t0.Add(summaryDelay + 3*time.Second), false, t0.Add(summaryDelay + 3*time.Second + summaryDelay)},
+		{"a count that falls behind waits", a, true, t0, false, t0.Add(SummaryDelay)},
+		{"another key in the meantime does not push the moment back", a, true, t0.Add(3 * time.Second), false, t0.Add(SummaryDelay)},
+		{"another service keeps its own moment", b, true, t0.Add(3 * time.Second), false, t0.Add(3*time.Second + SummaryDelay)},
+		{"at the moment, the count is written", a, true, t0.Add(SummaryDelay), true, time.Time{}},
+		{"and the next change waits afresh", a, true, t0.Add(SummaryDelay + time.Second), false, t0.Add(SummaryDelay + time.Second + SummaryDelay)},
+		{"a count back in step by itself forgets the moment", a, false, t0.Add(SummaryDelay + 2*time.Second), false, time.Time{}},
+		{"so the next change waits afresh too", a, true, t0.Add(SummaryDelay + 3*time.Second), false, t0.Add(SummaryDelay + 3*time.Second + SummaryDelay)},
 	} {
 		write, at := counts.due(step.service, step.stale, step.now)
 		if write != step.write || !at.Equal(step.at) {

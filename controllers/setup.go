@@ -45,17 +45,17 @@ type Options struct {
 	Clock clock.WithTicker
 }
 
-func (o Options) now() time.Time {
+func (o Options) Now() time.Time {
 	if o.Clock != nil {
 		return o.Clock.Now()
 	}
 	return clock.RealClock{}.Now()
 }
 
-// controllerOptions are every controller's options: its concurrency and,
+// ControllerOptions are every controller's options: its concurrency and,
 // when a clock is given, a work queue whose delayed requests (RequeueAfter,
 // AddAfter) come due by that clock.
-func (o Options) controllerOptions() controller.Options {
+func (o Options) ControllerOptions() controller.Options {
 	opts := controller.Options{MaxConcurrentReconciles: o.Config.Concurrency}
 	if o.Clock != nil {
 		opts.NewQueue = func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
@@ -119,14 +119,14 @@ func stripManagedFields(in any) {
 // SetupWithManager registers the field indexes and every reconciler that
 // exists.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
-	if err := addIndexes(mgr); err != nil {
+	if err := AddIndexes(mgr); err != nil {
 		return fmt.Errorf("add field indexes: %w", err)
 	}
 	zone, err := time.LoadLocation(opts.Config.TimeZone)
 	if err != nil {
 		return fmt.Errorf("the province's time zone: %w", err)
 	}
-	keys := newKeyLedger(zone)
+	keys := NewKeyLedger(zone)
 	if err := (&AgencyReconciler{Client: mgr.GetClient(), Options: opts, Keys: keys,
 		Recorder: mgr.GetEventRecorder("datashare-agency")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the Agency controller: %w", err)

@@ -48,7 +48,7 @@ type SharingAgreementReconciler struct {
 	Recorder events.EventRecorder
 	// Keys counts the keys issued and revoked for the provider's key
 	// history.
-	Keys *keyLedger
+	Keys *KeyLedger
 
 	// justIssued remembers the keys this process issued until the cache
 	// shows them.
@@ -71,17 +71,17 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	switch err := r.Get(ctx, req.NamespacedName, sa); {
 	case apierrors.IsNotFound(err):
 		// Deleted: what it was issued goes now.
-		return ctrl.Result{}, r.collect(ctx, req.NamespacedName, r.now())
+		return ctrl.Result{}, r.collect(ctx, req.NamespacedName, r.Now())
 	case err != nil:
 		return ctrl.Result{}, err
 	}
 	if sa.DeletionTimestamp != nil {
-		return ctrl.Result{}, r.finalize(ctx, sa, r.now())
+		return ctrl.Result{}, r.finalize(ctx, sa, r.Now())
 	}
-	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
+	if err := ChangeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
 		return ctrl.Result{}, fmt.Errorf("remove finalizer: %w", err)
 	}
-	now := r.now()
+	now := r.Now()
 
 	in, err := gather.Consent(ctx, r.Client, sa, now)
 	if err != nil {
@@ -118,7 +118,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	// The status records a new key's id before the consumer gets the key,
 	// so that the gateway accepts it from the moment the consumer has it.
 	conds := []conditions.Condition{d.ReadyCondition(), credential, d.Reachable, request.Condition}
-	result, _, err := finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
+	result, _, err := Finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -138,7 +138,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 	if err := r.withdraw(ctx, sa, reasonDeleted, now); err != nil {
 		return err
 	}
-	if err := changeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
+	if err := ChangeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	r.justIssued.forget(client.ObjectKeyFromObject(sa))
@@ -181,29 +181,29 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list sharing agreements")
 			return nil
 		}
-		return requestsFor(l.Items)
+		return RequestsFor(l.Items)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("sharingagreement").
-		WithOptions(r.controllerOptions()).
-		For(&v1alpha1.SharingAgreement{}, ownChanges()).
+		WithOptions(r.ControllerOptions()).
+		For(&v1alpha1.SharingAgreement{}, OwnChanges()).
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.MatchingFields{gather.IndexAgreementService: o.GetNamespace() + "/" + o.GetName()})
-		}), onChangeOf(serviceForAgreements)).
+		}), OnChangeOf(ServiceForAgreements)).
 		// Consumer agencies (focal points, endorsements) and provider
 		// agencies.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ns := string(o.(*v1alpha1.Agency).Spec.Namespace)
 			return append(list(ctx, client.InNamespace(ns)), list(ctx, client.MatchingFields{gather.IndexAgreementProvider: ns})...)
-		}), onChangeOf(specView)).
+		}), OnChangeOf(SpecView)).
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.InNamespace(o.GetNamespace()))
-		}), onChangeOf(specView)).
+		}), OnChangeOf(SpecView)).
 		// The namespace's label says which agency it belongs to: consumer
 		// or provider.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return append(list(ctx, client.InNamespace(o.GetName())), list(ctx, client.MatchingFields{gather.IndexAgreementProvider: o.GetName()})...)
-		}), builder.OnlyMetadata, onChangeOf(namespaceLabels)).
+		}), builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
 		// The consumer's Secret, repaired when a person deletes or edits it.
 		Owns(&corev1.Secret{}, r.notOwnIssue()).
 		// Gateway-side keys, in the provider's namespace: repaired when a

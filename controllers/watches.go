@@ -30,8 +30,8 @@ import (
 // Active re-counted its Agency, whose new counts re-queued every agreement
 // of both agencies — quadratic in the agreements per agency.
 
-// onChangeOf is a watch's predicate option: see viewChanged.
-func onChangeOf[T client.Object](view func(T) any) builder.Predicates {
+// OnChangeOf is a watch's predicate option: see viewChanged.
+func OnChangeOf[T client.Object](view func(T) any) builder.Predicates {
 	return builder.WithPredicates(viewChanged(view))
 }
 
@@ -59,44 +59,44 @@ func lifecycleOf(o client.Object) lifecycle {
 	return lifecycle{Generation: o.GetGeneration(), Deleting: o.GetDeletionTimestamp() != nil}
 }
 
-// specView is what a watcher reads of an object whose status it ignores:
+// SpecView is what a watcher reads of an object whose status it ignores:
 // an Agency for the agreements and focal points, a FocalPoint for its
 // agency and the agreements.
-func specView(o client.Object) any { return lifecycleOf(o) }
+func SpecView(o client.Object) any { return lifecycleOf(o) }
 
-// readyView is the Ready condition's status, and its message while not
+// ReadyView is the Ready condition's status, and its message while not
 // True (other controllers quote it to say why they wait).
-type readyView struct {
+type ReadyView struct {
 	Status  metav1.ConditionStatus
 	Reason  string
 	Message string
 }
 
-func readyOf(conds []metav1.Condition) readyView {
+func ReadyOf(conds []metav1.Condition) ReadyView {
 	c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady))
 	if c == nil {
-		return readyView{}
+		return ReadyView{}
 	}
-	v := readyView{Status: c.Status, Reason: c.Reason}
+	v := ReadyView{Status: c.Status, Reason: c.Reason}
 	if c.Status != metav1.ConditionTrue {
 		v.Message = c.Message
 	}
 	return v
 }
 
-// agencyForServices is what publishing reads of an Agency: its spec
+// AgencyForServices is what publishing reads of an Agency: its spec
 // (appraisals) and whether it is Ready.
-func agencyForServices(a *v1alpha1.Agency) any {
+func AgencyForServices(a *v1alpha1.Agency) any {
 	return struct {
 		lifecycle
-		Ready readyView
-	}{lifecycleOf(a), readyOf(a.Status.Conditions)}
+		Ready ReadyView
+	}{lifecycleOf(a), ReadyOf(a.Status.Conditions)}
 }
 
-// serviceForAgreements is what the consent decision reads of a
+// ServiceForAgreements is what the consent decision reads of a
 // DataService: its spec, its URL, whether it is offered and, while it is
 // not, why, and whether it can be reached.
-func serviceForAgreements(ds *v1alpha1.DataService) any {
+func ServiceForAgreements(ds *v1alpha1.DataService) any {
 	v := struct {
 		lifecycle
 		URL       string
@@ -112,18 +112,18 @@ func serviceForAgreements(ds *v1alpha1.DataService) any {
 	return v
 }
 
-// serviceForAgency is what an Agency counts of a DataService: whether it is
+// ServiceForAgency is what an Agency counts of a DataService: whether it is
 // Ready.
-func serviceForAgency(ds *v1alpha1.DataService) any {
+func ServiceForAgency(ds *v1alpha1.DataService) any {
 	return struct {
 		lifecycle
 		Ready metav1.ConditionStatus
-	}{lifecycleOf(ds), readyOf(ds.Status.Conditions).Status}
+	}{lifecycleOf(ds), ReadyOf(ds.Status.Conditions).Status}
 }
 
-// agreementForAgency is what an Agency counts of a SharingAgreement: its
+// AgreementForAgency is what an Agency counts of a SharingAgreement: its
 // state.
-func agreementForAgency(sa *v1alpha1.SharingAgreement) any {
+func AgreementForAgency(sa *v1alpha1.SharingAgreement) any {
 	var respondBy *metav1.Time
 	if r := sa.Status.Request; r != nil && r.AnsweredAt == nil {
 		respondBy = &r.RespondBy
@@ -138,30 +138,30 @@ func agreementForAgency(sa *v1alpha1.SharingAgreement) any {
 		sa.Status.ConsumerAgency, respondBy}
 }
 
-// secretByName is what the Agency (the issued-credentials Role) reads of a
+// SecretByName is what the Agency (the issued-credentials Role) reads of a
 // Secret the operator issued: that it exists, under which labels. Its data
 // and annotations are the agreement's business.
-func secretByName(o client.Object) any {
+func SecretByName(o client.Object) any {
 	return struct {
 		Deleting bool
 		Labels   map[string]string
 	}{o.GetDeletionTimestamp() != nil, o.GetLabels()}
 }
 
-// namespaceLabels is what is read of a namespace: that it exists, and the
+// NamespaceLabels is what is read of a namespace: that it exists, and the
 // label that names its agency.
-func namespaceLabels(o client.Object) any {
+func NamespaceLabels(o client.Object) any {
 	return struct {
 		Deleting bool
 		Agency   string
 	}{o.GetDeletionTimestamp() != nil, o.GetLabels()[v1alpha1.LabelAgency]}
 }
 
-// keySecret is what the DataService reads of a gateway-side key, a
+// KeySecret is what the DataService reads of a gateway-side key, a
 // sentinel or a key group: that it exists, under which labels, whether it
 // holds one valid key, and for a key group what it holds (it is compared,
 // never kept).
-func keySecret(s *corev1.Secret) any {
+func KeySecret(s *corev1.Secret) any {
 	var held map[string][]byte
 	if s.Labels[v1alpha1.LabelCredential] == v1alpha1.CredentialKeyGroup {
 		held = s.Data
@@ -176,27 +176,27 @@ func keySecret(s *corev1.Secret) any {
 	}{s.DeletionTimestamp != nil, s.Labels, credentials.HoldsOneKey(s), held}
 }
 
-// recordedKeys is what the DataService reads of a SharingAgreement: the
+// RecordedKeys is what the DataService reads of a SharingAgreement: the
 // ids of the keys the operator issued for it, and its consumer agency
 // (part of each key's client id).
-func recordedKeys(sa *v1alpha1.SharingAgreement) any {
+func RecordedKeys(sa *v1alpha1.SharingAgreement) any {
 	return struct {
 		KeyIDs   []string
 		Consumer string
 	}{sa.Status.Credential.KeyIDs, sa.Status.ConsumerAgency}
 }
 
-// summaryDelay is how long the events that only change an Agency's counts,
+// SummaryDelay is how long the events that only change an Agency's counts,
 // or the list of credentials its focal points may read, wait before they
 // are counted: every change in that time is counted by one reconcile. An
 // agency with hundreds of agreements otherwise re-counts, and re-writes its
 // status, for each of them as they are issued. Readiness is not delayed.
-const summaryDelay = 5 * time.Second
+const SummaryDelay = 5 * time.Second
 
-// enqueueAfter maps an event to requests as EnqueueRequestsFromMapFunc
+// EnqueueAfter maps an event to requests as EnqueueRequestsFromMapFunc
 // does, and has them wait delay in the queue, where requests for the same
 // object merge.
-func enqueueAfter(delay time.Duration, mapFn handler.MapFunc) handler.EventHandler {
+func EnqueueAfter(delay time.Duration, mapFn handler.MapFunc) handler.EventHandler {
 	add := func(ctx context.Context, o client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 		for _, req := range mapFn(ctx, o) {
 			q.AddAfter(req, delay)
@@ -219,14 +219,14 @@ func enqueueAfter(delay time.Duration, mapFn handler.MapFunc) handler.EventHandl
 	}
 }
 
-// ownChanges is the predicate of a controller's own kind. It passes what
+// OwnChanges is the predicate of a controller's own kind. It passes what
 // the reconciler reads of its object — the spec (generation; the start of a
 // deletion bumps it too), annotations (a requested rotation), labels — and
 // the cache's periodic resync, but not the echo of the status the
 // reconciler has just written: that echo queued every agreement a second
 // time, and at 30,000 agreements the queue of echoes kept a new agreement
 // waiting 27 s at the moment of convergence.
-func ownChanges() builder.Predicates {
+func OwnChanges() builder.Predicates {
 	return builder.WithPredicates(ownChangesPredicate)
 }
 
@@ -240,8 +240,8 @@ var ownChangesPredicate = predicate.Or[client.Object](
 	}},
 )
 
-// requestsFor makes a reconcile request for each listed object.
-func requestsFor[T any, P interface {
+// RequestsFor makes a reconcile request for each listed object.
+func RequestsFor[T any, P interface {
 	*T
 	client.Object
 }](items []T) []reconcile.Request {

@@ -49,13 +49,13 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 		pred    predicate.Funcs
 		changes []change
 	}{
-		{"an Agency, for agreements and focal points", viewChanged(specView), []change{
+		{"an Agency, for agreements and focal points", viewChanged(SpecView), []change{
 			{"its counts", agency, func(o client.Object) { o.(*v1alpha1.Agency).Status.ServicesReady = 7 }, false},
 			{"its Ready condition", agency, func(o client.Object) { o.(*v1alpha1.Agency).Status.Conditions = nil }, false},
 			{"its spec", agency, func(o client.Object) { o.SetGeneration(2) }, true},
 			{"its deletion", agency, deleting, true},
 		}},
-		{"an Agency, for data services", viewChanged(agencyForServices), []change{
+		{"an Agency, for data services", viewChanged(AgencyForServices), []change{
 			{"its counts", agency, func(o client.Object) { o.(*v1alpha1.Agency).Status.AgreementsProvided.Total = 9 }, false},
 			{"the message of a True Ready", agency, func(o client.Object) { o.(*v1alpha1.Agency).Status.Conditions[0].Message = "focal point b" }, false},
 			{"Ready turning False", agency, func(o client.Object) {
@@ -64,7 +64,7 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 			{"why it is not Ready", notReadyAgency, func(o client.Object) { o.(*v1alpha1.Agency).Status.Conditions[0].Message = "namespace gone" }, true},
 			{"its spec (appraisals)", agency, func(o client.Object) { o.SetGeneration(2) }, true},
 		}},
-		{"a DataService, for agreements", viewChanged(serviceForAgreements), []change{
+		{"a DataService, for agreements", viewChanged(ServiceForAgreements), []change{
 			{"its live count", published, func(o client.Object) { o.(*v1alpha1.DataService).Status.LiveAgreements = 3 }, false},
 			{"the message of a True Ready", published, func(o client.Object) { o.(*v1alpha1.DataService).Status.Conditions[0].Message = "3 live" }, false},
 			{"its URL", published, func(o client.Object) { o.(*v1alpha1.DataService).Status.URL = "https://lgsp/x" }, true},
@@ -77,11 +77,11 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 			}, true},
 			{"its spec (consumers)", published, func(o client.Object) { o.SetGeneration(2) }, true},
 		}},
-		{"a DataService, for its agency's counts", viewChanged(serviceForAgency), []change{
+		{"a DataService, for its agency's counts", viewChanged(ServiceForAgency), []change{
 			{"its live count", published, func(o client.Object) { o.(*v1alpha1.DataService).Status.LiveAgreements = 3 }, false},
 			{"Ready turning False", published, func(o client.Object) { o.(*v1alpha1.DataService).Status.Conditions = unpublished.Status.Conditions }, true},
 		}},
-		{"a SharingAgreement, for its agencies' counts", viewChanged(agreementForAgency), []change{
+		{"a SharingAgreement, for its agencies' counts", viewChanged(AgreementForAgency), []change{
 			{"its credential status", agreement, func(o client.Object) { o.(*v1alpha1.SharingAgreement).Status.Credential.SecretName = "s" }, false},
 			{"its message", agreement, func(o client.Object) { o.(*v1alpha1.SharingAgreement).Status.Conditions[0].Message = "still waiting" }, false},
 			{"its state", agreement, func(o client.Object) {
@@ -89,20 +89,20 @@ func TestWatchesPassOnlyWhatTheirControllerReads(t *testing.T) {
 			}, true},
 			{"its deletion", agreement, deleting, true},
 		}},
-		{"an issued Secret, for the Role and the policy", viewChanged(secretByName), []change{
+		{"an issued Secret, for the Role and the policy", viewChanged(SecretByName), []change{
 			{"its retirement annotation", secret, func(o client.Object) { o.SetAnnotations(map[string]string{v1alpha1.AnnotationExpiresAt: "soon"}) }, false},
 			{"its data", secret, func(o client.Object) { o.(*corev1.Secret).Data = map[string][]byte{"api-key": []byte("x")} }, false},
 			{"its labels", secret, func(o client.Object) { o.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "someone"}) }, true},
 			{"its deletion", secret, deleting, true},
 		}},
-		{"a key Secret, for the policy that lists it", viewChanged(keySecret), []change{
+		{"a key Secret, for the policy that lists it", viewChanged(KeySecret), []change{
 			{"its retirement annotation", secret, func(o client.Object) { o.SetAnnotations(map[string]string{v1alpha1.AnnotationExpiresAt: "soon"}) }, false},
 			{"its key, for another valid one", secret, func(o client.Object) { o.(*corev1.Secret).Data = map[string][]byte{"c": []byte("other")} }, false},
 			{"its key emptied", secret, func(o client.Object) { o.(*corev1.Secret).Data = nil }, true},
 			{"its labels", secret, func(o client.Object) { o.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "someone"}) }, true},
 			{"its deletion", secret, deleting, true},
 		}},
-		{"a SharingAgreement, for its service's policy", viewChanged(recordedKeys), []change{
+		{"a SharingAgreement, for its service's policy", viewChanged(RecordedKeys), []change{
 			{"its state", agreement, func(o client.Object) {
 				o.(*v1alpha1.SharingAgreement).Status.Conditions = ready(metav1.ConditionTrue, "Active", "live")
 			}, false},
