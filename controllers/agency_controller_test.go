@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
@@ -154,7 +155,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 	}
 	create(t, agreement)
 
-	eventuallyAfter(t, operatorClock, SummaryDelay, "the provider counts one service and one agreement provided", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "the provider counts one service and one agreement provided", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}
@@ -164,7 +165,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 		}
 		return nil
 	})
-	eventuallyAfter(t, operatorClock, SummaryDelay, "the consumer counts one agreement consumed", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "the consumer counts one agreement consumed", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(consumer), consumer); err != nil {
 			return err
 		}
@@ -178,7 +179,7 @@ func TestAgencyCountsFollowServicesAndAgreements(t *testing.T) {
 	if err := k8s.Delete(ctx, agreement); err != nil {
 		t.Fatal(err)
 	}
-	eventuallyAfter(t, operatorClock, SummaryDelay, "the counts drop when the agreement goes", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "the counts drop when the agreement goes", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
@@ -290,7 +291,7 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	}
 
 	// The count is for people, and waits for the keys issued with it.
-	eventuallyAfter(t, operatorClock, SummaryDelay, "status counts one live agreement", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "status counts one live agreement", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -140,7 +141,7 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 
 	binh := env.UserClient(t, "binh@sldtbxh")
 	cuc := env.UserClient(t, "cuc@sgddt")
-	eventuallyAfter(t, operatorClock, SummaryDelay, "the agency's focal point can read the issued credential", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "the agency's focal point can read the issued credential", func() error {
 		return binh.Get(ctx, client.ObjectKeyFromObject(issued), &corev1.Secret{})
 	})
 	if err := binh.Get(ctx, client.ObjectKeyFromObject(unrelated), &corev1.Secret{}); !apierrors.IsForbidden(err) {
@@ -167,7 +168,7 @@ func TestIssuedCredentialsAreReadableOnlyByTheAgency(t *testing.T) {
 	if err := k8s.Delete(ctx, issued); err != nil {
 		t.Fatal(err)
 	}
-	eventuallyAfter(t, operatorClock, SummaryDelay, "the Role holds no rule", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "the Role holds no rule", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(role), role); err != nil {
 			return err
 		}

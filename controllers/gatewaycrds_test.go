@@ -11,6 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/dataservice"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
@@ -36,7 +38,7 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 	cfg.CoordinatorAgency = coordinator
 	cfg.PublicBaseURL = testenv.SampleBaseURL
 	clk := testenv.NewClock()
-	mgr, err := NewEmbeddedManager(bare.Config, Options{Config: cfg, Clock: clk})
+	mgr, err := NewEmbeddedManager(bare.Config, kit.Options{Config: cfg, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +97,8 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 			t.Log(tail(operatorLogs, 80))
 		}
 	})
-	// The operator looks for the CRDs again gatewayAPIRecheck later.
-	eventuallyAfter(t, clk, gatewayAPIRecheck, "the service asks for the Gateway", func() error {
+	// The operator looks for the CRDs again dataservice.GatewayAPIRecheck later.
+	eventuallyAfter(t, clk, dataservice.GatewayAPIRecheck, "the service asks for the Gateway", func() error {
 		r, err := readyOf()
 		if err != nil {
 			return err

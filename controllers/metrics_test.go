@@ -14,12 +14,12 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
@@ -27,12 +27,12 @@ import (
 // deletes the agreement, and reads the counters, the revocation
 // histogram and the provider's key history.
 func TestKeyMetricsCountIssueAndRevocation(t *testing.T) {
-	issued, rotated := testutil.ToFloat64(keysIssued), testutil.ToFloat64(keysRotated)
-	revoked := testutil.ToFloat64(keysRevoked.WithLabelValues(reasonDeleted))
-	observed := histogramCount(t, reasonDeleted)
+	issued, rotated := registered(t, "datashare_keys_issued_total", ""), registered(t, "datashare_keys_rotated_total", "")
+	revoked := registered(t, "datashare_keys_revoked_total", deleted)
+	observed := registered(t, "datashare_key_revocation_duration_seconds", deleted)
 
 	_, sa, key := liveAgreement(t, "so-nv-dl", "dia-diem", "ubnd-metric")
-	if got := testutil.ToFloat64(keysIssued) - issued; got != 1 {
+	if got := registered(t, "datashare_keys_issued_total", "") - issued; got != 1 {
 		t.Fatalf("keys issued went up by %v for one live agreement", got)
 	}
 	update(t, sa, func(sa *v1alpha1.SharingAgreement) {
@@ -46,10 +46,10 @@ func TestKeyMetricsCountIssueAndRevocation(t *testing.T) {
 		return nil
 	})
 	rememberKey(consumerKey(t, sa))
-	if got := testutil.ToFloat64(keysRotated) - rotated; got != 1 {
+	if got := registered(t, "datashare_keys_rotated_total", "") - rotated; got != 1 {
 		t.Errorf("keys rotated went up by %v for one rotation", got)
 	}
-	if got := testutil.ToFloat64(keysIssued) - issued; got != 2 {
+	if got := registered(t, "datashare_keys_issued_total", "") - issued; got != 2 {
 		t.Errorf("keys issued went up by %v for a first key and a rotation", got)
 	}
 
@@ -59,18 +59,18 @@ func TestKeyMetricsCountIssueAndRevocation(t *testing.T) {
 	waitKeysGone(t, sa, time.Now())
 	eventually(t, 10*time.Second, "the revocation is counted", func() error {
 		// Both keys, the current one and the one in its grace period.
-		if got := testutil.ToFloat64(keysRevoked.WithLabelValues(reasonDeleted)) - revoked; got != 2 {
+		if got := registered(t, "datashare_keys_revoked_total", deleted) - revoked; got != 2 {
 			return errorf("keys revoked (Deleted) went up by %v", got)
 		}
-		if got := histogramCount(t, reasonDeleted) - observed; got != 1 {
-			return errorf("%d revocation(s) observed", got)
+		if got := registered(t, "datashare_key_revocation_duration_seconds", deleted) - observed; got != 1 {
+			return errorf("%v revocation(s) observed", got)
 		}
 		return nil
 	})
 	// The provider's agency is new to this test: its history holds this
 	// agreement's keys only (in one month or two, as the clock may have
 	// passed a month's end).
-	eventuallyAfter(t, operatorClock, keyHistoryDelay, "the provider's key history counts the keys", func() error {
+	eventuallyAfter(t, operatorClock, kit.KeyHistoryDelay, "the provider's key history counts the keys", func() error {
 		a := &v1alpha1.Agency{}
 		if err := k8s.Get(ctx, client.ObjectKey{Name: "so-nv-dl"}, a); err != nil {
 			return err
@@ -113,15 +113,43 @@ func TestAScrapeSendsNoRequest(t *testing.T) {
 	}
 }
 
-func histogramCount(t *testing.T, reason string) uint64 {
+// deleted is the revocation reason of a deleted agreement.
+const deleted = "Deleted"
+
+// registered reads a key metric as Prometheus scrapes it: a counter's
+// value, or a histogram's count of observations, with label reason when
+// one is given.
+func registered(t *testing.T, name, reason string) float64 {
 	t.Helper()
-	// Read from the histogram itself: gathering the whole registry would
-	// also scrape the state of sharing, which fails until the cache runs.
-	m := &dto.Metric{}
-	if err := revocationSeconds.WithLabelValues(reason).(prometheus.Histogram).Write(m); err != nil {
+	families, err := metrics.Registry.Gather()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return m.GetHistogram().GetSampleCount()
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if reason != "" && !hasLabel(m, "reason", reason) {
+				continue
+			}
+			if h := m.GetHistogram(); h != nil {
+				return float64(h.GetSampleCount())
+			}
+			return m.GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no series %s{reason=%q} in the registry", name, reason)
+	return 0
+}
+
+func hasLabel(m *dto.Metric, name, value string) bool {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name && l.GetValue() == value {
+			return true
+		}
+	}
+	return false
 }
 
 // TestDashboardReadsOnlyExportedMetrics parses every query of the Grafana

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
@@ -84,7 +85,7 @@ func TestARequestIsAnsweredOnTime(t *testing.T) {
 	turned := operatorClock.Since(respondBy.Add(time.Second))
 	eventually(t, 10*time.Second, "an Event says so", func() error { return findEvent(sa, "ResponseOverdue", string(v1alpha1.ReasonResponseOverdue)) })
 	provider := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-tc-yc"}}
-	eventuallyAfter(t, operatorClock, SummaryDelay, "the provider counts it, the DIC lists it", func() error {
+	eventuallyAfter(t, operatorClock, kit.SummaryDelay, "the provider counts it, the DIC lists it", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(provider), provider); err != nil {
 			return err
 		}

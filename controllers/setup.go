@@ -17,53 +17,26 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/util/workqueue"
-	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
-	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/controllers/agency"
+	"github.com/lgsp-vn/datashare-operator/controllers/dataservice"
+	"github.com/lgsp-vn/datashare-operator/controllers/focalpoint"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
+	"github.com/lgsp-vn/datashare-operator/controllers/sharingagreement"
 	"github.com/lgsp-vn/datashare-operator/internal/intern"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
-// Options is what every reconciler shares.
-type Options struct {
-	Config config.Config
-	// Clock is the time the reconcilers decide by and their work queues wait
-	// by; nil means the real clock and controller-runtime's default queue.
-	// Tests give one they can advance, so that no test sleeps until a
-	// window opens.
-	Clock clock.WithTicker
-}
-
-func (o Options) Now() time.Time {
-	if o.Clock != nil {
-		return o.Clock.Now()
-	}
-	return clock.RealClock{}.Now()
-}
-
-// ControllerOptions are every controller's options: its concurrency and,
-// when a clock is given, a work queue whose delayed requests (RequeueAfter,
-// AddAfter) come due by that clock.
-func (o Options) ControllerOptions() controller.Options {
-	opts := controller.Options{MaxConcurrentReconciles: o.Config.Concurrency}
-	if o.Clock != nil {
-		opts.NewQueue = func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
-			return workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: o.Clock})
-		}
-	}
-	return opts
-}
+// Options is what every reconciler shares: the configuration and the clock.
+type Options = kit.Options
 
 // CacheOptions restricts the cache to what the operator needs: Secrets,
 // RBAC objects and NetworkPolicies only when the operator made them (never
@@ -119,27 +92,27 @@ func stripManagedFields(in any) {
 // SetupWithManager registers the field indexes and every reconciler that
 // exists.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
-	if err := AddIndexes(mgr); err != nil {
+	if err := kit.AddIndexes(mgr); err != nil {
 		return fmt.Errorf("add field indexes: %w", err)
 	}
 	zone, err := time.LoadLocation(opts.Config.TimeZone)
 	if err != nil {
 		return fmt.Errorf("the province's time zone: %w", err)
 	}
-	keys := NewKeyLedger(zone)
-	if err := (&AgencyReconciler{Client: mgr.GetClient(), Options: opts, Keys: keys,
+	keys := kit.NewKeyLedger(zone)
+	if err := (&agency.Reconciler{Client: mgr.GetClient(), Options: opts, Keys: keys,
 		Recorder: mgr.GetEventRecorder("datashare-agency")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the Agency controller: %w", err)
 	}
-	if err := (&FocalPointReconciler{Client: mgr.GetClient(), Options: opts,
+	if err := (&focalpoint.Reconciler{Client: mgr.GetClient(), Options: opts,
 		Recorder: mgr.GetEventRecorder("datashare-focal-point")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the FocalPoint controller: %w", err)
 	}
-	if err := (&DataServiceReconciler{Client: mgr.GetClient(), Options: opts,
+	if err := (&dataservice.Reconciler{Client: mgr.GetClient(), Options: opts,
 		Recorder: mgr.GetEventRecorder("datashare-data-service")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the DataService controller: %w", err)
 	}
-	if err := (&SharingAgreementReconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts, Keys: keys,
+	if err := (&sharingagreement.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts, Keys: keys,
 		Recorder: mgr.GetEventRecorder("datashare-sharing-agreement")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the SharingAgreement controller: %w", err)
 	}

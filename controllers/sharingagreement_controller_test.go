@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/sharingagreement"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -322,7 +323,7 @@ func TestOlderOperatorsFinalizerIsRemoved(t *testing.T) {
 	ds := publishedService(t, "so-ct-ld", "lao-dong", v1alpha1.AudienceProvince)
 	consumerAgency(t, "ubnd-tran-de-hl", v1alpha1.LevelDistrict)
 	sa := agreement("ubnd-tran-de-hl", "lao-dong", ds)
-	sa.Finalizers = []string{legacyGatewayKeysFinalizer, hold}
+	sa.Finalizers = []string{sharingagreement.LegacyGatewayKeysFinalizer, hold}
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	rememberKey(issuedKey(t, sa))

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
@@ -86,7 +87,7 @@ func run(m *testing.M) int {
 	operatorConfig := operator.Config()
 	operatorConfig.WrapTransport = operatorRequests.Wrap
 	operatorConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client
-	mgr, err := NewEmbeddedManager(operatorConfig, Options{Config: cfg, Clock: operatorClock})
+	mgr, err := NewEmbeddedManager(operatorConfig, kit.Options{Config: cfg, Clock: operatorClock})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -1,4 +1,4 @@
-package controllers
+package agency
 
 import (
 	"context"
@@ -17,23 +17,24 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
-// AgencyReconciler keeps each Agency's status true to the world: whether it
+// Reconciler keeps each Agency's status true to the world: whether it
 // holds its namespace and has an active primary focal point, and the counts
 // of its services and agreements. In the namespace it holds, it keeps the
 // Role that lets its focal points read the credentials issued there.
-type AgencyReconciler struct {
+type Reconciler struct {
 	client.Client
-	Options
+	kit.Options
 	Recorder events.EventRecorder
 	// Keys brings the counts of keys issued and revoked for the key
 	// history.
-	Keys *KeyLedger
+	Keys *kit.KeyLedger
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=agencies,verbs=get;list;watch
@@ -44,7 +45,7 @@ type AgencyReconciler struct {
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles,verbs=get;list;watch;create;update;patch;delete
 
 // Reconcile computes one Agency's status.
-func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	agency := &v1alpha1.Agency{}
 	if err := r.Get(ctx, req.NamespacedName, agency); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -91,7 +92,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		status.AgreementsProvided, status.AgreementsConsumed = v1alpha1.AgreementCounts{}, v1alpha1.AgreementCounts{}
 		status.ResponsesOverdue, status.OverdueRequests, status.AwaitingAnswer = 0, nil, nil
 	}
-	result, _, err := Finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
+	result, _, err := kit.Finish(ctx, r.Client, r.Recorder, agency, base, decision.Conditions, now, decision.Next)
 	if err == nil && len(counted) > 0 {
 		r.Keys.Wrote(ns, status.KeyHistory, counted)
 	}
@@ -100,7 +101,7 @@ func (r *AgencyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 
 // endorsedServices says, for each service the agency's endorsements name,
 // whether it exists.
-func (r *AgencyReconciler) endorsedServices(ctx context.Context, agency *v1alpha1.Agency) (map[string]bool, error) {
+func (r *Reconciler) endorsedServices(ctx context.Context, agency *v1alpha1.Agency) (map[string]bool, error) {
 	found := map[string]bool{}
 	for _, e := range agency.Spec.Endorsements {
 		ns, name, _ := strings.Cut(string(e.Service), "/")
@@ -116,7 +117,7 @@ func (r *AgencyReconciler) endorsedServices(ctx context.Context, agency *v1alpha
 // count fills the counts of the agency's services and agreements. It only
 // reads what it lists, so it reads the cache's objects without copying them:
 // an agency may have thousands of agreements.
-func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, status *v1alpha1.AgencyStatus) error {
+func (r *Reconciler) count(ctx context.Context, agency *v1alpha1.Agency, status *v1alpha1.AgencyStatus) error {
 	ns := string(agency.Spec.Namespace)
 	services := &v1alpha1.DataServiceList{}
 	if err := r.List(ctx, services, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
@@ -155,7 +156,7 @@ func (r *AgencyReconciler) count(ctx context.Context, agency *v1alpha1.Agency, s
 
 // applyCredentialsRole keeps the Role that lets the agency's focal points
 // read, by name, the consumer credentials issued in its namespace.
-func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1alpha1.Agency) error {
+func (r *Reconciler) applyCredentialsRole(ctx context.Context, agency *v1alpha1.Agency) error {
 	ns := string(agency.Spec.Namespace)
 	secrets := &corev1.SecretList{}
 	// Names only: no copy of every key.
@@ -167,37 +168,37 @@ func (r *AgencyReconciler) applyCredentialsRole(ctx context.Context, agency *v1a
 	for _, s := range secrets.Items {
 		names = append(names, s.Name)
 	}
-	err := ApplyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
+	err := kit.ApplyIfChanged(ctx, r.Client, render.IssuedCredentialsRole(agency, names))
 	return err
 }
 
 // SetupWithManager registers the controller and what it watches.
-func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	byNamespace := func(namespaces func(client.Object) []string) handler.EventHandler {
 		return handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			return AgencyRequests(ctx, r.Client, namespaces(o)...)
+			return kit.AgencyRequests(ctx, r.Client, namespaces(o)...)
 		})
 	}
 	// What only changes the counts, or the names in the credentials Role.
 	summaryOf := func(namespaces func(client.Object) []string) handler.EventHandler {
-		return EnqueueAfter(SummaryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
-			return AgencyRequests(ctx, r.Client, namespaces(o)...)
+		return kit.EnqueueAfter(kit.SummaryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
+			return kit.AgencyRequests(ctx, r.Client, namespaces(o)...)
 		})
 	}
 	ownNamespace := func(o client.Object) []string { return []string{o.GetNamespace()} }
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("agency").
 		WithOptions(r.ControllerOptions()).
-		For(&v1alpha1.Agency{}, OwnChanges()).
+		For(&v1alpha1.Agency{}, kit.OwnChanges()).
 		// Another agency claiming or releasing the same namespace.
 		Watches(&v1alpha1.Agency{}, byNamespace(func(o client.Object) []string {
 			return []string{string(o.(*v1alpha1.Agency).Spec.Namespace)}
-		}), OnChangeOf(SpecView)).
+		}), kit.OnChangeOf(kit.SpecView)).
 		// A namespace created, deleted or labelled for an agency.
 		Watches(&corev1.Namespace{}, byNamespace(func(o client.Object) []string { return []string{o.GetName()} }),
-			builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
-		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), OnChangeOf(SpecView)).
-		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), OnChangeOf(ServiceForAgency)).
+			builder.OnlyMetadata, kit.OnChangeOf(kit.NamespaceLabels)).
+		Watches(&v1alpha1.FocalPoint{}, byNamespace(ownNamespace), kit.OnChangeOf(kit.SpecView)).
+		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), kit.OnChangeOf(kit.ServiceForAgency)).
 		// A service an outside body's endorsement names, published or gone.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			list := &v1alpha1.AgencyList{}
@@ -205,29 +206,29 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				ctrl.LoggerFrom(ctx).Error(err, "list agencies endorsing a service")
 				return nil
 			}
-			return RequestsFor(list.Items)
-		}), OnChangeOf(SpecView)).
+			return kit.RequestsFor(list.Items)
+		}), kit.OnChangeOf(kit.SpecView)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}
-		}), OnChangeOf(AgreementForAgency)).
+		}), kit.OnChangeOf(kit.AgreementForAgency)).
 		// An agreement overdue or waiting for an endorsement, or no longer
 		// (the old object is mapped too): the DIC lists them all.
-		Watches(&v1alpha1.SharingAgreement{}, EnqueueAfter(SummaryDelay, func(_ context.Context, o client.Object) []reconcile.Request {
+		Watches(&v1alpha1.SharingAgreement{}, kit.EnqueueAfter(kit.SummaryDelay, func(_ context.Context, o client.Object) []reconcile.Request {
 			sa := o.(*v1alpha1.SharingAgreement)
 			endorsing := registry.StateOf(sa) == string(v1alpha1.ReasonAwaitingCoordinatorEndorsement)
 			if !endorsing && !conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionResponseOverdue) || r.Config.CoordinatorAgency == "" {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: r.Config.CoordinatorAgency}}}
-		}), OnChangeOf(AgreementForAgency)).
-		Watches(&corev1.Secret{}, summaryOf(ownNamespace), OnChangeOf(SecretByName)).
+		}), kit.OnChangeOf(kit.AgreementForAgency)).
+		Watches(&corev1.Secret{}, summaryOf(ownNamespace), kit.OnChangeOf(kit.SecretByName)).
 		// Keys issued or revoked on the agency's services, for its key
 		// history: mostly counted by the reconcile that the agreement's
 		// change of state asks for; this one is for what no such change
 		// brings (a rotation), and waits longer so as to find nothing left
 		// in the common case.
-		WatchesRawSource(source.Channel(r.Keys.notify, EnqueueAfter(keyHistoryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
-			return AgencyRequests(ctx, r.Client, o.GetNamespace())
+		WatchesRawSource(source.Channel(r.Keys.Notifications(), kit.EnqueueAfter(kit.KeyHistoryDelay, func(ctx context.Context, o client.Object) []reconcile.Request {
+			return kit.AgencyRequests(ctx, r.Client, o.GetNamespace())
 		}))).
 		Owns(&rbacv1.Role{}).
 		Complete(r)
@@ -235,7 +236,7 @@ func (r *AgencyReconciler) SetupWithManager(mgr ctrl.Manager) error {
 
 // claimantUnregistered says whether the namespace's label names another
 // agency that the register does not hold.
-func (r *AgencyReconciler) claimantUnregistered(ctx context.Context, agency *v1alpha1.Agency, ns *metav1.PartialObjectMetadata) (bool, error) {
+func (r *Reconciler) claimantUnregistered(ctx context.Context, agency *v1alpha1.Agency, ns *metav1.PartialObjectMetadata) (bool, error) {
 	if ns == nil {
 		return false, nil
 	}

@@ -1,4 +1,4 @@
-package controllers
+package dataservice
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 // registeredConsumers says, for each agency the service's consents name,
 // whether it is registered.
-func (r *DataServiceReconciler) registeredConsumers(ctx context.Context, ds *v1alpha1.DataService) (map[string]bool, error) {
+func (r *Reconciler) registeredConsumers(ctx context.Context, ds *v1alpha1.DataService) (map[string]bool, error) {
 	registered := map[string]bool{}
 	for _, c := range ds.Spec.Access.Consumers {
 		err := r.Get(ctx, client.ObjectKey{Name: string(c.Agency)}, &v1alpha1.Agency{})
@@ -26,7 +26,7 @@ func (r *DataServiceReconciler) registeredConsumers(ctx context.Context, ds *v1a
 }
 
 // samePath lists the DataServices that publish, or ask for, path.
-func (r *DataServiceReconciler) samePath(ctx context.Context, path string) ([]v1alpha1.DataService, error) {
+func (r *Reconciler) samePath(ctx context.Context, path string) ([]v1alpha1.DataService, error) {
 	list := &v1alpha1.DataServiceList{}
 	if err := r.List(ctx, list, client.MatchingFields{gather.IndexServicePath: path}); err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (r *DataServiceReconciler) samePath(ctx context.Context, path string) ([]v1
 
 // lgspGateway reads the configured LGSP Gateway; nil when it does not
 // exist.
-func (r *DataServiceReconciler) lgspGateway(ctx context.Context) (*gatewayv1.Gateway, error) {
+func (r *Reconciler) lgspGateway(ctx context.Context) (*gatewayv1.Gateway, error) {
 	gw := &gatewayv1.Gateway{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: r.Config.Gateway.Namespace, Name: r.Config.Gateway.Name}, gw)
 	switch {

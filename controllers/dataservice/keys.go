@@ -1,4 +1,4 @@
-package controllers
+package dataservice
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // holds one non-empty key under its name and its agreement's status
 // records its key id: only the operator writes that status, so a key
 // Secret that someone else made is never accepted.
-func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) (map[string][]byte, int, error) {
+func (r *Reconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.DataService) (map[string][]byte, int, error) {
 	secrets := &corev1.SecretList{}
 	// No copy of every key: they are only read.
 	if err := r.List(ctx, secrets, client.InNamespace(ds.Namespace), client.MatchingFields{gather.IndexCredential: gather.ServiceKeysIndexValue(ds.Name)},
@@ -65,7 +65,7 @@ func (r *DataServiceReconciler) gatewayKeys(ctx context.Context, ds *v1alpha1.Da
 // recordedKeyIDs reads an agreement and the ids of the keys the operator
 // issued for it, as its status records them (see credentials.RecordedKeyIDs);
 // a nil agreement when it does not exist.
-func (r *DataServiceReconciler) recordedKeyIDs(ctx context.Context, key types.NamespacedName) (*v1alpha1.SharingAgreement, []string, error) {
+func (r *Reconciler) recordedKeyIDs(ctx context.Context, key types.NamespacedName) (*v1alpha1.SharingAgreement, []string, error) {
 	sa := &v1alpha1.SharingAgreement{}
 	// No copy: a service's reconcile reads each of its agreements, and
 	// reconciles as often as its keys change; the agreement is only read.

@@ -1,4 +1,4 @@
-package controllers
+package focalpoint
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
@@ -30,11 +31,11 @@ const clusterBindingsFinalizer = "datashare.lgsp.vn/cluster-bindings"
 // province-level focal points only; it is removed with the bindings.
 const legacyProvinceBindingFinalizer = "datashare.lgsp.vn/province-binding"
 
-// FocalPointReconciler grants a focal point's subjects their rights while
+// Reconciler grants a focal point's subjects their rights while
 // the appointment is in effect, and takes them away the moment it ends.
-type FocalPointReconciler struct {
+type Reconciler struct {
 	client.Client
-	Options
+	kit.Options
 	Recorder events.EventRecorder
 }
 
@@ -48,7 +49,7 @@ type FocalPointReconciler struct {
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles,verbs=bind,resourceNames=datashare-issued-credentials
 
 // Reconcile grants or withdraws one focal point's rights.
-func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	fp := &v1alpha1.FocalPoint{}
 	if err := r.Get(ctx, req.NamespacedName, fp); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -78,30 +79,30 @@ func (r *FocalPointReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 	base := fp.DeepCopy()
 	fp.Status.Agency = d.Agency
 	fp.Status.ProvinceLevel = d.ProvinceLevel
-	result, _, err := Finish(ctx, r.Client, r.Recorder, fp, base, d.Conditions, now, d.Next)
+	result, _, err := kit.Finish(ctx, r.Client, r.Recorder, fp, base, d.Conditions, now, d.Next)
 	return result, err
 }
 
 // grant makes the bindings match the decision: present while the focal
 // point is granted its rights, absent otherwise.
-func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoint, agency *v1alpha1.Agency, d registry.FocalPointDecision) error {
+func (r *Reconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoint, agency *v1alpha1.Agency, d registry.FocalPointDecision) error {
 	if d.Grant {
 		// The finalizer is stored before a cluster binding exists, so that
 		// no binding can outlive its focal point.
-		if err := ChangeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, clusterBindingsFinalizer); err != nil {
+		if err := kit.ChangeFinalizers(ctx, r.Client, fp, controllerutil.AddFinalizer, clusterBindingsFinalizer); err != nil {
 			return fmt.Errorf("add finalizer: %w", err)
 		}
 	}
 
 	if d.Grant {
 		for _, desired := range render.FocalPointBindings(fp, agency.Name) {
-			if err := ApplyIfChanged(ctx, r.Client, desired); err != nil {
+			if err := kit.ApplyIfChanged(ctx, r.Client, desired); err != nil {
 				return err
 			}
 		}
 	} else {
 		for _, name := range []string{render.FocalPointBindingName(fp), render.FocalPointCredentialsBindingName(fp)} {
-			if _, err := DeleteIfExists(ctx, r.Client, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: fp.Namespace, Name: name}}); err != nil {
+			if _, err := kit.DeleteIfExists(ctx, r.Client, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: fp.Namespace, Name: name}}); err != nil {
 				return fmt.Errorf("delete RoleBinding %s: %w", name, err)
 			}
 		}
@@ -110,11 +111,11 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 	if !d.Grant {
 		return r.removeClusterBindings(ctx, fp, render.CatalogBindingName(fp), render.ProvinceBindingName(fp))
 	}
-	if err := ApplyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
+	if err := kit.ApplyIfChanged(ctx, r.Client, render.CatalogBinding(fp, agency.Name)); err != nil {
 		return err
 	}
 	if d.ProvinceLevel {
-		err := ApplyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
+		err := kit.ApplyIfChanged(ctx, r.Client, render.ProvinceBinding(fp, agency.Name))
 		return err
 	}
 	return r.removeClusterBindings(ctx, fp, render.ProvinceBindingName(fp))
@@ -122,10 +123,10 @@ func (r *FocalPointReconciler) grant(ctx context.Context, fp *v1alpha1.FocalPoin
 
 // removeClusterBindings deletes cluster-scoped bindings and, once none is
 // left, the finalizers that guarded them.
-func (r *FocalPointReconciler) removeClusterBindings(ctx context.Context, fp *v1alpha1.FocalPoint, names ...string) error {
+func (r *Reconciler) removeClusterBindings(ctx context.Context, fp *v1alpha1.FocalPoint, names ...string) error {
 	for _, name := range names {
 		crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name}}
-		if _, err := DeleteIfExists(ctx, r.Client, crb); err != nil {
+		if _, err := kit.DeleteIfExists(ctx, r.Client, crb); err != nil {
 			return fmt.Errorf("delete ClusterRoleBinding %s: %w", crb.Name, err)
 		}
 	}
@@ -134,7 +135,7 @@ func (r *FocalPointReconciler) removeClusterBindings(ctx context.Context, fp *v1
 		return nil
 	}
 	for _, f := range []string{clusterBindingsFinalizer, legacyProvinceBindingFinalizer} {
-		if err := ChangeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, f); err != nil {
+		if err := kit.ChangeFinalizers(ctx, r.Client, fp, controllerutil.RemoveFinalizer, f); err != nil {
 			return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 		}
 	}
@@ -143,7 +144,7 @@ func (r *FocalPointReconciler) removeClusterBindings(ctx context.Context, fp *v1
 
 // finalize runs when the focal point is being deleted. Its RoleBindings are
 // owned by it and go with it; the cluster-scoped bindings are deleted here.
-func (r *FocalPointReconciler) finalize(ctx context.Context, fp *v1alpha1.FocalPoint) error {
+func (r *Reconciler) finalize(ctx context.Context, fp *v1alpha1.FocalPoint) error {
 	if !controllerutil.ContainsFinalizer(fp, clusterBindingsFinalizer) && !controllerutil.ContainsFinalizer(fp, legacyProvinceBindingFinalizer) {
 		return nil
 	}
@@ -151,30 +152,30 @@ func (r *FocalPointReconciler) finalize(ctx context.Context, fp *v1alpha1.FocalP
 }
 
 // SetupWithManager registers the controller and what it watches.
-func (r *FocalPointReconciler) SetupWithManager(mgr ctrl.Manager) error {
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	focalPointsIn := func(ctx context.Context, ns string) []reconcile.Request {
 		list := &v1alpha1.FocalPointList{}
 		if err := r.List(ctx, list, client.InNamespace(ns)); err != nil {
 			ctrl.LoggerFrom(ctx).Error(err, "list focal points", "namespace", ns)
 			return nil
 		}
-		return RequestsFor(list.Items)
+		return kit.RequestsFor(list.Items)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("focalpoint").
 		WithOptions(r.ControllerOptions()).
-		For(&v1alpha1.FocalPoint{}, OwnChanges()).
+		For(&v1alpha1.FocalPoint{}, kit.OwnChanges()).
 		// A peer's appointment decides who is the primary.
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, o.GetNamespace())
-		}), OnChangeOf(SpecView)).
+		}), kit.OnChangeOf(kit.SpecView)).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
-		}), OnChangeOf(SpecView)).
+		}), kit.OnChangeOf(kit.SpecView)).
 		// The namespace's label says which agency it belongs to.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return focalPointsIn(ctx, o.GetName())
-		}), builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
+		}), builder.OnlyMetadata, kit.OnChangeOf(kit.NamespaceLabels)).
 		Owns(&rbacv1.RoleBinding{}).
 		// A province-level binding has no owner reference; its labels name
 		// the focal point.

@@ -1,4 +1,4 @@
-package controllers
+package kit
 
 import (
 	"sync"
@@ -11,9 +11,9 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
 
-// keyHistoryDelay is how long counts wait for a reconcile of their Agency
+// KeyHistoryDelay is how long counts wait for a reconcile of their Agency
 // before the ledger asks for one.
-const keyHistoryDelay = 30 * time.Second
+const KeyHistoryDelay = 30 * time.Second
 
 // KeyLedger carries the counts of keys issued and revoked to the key
 // history in each provider's Agency status. The agreement controller
@@ -22,7 +22,7 @@ const keyHistoryDelay = 30 * time.Second
 // same moments), so that a key costs no write of its own.
 //
 // Counts recorded but not yet written are lost if the process stops first:
-// at most keyHistoryDelay's worth, as the key counters of the metrics
+// at most KeyHistoryDelay's worth, as the key counters of the metrics
 // restart from zero.
 type KeyLedger struct {
 	zone *time.Location
@@ -37,6 +37,11 @@ type KeyLedger struct {
 	written map[string][]v1alpha1.KeyMonth
 }
 
+// Notifications are the provider namespaces whose counts wait for their
+// Agency's next status write, as events for the Agency controller's watch.
+func (l *KeyLedger) Notifications() <-chan event.GenericEvent { return l.notify }
+
+// NewKeyLedger is an empty ledger whose months are the province's (zone).
 func NewKeyLedger(zone *time.Location) *KeyLedger {
 	return &KeyLedger{zone: zone, notify: make(chan event.GenericEvent, 1024),
 		pending: map[string][]v1alpha1.KeyMonth{}, written: map[string][]v1alpha1.KeyMonth{}}

@@ -1,4 +1,4 @@
-package controllers
+package sharingagreement
 
 import (
 	"context"
@@ -12,13 +12,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
 // markRetiring marks a gateway-side key to stop being accepted at a
 // moment.
-func (r *SharingAgreementReconciler) markRetiring(ctx context.Context, sa *v1alpha1.SharingAgreement, name string, at time.Time) error {
+func (r *Reconciler) markRetiring(ctx context.Context, sa *v1alpha1.SharingAgreement, name string, at time.Time) error {
 	s := &corev1.Secret{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: string(sa.Spec.Service.Namespace), Name: name}, s); err != nil {
 		return client.IgnoreNotFound(err)
@@ -28,7 +29,7 @@ func (r *SharingAgreementReconciler) markRetiring(ctx context.Context, sa *v1alp
 		s.Annotations = map[string]string{}
 	}
 	s.Annotations[v1alpha1.AnnotationExpiresAt] = clock.Format(at)
-	if err := r.Patch(ctx, s, client.MergeFrom(base), client.FieldOwner(FieldManager)); err != nil {
+	if err := r.Patch(ctx, s, client.MergeFrom(base), client.FieldOwner(kit.FieldManager)); err != nil {
 		return fmt.Errorf("retire gateway key %s: %w", name, err)
 	}
 	return nil
@@ -38,7 +39,7 @@ func (r *SharingAgreementReconciler) markRetiring(ctx context.Context, sa *v1alp
 // gateway first, then the consumer's Secret, so that workloads that still
 // mount it get no working key. reason is the agreement's state, and ended
 // the moment it stopped being live, for the metrics.
-func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement, reason string, ended time.Time) error {
+func (r *Reconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement, reason string, ended time.Time) error {
 	keys, err := r.gatewayKeys(ctx, r.Client, sa)
 	if err != nil {
 		return err
@@ -61,7 +62,7 @@ func (r *SharingAgreementReconciler) withdraw(ctx context.Context, sa *v1alpha1.
 // the metrics and in their providers' key histories, even when it stops
 // on an error. reason is their agreement's state, and ended the moment it
 // stopped being live.
-func (r *SharingAgreementReconciler) removeGatewayKeys(ctx context.Context, keys []corev1.Secret, reason string, ended time.Time) error {
+func (r *Reconciler) removeGatewayKeys(ctx context.Context, keys []corev1.Secret, reason string, ended time.Time) error {
 	removed := map[string]int{} // by provider namespace
 	defer func() {
 		now := r.Now()
@@ -71,7 +72,7 @@ func (r *SharingAgreementReconciler) removeGatewayKeys(ctx context.Context, keys
 		}
 	}()
 	for i := range keys {
-		wrote, err := DeleteIfExists(ctx, r.Client, &keys[i])
+		wrote, err := kit.DeleteIfExists(ctx, r.Client, &keys[i])
 		if err != nil {
 			return fmt.Errorf("withdraw gateway key %s/%s: %w", keys[i].Namespace, keys[i].Name, err)
 		}
@@ -84,7 +85,7 @@ func (r *SharingAgreementReconciler) removeGatewayKeys(ctx context.Context, keys
 
 // removeConsumerSecret deletes the consumer's copy of an agreement's key,
 // when the Secret of that name is one: it reports whether it deleted.
-func (r *SharingAgreementReconciler) removeConsumerSecret(ctx context.Context, agreement types.NamespacedName) (bool, error) {
+func (r *Reconciler) removeConsumerSecret(ctx context.Context, agreement types.NamespacedName) (bool, error) {
 	s := &corev1.Secret{}
 	name := names.ConsumerSecretName(&v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Name: agreement.Name}})
 	switch err := r.Get(ctx, client.ObjectKey{Namespace: agreement.Namespace, Name: name}, s); {

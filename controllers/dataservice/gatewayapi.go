@@ -1,4 +1,4 @@
-package controllers
+package dataservice
 
 import (
 	"time"
@@ -15,13 +15,13 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 )
 
-// gatewayAPIRecheck is how often a service waiting for the Gateway API or
+// GatewayAPIRecheck is how often a service waiting for the Gateway API or
 // Envoy Gateway CRDs looks again.
-const gatewayAPIRecheck = 5 * time.Second
+const GatewayAPIRecheck = 5 * time.Second
 
 // gatewayAPIInstalled says whether the CRDs of the enforcement profile
 // exist, and starts the watches on them the first time they do.
-func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
+func (r *Reconciler) gatewayAPIInstalled() (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.gatewayWatches {
@@ -53,7 +53,7 @@ func (r *DataServiceReconciler) gatewayAPIInstalled() (bool, error) {
 // watchGatewayObjects watches the routes and policies the operator owns
 // (to repair a person's edit or deletion) and the Gateways (to notice the
 // LGSP Gateway appear or go).
-func (r *DataServiceReconciler) watchGatewayObjects() error {
+func (r *Reconciler) watchGatewayObjects() error {
 	owner := func(obj client.Object) source.Source {
 		return source.Kind(r.cache, obj, handler.EnqueueRequestForOwner(r.Scheme(), r.mapper, &v1alpha1.DataService{}, handler.OnlyControllerOwner()))
 	}

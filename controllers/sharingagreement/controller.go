@@ -1,4 +1,4 @@
-package controllers
+package sharingagreement
 
 import (
 	"cmp"
@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/calendar"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
@@ -28,27 +29,27 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
 
-// legacyGatewayKeysFinalizer is the finalizer older operators put on every
+// LegacyGatewayKeysFinalizer is the finalizer older operators put on every
 // agreement to guard its gateway-side keys. Those keys now carry the
 // agreement's name and UID, and go when the deletion is seen, or when the
 // operator starts and finds them without their agreement: no agreement, and
 // no namespace being deleted, waits on the operator. The operator removes
 // the finalizer wherever it finds it.
-const legacyGatewayKeysFinalizer = "datashare.lgsp.vn/gateway-keys"
+const LegacyGatewayKeysFinalizer = "datashare.lgsp.vn/gateway-keys"
 
-// SharingAgreementReconciler issues an agreement's credentials while every
+// Reconciler issues an agreement's credentials while every
 // consent holds, rotates them, and takes them back the moment a consent
 // ends.
-type SharingAgreementReconciler struct {
+type Reconciler struct {
 	client.Client
 	// APIReader reads from the API server, past the cache, when a key is
 	// about to be retired, or issued while the cache is behind.
 	APIReader client.Reader
-	Options
+	kit.Options
 	Recorder events.EventRecorder
 	// Keys counts the keys issued and revoked for the provider's key
 	// history.
-	Keys *KeyLedger
+	Keys *kit.KeyLedger
 
 	// justIssued remembers the keys this process issued until the cache
 	// shows them.
@@ -66,7 +67,7 @@ type SharingAgreementReconciler struct {
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;create;update;patch;delete
 
 // Reconcile decides one agreement and makes its credentials match.
-func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	sa := &v1alpha1.SharingAgreement{}
 	switch err := r.Get(ctx, req.NamespacedName, sa); {
 	case apierrors.IsNotFound(err):
@@ -78,7 +79,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	if sa.DeletionTimestamp != nil {
 		return ctrl.Result{}, r.finalize(ctx, sa, r.Now())
 	}
-	if err := ChangeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
+	if err := kit.ChangeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, LegacyGatewayKeysFinalizer); err != nil {
 		return ctrl.Result{}, fmt.Errorf("remove finalizer: %w", err)
 	}
 	now := r.Now()
@@ -118,7 +119,7 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	// The status records a new key's id before the consumer gets the key,
 	// so that the gateway accepts it from the moment the consumer has it.
 	conds := []conditions.Condition{d.ReadyCondition(), credential, d.Reachable, request.Condition}
-	result, _, err := Finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
+	result, _, err := kit.Finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -134,11 +135,11 @@ func (r *SharingAgreementReconciler) Reconcile(ctx context.Context, req ctrl.Req
 // finalize withdraws the keys of an agreement whose deletion has begun
 // (another party's finalizer may hold it for a while), and lets go of the
 // finalizer older operators put on it.
-func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) error {
+func (r *Reconciler) finalize(ctx context.Context, sa *v1alpha1.SharingAgreement, now time.Time) error {
 	if err := r.withdraw(ctx, sa, reasonDeleted, now); err != nil {
 		return err
 	}
-	if err := ChangeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, legacyGatewayKeysFinalizer); err != nil {
+	if err := kit.ChangeFinalizers(ctx, r.Client, sa, controllerutil.RemoveFinalizer, LegacyGatewayKeysFinalizer); err != nil {
 		return client.IgnoreNotFound(fmt.Errorf("remove finalizer: %w", err))
 	}
 	r.justIssued.forget(client.ObjectKeyFromObject(sa))
@@ -152,7 +153,7 @@ func (r *SharingAgreementReconciler) finalize(ctx context.Context, sa *v1alpha1.
 // the deletion's event and, for an agreement deleted while the operator
 // was down, on the start-up's listing of the keys, which wakes their
 // agreements.
-func (r *SharingAgreementReconciler) collect(ctx context.Context, agreement types.NamespacedName, now time.Time) error {
+func (r *Reconciler) collect(ctx context.Context, agreement types.NamespacedName, now time.Time) error {
 	keys := &corev1.SecretList{}
 	if err := r.List(ctx, keys, client.MatchingFields{gather.IndexCredential: gather.AgreementKeysIndexValue(agreement.Namespace, agreement.Name)}); err != nil {
 		return err
@@ -169,7 +170,7 @@ func (r *SharingAgreementReconciler) collect(ctx context.Context, agreement type
 }
 
 // SetupWithManager registers the controller and what it watches.
-func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	var err error
 	if r.calendar, err = r.Config.Calendar(); err != nil {
 		return err
@@ -181,29 +182,29 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list sharing agreements")
 			return nil
 		}
-		return RequestsFor(l.Items)
+		return kit.RequestsFor(l.Items)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("sharingagreement").
 		WithOptions(r.ControllerOptions()).
-		For(&v1alpha1.SharingAgreement{}, OwnChanges()).
+		For(&v1alpha1.SharingAgreement{}, kit.OwnChanges()).
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.MatchingFields{gather.IndexAgreementService: o.GetNamespace() + "/" + o.GetName()})
-		}), OnChangeOf(ServiceForAgreements)).
+		}), kit.OnChangeOf(kit.ServiceForAgreements)).
 		// Consumer agencies (focal points, endorsements) and provider
 		// agencies.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ns := string(o.(*v1alpha1.Agency).Spec.Namespace)
 			return append(list(ctx, client.InNamespace(ns)), list(ctx, client.MatchingFields{gather.IndexAgreementProvider: ns})...)
-		}), OnChangeOf(SpecView)).
+		}), kit.OnChangeOf(kit.SpecView)).
 		Watches(&v1alpha1.FocalPoint{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.InNamespace(o.GetNamespace()))
-		}), OnChangeOf(SpecView)).
+		}), kit.OnChangeOf(kit.SpecView)).
 		// The namespace's label says which agency it belongs to: consumer
 		// or provider.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return append(list(ctx, client.InNamespace(o.GetName())), list(ctx, client.MatchingFields{gather.IndexAgreementProvider: o.GetName()})...)
-		}), builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
+		}), builder.OnlyMetadata, kit.OnChangeOf(kit.NamespaceLabels)).
 		// The consumer's Secret, repaired when a person deletes or edits it.
 		Owns(&corev1.Secret{}, r.notOwnIssue()).
 		// Gateway-side keys, in the provider's namespace: repaired when a
@@ -226,7 +227,7 @@ func (r *SharingAgreementReconciler) SetupWithManager(mgr ctrl.Manager) error {
 // the moment of convergence, and a new agreement's first reconcile waited
 // 6.2 s behind them (22.5 s at 100,000). A key that someone else creates
 // still wakes its agreement, which retires what it did not issue.
-func (r *SharingAgreementReconciler) notOwnIssue() builder.Predicates {
+func (r *Reconciler) notOwnIssue() builder.Predicates {
 	return builder.WithPredicates(predicate.Funcs{CreateFunc: func(e event.CreateEvent) bool {
 		l := e.Object.GetLabels()
 		agreement := types.NamespacedName{Namespace: l[v1alpha1.LabelAgreementNamespace], Name: l[v1alpha1.LabelAgreement]}

@@ -1,4 +1,4 @@
-package controllers
+package dataservice
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
@@ -28,7 +29,7 @@ const maxKeyGroups = 4096
 // never conflict, and one made from a cache that is behind is corrected by
 // the next reconcile, which the group's change brings. A revoked key is
 // removed by the same patch that may add another.
-func (r *DataServiceReconciler) keepKeyGroups(ctx context.Context, ds *v1alpha1.DataService, agency string, keys map[string][]byte) (int, error) {
+func (r *Reconciler) keepKeyGroups(ctx context.Context, ds *v1alpha1.DataService, agency string, keys map[string][]byte) (int, error) {
 	existing, err := r.keyGroups(ctx, ds)
 	if err != nil {
 		return 0, err
@@ -82,7 +83,7 @@ func keyGroupPatch(have, want map[string][]byte) ([]byte, error) {
 
 // keyGroups reads a service's key groups from the cache, by number; nil
 // for a number that is missing below the highest.
-func (r *DataServiceReconciler) keyGroups(ctx context.Context, ds *v1alpha1.DataService) ([]*corev1.Secret, error) {
+func (r *Reconciler) keyGroups(ctx context.Context, ds *v1alpha1.DataService) ([]*corev1.Secret, error) {
 	list := &corev1.SecretList{}
 	// No copy of every key: they are only read.
 	if err := r.List(ctx, list, client.InNamespace(ds.Namespace), client.MatchingFields{gather.IndexCredential: gather.KeyGroupsIndexValue(ds.Name)},
@@ -112,7 +113,7 @@ func keyGroupNumber(ds *v1alpha1.DataService, secret string) (int, bool) {
 
 // removeKeySecrets deletes the sentinel and key groups of a service that
 // is no longer protected, once its policy is gone.
-func (r *DataServiceReconciler) removeKeySecrets(ctx context.Context, ds *v1alpha1.DataService) error {
+func (r *Reconciler) removeKeySecrets(ctx context.Context, ds *v1alpha1.DataService) error {
 	groups, err := r.keyGroups(ctx, ds)
 	if err != nil {
 		return err
@@ -124,7 +125,7 @@ func (r *DataServiceReconciler) removeKeySecrets(ctx context.Context, ds *v1alph
 		}
 	}
 	for _, name := range secrets {
-		if _, err := DeleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: name}}); err != nil {
+		if _, err := kit.DeleteIfExists(ctx, r.Client, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: name}}); err != nil {
 			return fmt.Errorf("delete %s: %w", name, err)
 		}
 	}

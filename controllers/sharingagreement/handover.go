@@ -1,4 +1,4 @@
-package controllers
+package sharingagreement
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 )
 
 // keyHandOver is what is left to do once the status records an
@@ -22,13 +23,13 @@ type keyHandOver struct {
 
 // handOver gives the consumer its Secret and deletes the gateway keys that
 // the status no longer records.
-func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.SharingAgreement, h keyHandOver) error {
+func (r *Reconciler) handOver(ctx context.Context, sa *v1alpha1.SharingAgreement, h keyHandOver) error {
 	if err := r.writeConsumerSecret(ctx, h.consumerSecret); err != nil {
 		return err
 	}
 	for _, name := range h.delete {
 		gk := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: string(sa.Spec.Service.Namespace), Name: name}}
-		if _, err := DeleteIfExists(ctx, r.Client, gk); err != nil {
+		if _, err := kit.DeleteIfExists(ctx, r.Client, gk); err != nil {
 			return fmt.Errorf("delete gateway key %s: %w", name, err)
 		}
 	}
@@ -42,7 +43,7 @@ func (r *SharingAgreementReconciler) handOver(ctx context.Context, sa *v1alpha1.
 // the Secret's fields are the same for every agreement, but its owner is
 // not, so the Secret of an earlier agreement of the same name (deleted and
 // created again, before garbage collection) is replaced, not applied over.
-func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s *corev1.Secret) error {
+func (r *Reconciler) writeConsumerSecret(ctx context.Context, s *corev1.Secret) error {
 	existing := &corev1.Secret{}
 	switch err := r.Get(ctx, client.ObjectKeyFromObject(s), existing); {
 	case apierrors.IsNotFound(err):
@@ -54,14 +55,14 @@ func (r *SharingAgreementReconciler) writeConsumerSecret(ctx context.Context, s 
 			return fmt.Errorf("replace %s, an earlier agreement's: %w", existing.Name, err)
 		}
 	default:
-		err = ApplyIfChanged(ctx, r.Client, s)
+		err = kit.ApplyIfChanged(ctx, r.Client, s)
 		return err
 	}
-	err := r.Create(ctx, s.DeepCopy(), client.FieldOwner(FieldManager))
+	err := r.Create(ctx, s.DeepCopy(), client.FieldOwner(kit.FieldManager))
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	err = ApplyIfChanged(ctx, r.Client, s)
+	err = kit.ApplyIfChanged(ctx, r.Client, s)
 	return err
 }
 

@@ -1,4 +1,4 @@
-package controllers
+package sharingagreement
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 // judged by credentials' checks for the consumer agency the agreement is
 // live for, against the ids recordedIn's status records and the
 // consumer's key.
-func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client.Reader, sa, recordedIn *v1alpha1.SharingAgreement, consumer string, now time.Time) (credentials.State, render.ConsumerCredential, error) {
+func (r *Reconciler) keyState(ctx context.Context, reader client.Reader, sa, recordedIn *v1alpha1.SharingAgreement, consumer string, now time.Time) (credentials.State, render.ConsumerCredential, error) {
 	recorded := recordedIn.Status.Credential.KeyIDs
 	var state credentials.State
 	var cred render.ConsumerCredential
@@ -81,7 +81,7 @@ func (r *SharingAgreementReconciler) keyState(ctx context.Context, reader client
 
 // gatewayKeys lists an agreement's gateway-side key Secrets: through the
 // cache's index, or by labels when reader is the API server.
-func (r *SharingAgreementReconciler) gatewayKeys(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
+func (r *Reconciler) gatewayKeys(ctx context.Context, reader client.Reader, sa *v1alpha1.SharingAgreement) ([]corev1.Secret, error) {
 	var selector client.ListOption = client.MatchingFields{gather.IndexCredential: gather.AgreementKeysIndexValue(sa.Namespace, sa.Name)}
 	if reader == r.APIReader {
 		selector = client.MatchingLabels{

@@ -1,4 +1,4 @@
-package controllers
+package dataservice
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
@@ -26,7 +27,7 @@ import (
 // left as it is, and its policies are kept current, so that keys still
 // come and go with consent. The NetworkPolicy protects the backend whether
 // or not the service is published.
-func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI bool, objs render.ServiceObjects) error {
+func (r *Reconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI bool, objs render.ServiceObjects) error {
 	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}
 	publish := action != publishing.RouteWithdraw
 	if gatewayAPI {
@@ -51,12 +52,12 @@ func (r *DataServiceReconciler) publish(ctx context.Context, ds *v1alpha1.DataSe
 
 // applyOrDelete applies desired when wanted, and otherwise deletes the
 // object that absent names; what says what a failed deletion was doing.
-func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
+func (r *Reconciler) applyOrDelete(ctx context.Context, wanted bool, desired, absent client.Object, what string) error {
 	if wanted {
-		err := ApplyIfChanged(ctx, r.Client, desired)
+		err := kit.ApplyIfChanged(ctx, r.Client, desired)
 		return err
 	}
-	if _, err := DeleteIfExists(ctx, r.Client, absent); err != nil {
+	if _, err := kit.DeleteIfExists(ctx, r.Client, absent); err != nil {
 		return fmt.Errorf("%s %s: %w", what, absent.GetName(), err)
 	}
 	return nil
@@ -65,7 +66,7 @@ func (r *DataServiceReconciler) applyOrDelete(ctx context.Context, wanted bool, 
 // keepSentinel makes sure a protected service has its sentinel key. A
 // sentinel is written once and rewritten, with a fresh key, only when it
 // is missing or holds no valid key.
-func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
+func (r *Reconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService, agency string) error {
 	name := client.ObjectKey{Namespace: ds.Namespace, Name: names.SentinelName(ds)}
 	existing := &corev1.Secret{}
 	switch err := r.Get(ctx, name, existing); {
@@ -82,7 +83,7 @@ func (r *DataServiceReconciler) keepSentinel(ctx context.Context, ds *v1alpha1.D
 	if err != nil {
 		return err
 	}
-	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(want), client.FieldOwner(FieldManager), client.ForceOwnership); err != nil {
+	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(want), client.FieldOwner(kit.FieldManager), client.ForceOwnership); err != nil {
 		return fmt.Errorf("write sentinel %s: %w", name.Name, err)
 	}
 	return nil

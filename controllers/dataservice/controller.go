@@ -1,4 +1,4 @@
-package controllers
+package dataservice
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
@@ -28,14 +29,14 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
 
-// DataServiceReconciler publishes each DataService through the LGSP
+// Reconciler publishes each DataService through the LGSP
 // gateway: an HTTPRoute, an Envoy Gateway SecurityPolicy that accepts the
 // keys of live agreements, a BackendTrafficPolicy for the rate limits the
 // provider set on its consents, and a NetworkPolicy that keeps the backend
 // reachable only through the gateway.
-type DataServiceReconciler struct {
+type Reconciler struct {
 	client.Client
-	Options
+	kit.Options
 	Recorder events.EventRecorder
 
 	cache      cache.Cache
@@ -60,7 +61,7 @@ type DataServiceReconciler struct {
 // +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=backendtrafficpolicies,verbs=get;list;watch;create;update;patch;delete
 
 // Reconcile publishes one DataService, or withdraws it.
-func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	ds := &v1alpha1.DataService{}
 	if err := r.Get(ctx, req.NamespacedName, ds); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -112,9 +113,9 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	if !in.GatewayAPIInstalled {
 		// Look again: the CRDs may be installed at any time, and the API
 		// server serves them a moment after they are created.
-		next = now.Add(gatewayAPIRecheck)
+		next = now.Add(GatewayAPIRecheck)
 	}
-	result, wrote, err := Finish(ctx, r.Client, r.Recorder, ds, base, d.Conditions, now, next)
+	result, wrote, err := kit.Finish(ctx, r.Client, r.Recorder, ds, base, d.Conditions, now, next)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -134,7 +135,7 @@ func (r *DataServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 // gather reads everything a service's publication depends on, the keys
 // the gateway must accept for it (client id → key), and how many live
 // agreements those keys are for.
-func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, map[string][]byte, int, error) {
+func (r *Reconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now time.Time) (publishing.Inputs, map[string][]byte, int, error) {
 	agency, err := gather.NamespaceHolder(ctx, r.Client, ds.Namespace)
 	if err != nil {
 		return publishing.Inputs{}, nil, 0, err
@@ -176,7 +177,7 @@ func (r *DataServiceReconciler) gather(ctx context.Context, ds *v1alpha1.DataSer
 }
 
 // SetupWithManager registers the controller and what it watches.
-func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.cache, r.mapper = mgr.GetCache(), mgr.GetRESTMapper()
 	servicesIn := func(ctx context.Context, ns string, opts ...client.ListOption) []reconcile.Request {
 		list := &v1alpha1.DataServiceList{}
@@ -184,12 +185,12 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			ctrl.LoggerFrom(ctx).Error(err, "list data services", "namespace", ns)
 			return nil
 		}
-		return RequestsFor(list.Items)
+		return kit.RequestsFor(list.Items)
 	}
 	c, err := ctrl.NewControllerManagedBy(mgr).
 		Named("dataservice").
 		WithOptions(r.ControllerOptions()).
-		For(&v1alpha1.DataService{}, OwnChanges()).
+		For(&v1alpha1.DataService{}, kit.OwnChanges()).
 		// Another service taking or releasing the same path.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ds := o.(*v1alpha1.DataService)
@@ -200,7 +201,7 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				}
 				list := &v1alpha1.DataServiceList{}
 				if err := r.List(ctx, list, client.MatchingFields{gather.IndexServicePath: path}, client.UnsafeDisableDeepCopy); err == nil {
-					reqs = append(reqs, RequestsFor(list.Items)...)
+					reqs = append(reqs, kit.RequestsFor(list.Items)...)
 				}
 			}
 			return reqs
@@ -211,15 +212,15 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		})).
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, string(o.(*v1alpha1.Agency).Spec.Namespace))
-		}), OnChangeOf(AgencyForServices)).
+		}), kit.OnChangeOf(kit.AgencyForServices)).
 		// The namespace's label says which agency it belongs to.
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, o.GetName())
-		}), builder.OnlyMetadata, OnChangeOf(NamespaceLabels)).
+		}), builder.OnlyMetadata, kit.OnChangeOf(kit.NamespaceLabels)).
 		// An agency registered or removed that a consent names.
 		Watches(&v1alpha1.Agency{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return servicesIn(ctx, "", client.MatchingFields{gather.IndexServiceConsumer: o.GetName()})
-		}), OnChangeOf(SpecView)).
+		}), kit.OnChangeOf(kit.SpecView)).
 		// A gateway-side key issued, removed or emptied changes who may
 		// call; a sentinel or a key group removed or changed is written
 		// again.
@@ -234,14 +235,14 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: l[v1alpha1.LabelDataService]}}}
-		}), OnChangeOf(KeySecret)).
+		}), kit.OnChangeOf(kit.KeySecret)).
 		// An agreement's status records the keys the operator issued: a
 		// key is listed once its id is recorded, and no longer once it is
 		// not.
 		Watches(&v1alpha1.SharingAgreement{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 			svc := o.(*v1alpha1.SharingAgreement).Spec.Service
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: string(svc.Namespace), Name: string(svc.Name)}}}
-		}), OnChangeOf(RecordedKeys)).
+		}), kit.OnChangeOf(kit.RecordedKeys)).
 		Build(r)
 	if err != nil {
 		return err
@@ -251,11 +252,11 @@ func (r *DataServiceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 }
 
 // allServices enqueues every DataService.
-func (r *DataServiceReconciler) allServices(ctx context.Context, _ client.Object) []reconcile.Request {
+func (r *Reconciler) allServices(ctx context.Context, _ client.Object) []reconcile.Request {
 	list := &v1alpha1.DataServiceList{}
 	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "list data services")
 		return nil
 	}
-	return RequestsFor(list.Items)
+	return kit.RequestsFor(list.Items)
 }

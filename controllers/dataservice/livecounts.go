@@ -1,9 +1,10 @@
-package controllers
+package dataservice
 
 import (
 	"sync"
 	"time"
 
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -34,7 +35,7 @@ func (l *liveCounts) due(service types.NamespacedName, stale bool, now time.Time
 		if l.behind == nil {
 			l.behind = map[types.NamespacedName]time.Time{}
 		}
-		at = now.Add(SummaryDelay)
+		at = now.Add(kit.SummaryDelay)
 		l.behind[service] = at
 	}
 	if now.Before(at) {

@@ -1,4 +1,4 @@
-package controllers
+package sharingagreement
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
@@ -38,7 +39,7 @@ type keysKept struct {
 // period, deletes keys it did not issue, and says what the consumer's
 // Secret must hold. Only the gateway side is written here, before the
 // status; the consumer's side is handed over after it.
-func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer, endpoint string,
+func (r *Reconciler) keepKeys(ctx context.Context, sa *v1alpha1.SharingAgreement, consumer, endpoint string,
 	d consent.Decision, now time.Time) (keysKept, error) {
 	interval := credentials.RotationInterval(sa)
 	rotateAt, note := credentials.RotationRequest(sa.Annotations, v1alpha1.AnnotationRotateKey)
@@ -89,7 +90,7 @@ func (r *SharingAgreementReconciler) keepKeys(ctx context.Context, sa *v1alpha1.
 		// when it retires: it is created rather than applied, which costs
 		// the API server about two thirds as much (docs/performance.md).
 		gk := render.GatewayKeySecret(sa, consumer, key, id)
-		if err := r.Create(ctx, gk, client.FieldOwner(FieldManager)); err != nil {
+		if err := r.Create(ctx, gk, client.FieldOwner(kit.FieldManager)); err != nil {
 			return keysKept{}, fmt.Errorf("issue gateway key %s/%s: %w", gk.Namespace, gk.Name, err)
 		}
 		keysIssued.Inc()
