@@ -116,6 +116,7 @@ func TestWithdrawingConsentRemovesTheGatewayKey(t *testing.T) {
 	if consumerKey(t, fromOutside) != "" {
 		t.Error("the consumer Secret must be removed when the agreement stops being live")
 	}
+	eventually(t, 10*time.Second, "an Event says the keys were withdrawn", func() error { return findEvent(fromOutside, "Withdraw", "KeysWithdrawn") })
 
 	// The provider removes the consumer from its list.
 	update(t, ds, func(ds *v1alpha1.DataService) { ds.Spec.Access.Consumers = ds.Spec.Access.Consumers[:1] })

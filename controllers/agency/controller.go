@@ -201,12 +201,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&v1alpha1.DataService{}, summaryOf(ownNamespace), kit.OnChangeOf(kit.ServiceForAgency)).
 		// A service an outside body's endorsement names, published or gone.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-			list := &v1alpha1.AgencyList{}
-			if err := r.List(ctx, list, client.MatchingFields{gather.IndexAgencyEndorsement: o.GetNamespace() + "/" + o.GetName()}); err != nil {
-				ctrl.LoggerFrom(ctx).Error(err, "list agencies endorsing a service")
-				return nil
-			}
-			return kit.RequestsFor(list.Items)
+			return kit.ListRequests(ctx, r, &v1alpha1.AgencyList{}, client.MatchingFields{gather.IndexAgencyEndorsement: o.GetNamespace() + "/" + o.GetName()})
 		}), kit.OnChangeOf(kit.SpecView)).
 		Watches(&v1alpha1.SharingAgreement{}, summaryOf(func(o client.Object) []string {
 			return []string{o.GetNamespace(), string(o.(*v1alpha1.SharingAgreement).Spec.Service.Namespace)}

@@ -89,20 +89,15 @@ func (r *Reconciler) keepSentinel(ctx context.Context, ds *v1alpha1.DataService,
 	return nil
 }
 
-// gatewayFaults are the Reachable reasons that hold every route as it is:
-// the operator cannot tell the gateway's listeners, so it changes nothing
-// that is published, and says so loudly.
-var gatewayFaults = map[string]bool{
-	string(v1alpha1.ReasonGatewayNotFound): true, string(v1alpha1.ReasonListenerNotFound): true, string(v1alpha1.ReasonNoTLSListener): true,
-}
-
 // reportGatewayFault logs at error level when a service's route starts to
-// be held because of the LGSP Gateway, once per service and fault (the
-// Ready Event goes with it).
+// be held because of the LGSP Gateway (publishing's RouteHold: the
+// operator cannot tell the gateway's listeners, so it changes nothing that
+// is published), once per service and fault (the Ready Event goes with
+// it).
 func reportGatewayFault(ctx context.Context, before, after *v1alpha1.DataService) {
 	was := conditions.Get(before.Status.Conditions, v1alpha1.ConditionReachable)
 	now := conditions.Get(after.Status.Conditions, v1alpha1.ConditionReachable)
-	if now == nil || !gatewayFaults[now.Reason] || was != nil && was.Reason == now.Reason {
+	if now == nil || was != nil && was.Reason == now.Reason {
 		return
 	}
 	ctrl.LoggerFrom(ctx).Error(nil, "the LGSP Gateway cannot carry this service; its route is left as it is and no key is touched",

@@ -22,7 +22,6 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
-	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
@@ -119,15 +118,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if wrote {
+	if wrote && d.Route == publishing.RouteHold {
 		reportGatewayFault(ctx, base, ds)
-		// The regulation's clocks are heard of the moment they fall due.
-		for _, clockType := range []v1alpha1.ConditionType{v1alpha1.ConditionReviewDue, v1alpha1.ConditionOpenDataStale} {
-			if !conditions.IsTrue(base.Status.Conditions, clockType) && conditions.IsTrue(ds.Status.Conditions, clockType) {
-				c := conditions.Get(ds.Status.Conditions, clockType)
-				r.Recorder.Eventf(ds, nil, corev1.EventTypeWarning, c.Reason, string(clockType), "%s", c.Message)
-			}
-		}
 	}
 	return result, nil
 }
@@ -180,12 +172,7 @@ func (r *Reconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now t
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.cache, r.mapper = mgr.GetCache(), mgr.GetRESTMapper()
 	servicesIn := func(ctx context.Context, ns string, opts ...client.ListOption) []reconcile.Request {
-		list := &v1alpha1.DataServiceList{}
-		if err := r.List(ctx, list, append(opts, client.InNamespace(ns), client.UnsafeDisableDeepCopy)...); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "list data services", "namespace", ns)
-			return nil
-		}
-		return kit.RequestsFor(list.Items)
+		return kit.ListRequests(ctx, r, &v1alpha1.DataServiceList{}, append(opts, client.InNamespace(ns))...)
 	}
 	c, err := ctrl.NewControllerManagedBy(mgr).
 		Named("dataservice").
@@ -199,10 +186,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 				if path == "" {
 					continue
 				}
-				list := &v1alpha1.DataServiceList{}
-				if err := r.List(ctx, list, client.MatchingFields{gather.IndexServicePath: path}, client.UnsafeDisableDeepCopy); err == nil {
-					reqs = append(reqs, kit.RequestsFor(list.Items)...)
-				}
+				reqs = append(reqs, kit.ListRequests(ctx, r, &v1alpha1.DataServiceList{}, client.MatchingFields{gather.IndexServicePath: path})...)
 			}
 			return reqs
 		})).
@@ -253,10 +237,5 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 
 // allServices enqueues every DataService.
 func (r *Reconciler) allServices(ctx context.Context, _ client.Object) []reconcile.Request {
-	list := &v1alpha1.DataServiceList{}
-	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
-		ctrl.LoggerFrom(ctx).Error(err, "list data services")
-		return nil
-	}
-	return kit.RequestsFor(list.Items)
+	return kit.ListRequests(ctx, r, &v1alpha1.DataServiceList{})
 }

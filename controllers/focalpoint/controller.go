@@ -154,12 +154,7 @@ func (r *Reconciler) finalize(ctx context.Context, fp *v1alpha1.FocalPoint) erro
 // SetupWithManager registers the controller and what it watches.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	focalPointsIn := func(ctx context.Context, ns string) []reconcile.Request {
-		list := &v1alpha1.FocalPointList{}
-		if err := r.List(ctx, list, client.InNamespace(ns)); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "list focal points", "namespace", ns)
-			return nil
-		}
-		return kit.RequestsFor(list.Items)
+		return kit.ListRequests(ctx, r, &v1alpha1.FocalPointList{}, client.InNamespace(ns))
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("focalpoint").

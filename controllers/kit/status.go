@@ -39,6 +39,13 @@ func AnnounceReadyChange(rec events.EventRecorder, obj runtime.Object, before, a
 	}
 }
 
+// Emit records ev, a decision's Event, on obj; nil records nothing.
+func Emit(rec events.EventRecorder, obj runtime.Object, ev *conditions.Event) {
+	if ev != nil && rec != nil {
+		rec.Eventf(obj, nil, ev.Type, ev.Reason, ev.Action, "%s", ev.Message)
+	}
+}
+
 // conditioned is an object of this API: it has conditions, Ready among them.
 type conditioned interface {
 	client.Object
@@ -72,13 +79,19 @@ type statusful interface {
 // Finish ends every Reconcile the same way: obj's status describes its
 // generation, conds are set with it (and Stalled beside Ready), the status
 // is written only when it differs from base, obj's copy from before the
-// reconcile changed its status, and obj is looked at again at next. It
-// reports whether it wrote.
+// reconcile changed its status, and obj is looked at again at next. A
+// change of Ready, and a deadline's condition turning True, are told by an
+// Event (conditions.Announce, conditions.Raised). It reports whether it
+// wrote.
 func Finish[T statusful](ctx context.Context, c client.Client, rec events.EventRecorder, obj, base T,
 	conds []conditions.Condition, now, next time.Time) (ctrl.Result, bool, error) {
 	obj.SetObservedGeneration(obj.GetGeneration())
 	t := metav1.NewTime(now)
+	var raised []conditions.Condition
 	for _, cond := range conds {
+		if _, ok := conditions.Raised(conditions.Get(base.GetConditions(), cond.Type), cond); ok {
+			raised = append(raised, cond)
+		}
 		conditions.Set(obj.StatusConditions(), obj.GetGeneration(), cond, t)
 		if cond.Type == v1alpha1.ConditionReady {
 			conditions.Set(obj.StatusConditions(), obj.GetGeneration(), conditions.Stalled(cond), t)
@@ -87,6 +100,13 @@ func Finish[T statusful](ctx context.Context, c client.Client, rec events.EventR
 	wrote, err := WriteStatus(ctx, c, rec, obj, base)
 	if err != nil {
 		return ctrl.Result{}, false, err
+	}
+	if wrote && rec != nil {
+		// A deadline that passed is heard of the moment it does.
+		for _, cond := range raised {
+			a, _ := conditions.Raised(nil, cond)
+			rec.Eventf(obj, nil, a.Type, string(cond.Reason), a.Action, "%s", cond.Message)
+		}
 	}
 	return RequeueAt(next, now), wrote, nil
 }

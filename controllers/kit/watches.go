@@ -2,13 +2,16 @@ package kit
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/util/workqueue"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -72,11 +75,9 @@ type ReadyView struct {
 	Message string
 }
 
+// ReadyOf is the view of the Ready condition among conds.
 func ReadyOf(conds []metav1.Condition) ReadyView {
-	c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady))
-	if c == nil {
-		return ReadyView{}
-	}
+	c := conditions.Ready(conds)
 	v := ReadyView{Status: c.Status, Reason: c.Reason}
 	if c.Status != metav1.ConditionTrue {
 		v.Message = c.Message
@@ -239,6 +240,25 @@ var ownChangesPredicate = predicate.Or[client.Object](
 		return e.ObjectOld.GetResourceVersion() == e.ObjectNew.GetResourceVersion()
 	}},
 )
+
+// ListRequests lists the objects a watch maps an event to, with opts, and
+// makes a reconcile request for each. Only names are read, so the cache
+// lends its objects without a copy. A failed list is logged and asks for
+// nothing: the resync brings the objects back.
+func ListRequests(ctx context.Context, c client.Reader, list client.ObjectList, opts ...client.ListOption) []reconcile.Request {
+	if err := c.List(ctx, list, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list the objects a watch event concerns", "list", fmt.Sprintf("%T", list))
+		return nil
+	}
+	var reqs []reconcile.Request
+	_ = meta.EachListItem(list, func(o runtime.Object) error {
+		if obj, ok := o.(client.Object); ok {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(obj)})
+		}
+		return nil
+	})
+	return reqs
+}
 
 // RequestsFor makes a reconcile request for each listed object.
 func RequestsFor[T any, P interface {

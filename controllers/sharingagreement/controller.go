@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -24,7 +25,6 @@ import (
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/calendar"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
-	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
@@ -96,9 +96,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	base := sa.DeepCopy()
 	status := &sa.Status
 	describe(status, in, d, request)
-	if request.Overdue && !conditions.IsTrue(base.Status.Conditions, v1alpha1.ConditionResponseOverdue) {
-		r.Recorder.Eventf(sa, nil, corev1.EventTypeWarning, string(v1alpha1.ReasonResponseOverdue), "ResponseOverdue", "%s", request.Condition.Message)
-	}
 
 	credential := d.NoKey
 	var wake time.Time
@@ -118,7 +115,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 
 	// The status records a new key's id before the consumer gets the key,
 	// so that the gateway accepts it from the moment the consumer has it.
-	conds := []conditions.Condition{d.ReadyCondition(), credential, d.Reachable, request.Condition}
+	conds := append(slices.Clone(d.Conditions), credential, request.Condition)
 	result, _, err := kit.Finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
 	if err != nil {
 		return ctrl.Result{}, err
@@ -176,13 +173,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		return err
 	}
 	list := func(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
-		l := &v1alpha1.SharingAgreementList{}
-		// Only names are read: no copy of every agreement.
-		if err := r.List(ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "list sharing agreements")
-			return nil
-		}
-		return kit.RequestsFor(l.Items)
+		return kit.ListRequests(ctx, r, &v1alpha1.SharingAgreementList{}, opts...)
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("sharingagreement").

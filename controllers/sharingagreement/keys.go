@@ -6,13 +6,11 @@ import (
 	"slices"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
-	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/credentials"
@@ -107,25 +105,12 @@ func (r *Reconciler) keepKeys(ctx context.Context, sa *v1alpha1.SharingAgreement
 			return keysKept{}, err
 		}
 	}
-	// A first key issued as the agreement becomes live is told by the
-	// BecameReady Event; one Event per agreement is enough for that news.
-	hadKey := conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionCredentialIssued)
-	if p.Issue && (state.CurrentID != "" || hadKey) {
-		action := "KeyRotated"
-		if state.CurrentID == "" {
-			action = "KeyIssued"
-		}
-		r.Recorder.Eventf(sa, nil, corev1.EventTypeNormal, string(v1alpha1.ReasonIssued), action,
-			"key %s issued in Secret %s: %s", cred.KeyID, names.ConsumerSecretName(sa), p.Why)
-	}
-
-	msg := fmt.Sprintf("key %s is in Secret %s, issued at %s; the next rotation is at %s", cred.KeyID, names.ConsumerSecretName(sa),
-		clock.Format(cred.IssuedAt), clock.Format(p.NextRotation))
-	if n := len(keyIDs); n > 1 {
-		msg += fmt.Sprintf("; %d older key(s) stay valid until their grace period ends", n-1)
-	}
+	condition, event := credentials.Report(credentials.KeysCarriedOut{Plan: p, PreviousID: state.CurrentID,
+		HadKey: conditions.IsTrue(sa.Status.Conditions, v1alpha1.ConditionCredentialIssued),
+		KeyID:  cred.KeyID, IssuedAt: cred.IssuedAt, Secret: names.ConsumerSecretName(sa), Valid: len(keyIDs), Note: note})
+	kit.Emit(r.Recorder, sa, event)
 	return keysKept{
-		condition: conditions.True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, msg+note),
+		condition: condition,
 		status: v1alpha1.CredentialStatus{
 			SecretName:     names.ConsumerSecretName(sa),
 			IssuedAt:       &metav1.Time{Time: cred.IssuedAt},

@@ -14,6 +14,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/credentials"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
@@ -52,8 +53,8 @@ func (r *Reconciler) withdraw(ctx context.Context, sa *v1alpha1.SharingAgreement
 		return err
 	}
 	if wrote || len(keys) > 0 {
-		r.Recorder.Eventf(sa, nil, corev1.EventTypeWarning, "KeysWithdrawn", "Withdraw",
-			"the agreement is no longer live: %d gateway key(s) and Secret %s removed", len(keys), names.ConsumerSecretName(sa))
+		withdrawn := credentials.Withdrawn(len(keys), names.ConsumerSecretName(sa))
+		kit.Emit(r.Recorder, sa, &withdrawn)
 	}
 	return nil
 }

@@ -67,6 +67,16 @@ func Get(conds []metav1.Condition, t v1alpha1.ConditionType) *metav1.Condition {
 	return meta.FindStatusCondition(conds, string(t))
 }
 
+// Ready is the Ready condition among conds, or Unknown (Reconciling)
+// before the operator has written one.
+func Ready(conds []metav1.Condition) metav1.Condition {
+	if c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady)); c != nil {
+		return *c
+	}
+	return metav1.Condition{Type: string(v1alpha1.ConditionReady), Status: metav1.ConditionUnknown,
+		Reason: string(v1alpha1.ReasonReconciling), Message: "the operator has not decided yet"}
+}
+
 // passesWithTime are the Ready reasons that change by themselves, with no
 // one to act: an appointment or an agreement that starts later, a gateway
 // that has not reported on a route yet, a service out of reach for a while
@@ -84,6 +94,19 @@ var passesWithTime = map[v1alpha1.ConditionReason]bool{
 var announcedByDependency = map[v1alpha1.ConditionReason]bool{
 	v1alpha1.ReasonServiceNotReady: true,
 	v1alpha1.ReasonAgencyNotReady:  true,
+}
+
+// Event is an Event a decision asks to record on its object.
+type Event struct {
+	// Type is Normal or Warning.
+	Type string
+	// Reason is the Event's reason: a condition reason of this API, or
+	// what the operator did (KeysWithdrawn).
+	Reason string
+	// Action is what happened, for example KeyRotated.
+	Action string
+	// Message says it in words.
+	Message string
 }
 
 // Announcement is the Event that a change of an object's Ready condition
@@ -119,6 +142,26 @@ func Announce(before, after *metav1.Condition) (Announcement, bool) {
 		return Announcement{}, false
 	}
 	return Announcement{Type: corev1.EventTypeWarning, Action: "NotReady"}, true
+}
+
+// warnWhenRaised are the conditions whose turning True someone must hear
+// of at once: a deadline of the regulation has passed (a yearly review,
+// the open data's refresh, an answer to a request).
+var warnWhenRaised = map[v1alpha1.ConditionType]bool{
+	v1alpha1.ConditionReviewDue:       true,
+	v1alpha1.ConditionOpenDataStale:   true,
+	v1alpha1.ConditionResponseOverdue: true,
+}
+
+// Raised says whether after, replacing before (nil when there was none),
+// is one of those conditions turning True, and the Event that tells it: a
+// Warning whose action is the condition's type, with its reason and
+// message.
+func Raised(before *metav1.Condition, after Condition) (Announcement, bool) {
+	if !warnWhenRaised[after.Type] || after.Status != metav1.ConditionTrue || before != nil && before.Status == metav1.ConditionTrue {
+		return Announcement{}, false
+	}
+	return Announcement{Type: corev1.EventTypeWarning, Action: string(after.Type)}, true
 }
 
 // Stalled is the Stalled condition that goes with ready: True, with ready's

@@ -84,3 +84,29 @@ func TestSetKeepsTheTransitionTime(t *testing.T) {
 		t.Fatalf("a new status moves the transition time: %+v", c)
 	}
 }
+
+func TestRaised(t *testing.T) {
+	was := func(t v1alpha1.ConditionType, status metav1.ConditionStatus) *metav1.Condition {
+		return &metav1.Condition{Type: string(t), Status: status}
+	}
+	overdue := True(v1alpha1.ConditionResponseOverdue, v1alpha1.ReasonResponseOverdue, "due at 23:59 08/12/2026")
+	cases := []struct {
+		name   string
+		before *metav1.Condition
+		after  Condition
+		want   string // the action; "" for no Event
+	}{
+		{"a review falls due", was(v1alpha1.ConditionReviewDue, metav1.ConditionFalse), True(v1alpha1.ConditionReviewDue, v1alpha1.ReasonReviewOverdue, ""), "ReviewDue"},
+		{"open data goes stale on its first status", nil, True(v1alpha1.ConditionOpenDataStale, v1alpha1.ReasonNeverRefreshed, ""), "OpenDataStale"},
+		{"an answer becomes overdue", was(v1alpha1.ConditionResponseOverdue, metav1.ConditionFalse), overdue, "ResponseOverdue"},
+		{"still overdue", was(v1alpha1.ConditionResponseOverdue, metav1.ConditionTrue), overdue, ""},
+		{"answered", was(v1alpha1.ConditionResponseOverdue, metav1.ConditionTrue), False(v1alpha1.ConditionResponseOverdue, v1alpha1.ReasonAnswered, ""), ""},
+		{"a condition that is no deadline", nil, True(v1alpha1.ConditionCredentialIssued, v1alpha1.ReasonIssued, ""), ""},
+	}
+	for _, tc := range cases {
+		a, raised := Raised(tc.before, tc.after)
+		if raised != (tc.want != "") || a.Action != tc.want || raised && a.Type != "Warning" {
+			t.Errorf("%s: %+v, %v; want a Warning %q", tc.name, a, raised, tc.want)
+		}
+	}
+}

@@ -68,6 +68,10 @@ type Decision struct {
 	// Reachable is the agreement's ServiceReachable condition: the
 	// service's Reachable condition, which never decides the keys.
 	Reachable conditions.Condition
+	// Conditions are what the decision reports: Ready and
+	// ServiceReachable. CredentialIssued comes from the keys (NoKey when
+	// none is issued), ResponseOverdue from TrackRequest.
+	Conditions []conditions.Condition
 }
 
 // window is one validity window an agreement rests on.
@@ -123,6 +127,7 @@ func decideTraced(in Inputs) (Decision, *trace) {
 		}
 		d.ExpiresAt = clock.Earliest(ends...)
 	}
+	d.Conditions = []conditions.Condition{d.ReadyCondition(), d.Reachable}
 	return d, &t
 }
 

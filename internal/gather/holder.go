@@ -44,15 +44,10 @@ func NamespaceHolder(ctx context.Context, c client.Reader, ns string) (*v1alpha1
 		return nil, err
 	}
 	meta, err := NamespaceMeta(ctx, c, ns)
-	switch {
-	case apierrors.IsForbidden(err):
-		// A person who may not read namespaces (a focal point, through the
-		// kubectl plugin) relies on what the operator recorded.
-		return registry.RecordedHolder(claims), nil
-	case err != nil:
+	if err != nil && !apierrors.IsForbidden(err) {
 		return nil, err
 	}
-	return registry.NamespaceHolder(claims, meta), nil
+	return registry.HolderAsSeen(claims, meta, err == nil), nil
 }
 
 // NamespaceMeta reads a namespace's metadata from the cache; nil when it

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
@@ -142,7 +143,7 @@ func whoCanReach(c client.Client, ns, name string) (reachReport, error) {
 		r.Hidden = append(r.Hidden, note)
 	}
 	for _, fp := range fps.Items {
-		if readyOf(fp.Status.Conditions).Status == metav1.ConditionTrue {
+		if conditions.Ready(fp.Status.Conditions).Status == metav1.ConditionTrue {
 			r.FocalPoints = append(r.FocalPoints, fmt.Sprintf("%s (%s, %s): consents, refuses and withdraws", fp.Spec.Person.Name, fp.Spec.Role, fp.Name))
 		}
 	}

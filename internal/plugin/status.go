@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
 )
@@ -105,7 +106,7 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		if only != "" && a.Name != only {
 			continue
 		}
-		ready := readyOf(a.Status.Conditions)
+		ready := conditions.Ready(a.Status.Conditions)
 		r.Agencies = append(r.Agencies, agencyRow{Agency: a.Name, Ready: ready.Status == metav1.ConditionTrue, Reason: ready.Reason, FocalPoints: a.Status.FocalPoints})
 	}
 	if only != "" && len(r.Agencies) == 0 && len(r.Hidden) == 0 {
@@ -163,7 +164,7 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 			live[key] = append(live[key], sa.Status.ConsumerAgency)
 			continue
 		}
-		row := waitingRow{Agreement: sa.Namespace + "/" + sa.Name, State: state, WhoActs: readyOf(sa.Status.Conditions).Message}
+		row := waitingRow{Agreement: sa.Namespace + "/" + sa.Name, State: state, WhoActs: conditions.Ready(sa.Status.Conditions).Message}
 		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
 			row.RespondBy = &req.RespondBy.Time
 			row.Overdue = meta.IsStatusConditionTrue(sa.Status.Conditions, string(v1alpha1.ConditionResponseOverdue))
@@ -199,7 +200,7 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 			continue
 		}
 		key := ds.Namespace + "/" + ds.Name
-		ready := readyOf(ds.Status.Conditions)
+		ready := conditions.Ready(ds.Status.Conditions)
 		consumers := live[key]
 		slices.Sort(consumers)
 		r.Services = append(r.Services, serviceRow{Service: key, Audience: string(ds.Spec.Access.Audience), Ready: ready.Status == metav1.ConditionTrue,
@@ -208,15 +209,6 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 	slices.SortFunc(r.Services, func(a, b serviceRow) int { return strings.Compare(a.Service, b.Service) })
 	slices.SortFunc(r.Waiting, func(a, b waitingRow) int { return strings.Compare(a.Agreement, b.Agreement) })
 	return r, nil
-}
-
-// readyOf is the Ready condition, or Unknown/Reconciling before the
-// operator has written one.
-func readyOf(conds []metav1.Condition) metav1.Condition {
-	if c := meta.FindStatusCondition(conds, string(v1alpha1.ConditionReady)); c != nil {
-		return *c
-	}
-	return metav1.Condition{Status: metav1.ConditionUnknown, Reason: string(v1alpha1.ReasonReconciling), Message: "the operator has not decided yet"}
 }
 
 func (o *options) statusTable(w io.Writer, r statusReport) {

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 )
@@ -80,7 +81,7 @@ func explain(c client.Client, ns, name string, now time.Time) (whyReport, error)
 	if !d.ExpiresAt.IsZero() {
 		r.ExpiresAt = &d.ExpiresAt
 	}
-	if recorded := readyOf(sa.Status.Conditions).Reason; recorded != r.State {
+	if recorded := conditions.Ready(sa.Status.Conditions).Reason; recorded != r.State {
 		r.Recorded = recorded
 	}
 	return r, nil

@@ -32,6 +32,18 @@ func NamespaceHolder(claimants []v1alpha1.Agency, ns *metav1.PartialObjectMetada
 	return nil
 }
 
+// HolderAsSeen is the holder of a namespace as a reader sees it: by the
+// namespace's label (NamespaceHolder) when the reader may read namespaces,
+// else as the operator recorded it in the claimants' status
+// (RecordedHolder). A focal point, through the kubectl plugin, may not read
+// namespaces.
+func HolderAsSeen(claimants []v1alpha1.Agency, ns *metav1.PartialObjectMetadata, namespaceReadable bool) *v1alpha1.Agency {
+	if !namespaceReadable {
+		return RecordedHolder(claimants)
+	}
+	return NamespaceHolder(claimants, ns)
+}
+
 // RecordedHolder is the agency the operator found holding the namespace
 // the claimants name, from their recorded Ready reasons, for a reader who
 // may not read namespaces: the claimant not refused its namespace (not

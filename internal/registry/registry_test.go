@@ -437,3 +437,22 @@ func appointedFor(fp v1alpha1.FocalPoint, agency string) v1alpha1.FocalPoint {
 	fp.Status.Agency = agency
 	return fp
 }
+
+// TestHolderAsSeen: a reader who may read namespaces goes by the label; one
+// who may not (a focal point through the plugin) by what the operator
+// recorded, even when the label has moved on since.
+func TestHolderAsSeen(t *testing.T) {
+	recorded := agency("so-cu", "so-tnmt", at(-2*time.Hour))
+	recorded.Status.Conditions = []metav1.Condition{{Type: string(v1alpha1.ConditionReady), Status: metav1.ConditionTrue, Reason: string(v1alpha1.ReasonReady)}}
+	labelled := agency("so-moi", "so-tnmt", at(-time.Hour))
+	claimants := []v1alpha1.Agency{recorded, labelled}
+	ns := namespace("so-tnmt", "so-moi")
+	for _, tc := range []struct {
+		readable bool
+		want     string
+	}{{true, "so-moi"}, {false, "so-cu"}} {
+		if got := HolderAsSeen(claimants, ns, tc.readable); got == nil || got.Name != tc.want {
+			t.Errorf("namespace readable %v: holder %v, want %s", tc.readable, got, tc.want)
+		}
+	}
+}
