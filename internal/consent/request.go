@@ -103,20 +103,49 @@ func TrackRequest(in RequestInputs) RequestOutcome {
 	return out
 }
 
-// WhoActs names the party an agreement in state reason waits for, as the
-// decision's message does: the provider for its consent (or to withdraw a
-// refusal), the DIC for an endorsement or a registration, the consumer
-// for its focal point, its own spec or a renewal, the platform team for a
-// service that cannot be reached.
-func WhoActs(reason v1alpha1.ConditionReason, provider, consumer string) string {
+// Party is who an agreement waits for.
+type Party string
+
+// The parties an agreement can wait for.
+const (
+	PartyProvider    Party = "Provider"
+	PartyCoordinator Party = "Coordinator"
+	PartyConsumer    Party = "Consumer"
+	PartyPlatform    Party = "Platform"
+	PartyOperator    Party = "Operator"
+)
+
+// PartyToAct is the party an agreement in state reason waits for, as the
+// decision's message names it: the provider for its consent (or to
+// withdraw a refusal), the DIC for an endorsement or a registration, the
+// consumer for its focal point, its own spec or a renewal, the platform
+// team for a service that cannot be reached.
+func PartyToAct(reason v1alpha1.ConditionReason) Party {
 	switch reason {
 	case v1alpha1.ReasonAwaitingProviderConsent, v1alpha1.ReasonRefusedByProvider, v1alpha1.ReasonServiceNotReady:
-		return "agency " + provider
+		return PartyProvider
 	case v1alpha1.ReasonAwaitingCoordinatorEndorsement, v1alpha1.ReasonRefusedByCoordinator, v1alpha1.ReasonNoConsumerAgency:
-		return "the DIC (Sở TT&TT)"
+		return PartyCoordinator
 	case v1alpha1.ReasonServiceUnreachable:
-		return "the platform team"
+		return PartyPlatform
 	case v1alpha1.ReasonReconciling:
+		return PartyOperator
+	default:
+		return PartyConsumer
+	}
+}
+
+// WhoActs names, in English, the party an agreement in state reason waits
+// for (PartyToAct), with the provider's or consumer's agency.
+func WhoActs(reason v1alpha1.ConditionReason, provider, consumer string) string {
+	switch PartyToAct(reason) {
+	case PartyProvider:
+		return "agency " + provider
+	case PartyCoordinator:
+		return "the DIC (Sở TT&TT)"
+	case PartyPlatform:
+		return "the platform team"
+	case PartyOperator:
 		return "the operator"
 	default:
 		return "agency " + consumer

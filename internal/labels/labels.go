@@ -15,6 +15,11 @@ const (
 	Classification Kind = "Classification"
 	Audience       Kind = "Audience"
 	Level          Kind = "Level"
+	// Party is who an agreement waits for (consent.Party).
+	Party Kind = "Party"
+	// Action is, for each state an agreement can wait in, what the party
+	// it waits for must do, in a sentence.
+	Action Kind = "Action"
 )
 
 // Languages a label is given in.
@@ -106,6 +111,27 @@ var catalogue = map[Kind]map[string][2]string{
 		"Public":   {"Công khai", "Public"},
 		"Province": {"Trong tỉnh", "Province"},
 		"Listed":   {"Theo danh sách", "Listed"},
+	},
+	Party: {
+		"Provider":    {"Cơ quan cung cấp", "The provider"},
+		"Coordinator": {"Sở TT&TT (cơ quan điều phối)", "The DIC (coordinator)"},
+		"Consumer":    {"Cơ quan sử dụng", "The consumer"},
+		"Platform":    {"Đơn vị vận hành nền tảng LGSP", "The LGSP platform team"},
+		"Operator":    {"Hệ thống (đang xử lý)", "The operator (in progress)"},
+	},
+	Action: {
+		"AwaitingProviderConsent":        {"Cơ quan cung cấp đồng ý (ghi cơ quan sử dụng vào spec.access.consumers) hoặc từ chối bằng văn bản, nêu lý do và căn cứ pháp lý (spec.access.refusals), trong thời hạn trả lời.", "The provider consents (spec.access.consumers) or refuses in writing with its reasons and legal basis (spec.access.refusals), by the answer's deadline."},
+		"AwaitingCoordinatorEndorsement": {"Sở TT&TT đồng ý cho cơ quan ngoài tỉnh sử dụng dịch vụ (spec.endorsements của Agency) hoặc từ chối bằng văn bản (spec.declinedEndorsements).", "The DIC endorses the outside body's use of the service (the Agency's spec.endorsements) or declines in writing (spec.declinedEndorsements)."},
+		"RefusedByProvider":              {"Cơ quan cung cấp đã từ chối bằng văn bản; cơ quan sử dụng có thể giải trình và đề nghị lại. Lý do xem tại trang dịch vụ.", "The provider refused in writing; the consumer may answer its reasons and ask again. The reasons are on the service's page."},
+		"RefusedByCoordinator":           {"Sở TT&TT đã từ chối bằng văn bản; cơ quan sử dụng có thể giải trình và đề nghị lại.", "The DIC declined in writing; the consumer may answer its reasons and ask again."},
+		"ConsumerHasNoFocalPoint":        {"Cơ quan sử dụng phân công đầu mối chính (FocalPoint, vai trò Primary) còn hiệu lực.", "The consumer appoints an active primary focal point (a FocalPoint with role Primary)."},
+		"NoConsumerAgency":               {"Sở TT&TT đăng ký cơ quan sử dụng (Agency) và gắn nhãn namespace của cơ quan.", "The DIC registers the consumer agency (an Agency) and labels its namespace."},
+		"SelfSharing":                    {"Cơ quan dùng dữ liệu của chính mình không cần thỏa thuận: cơ quan sử dụng xóa thỏa thuận này.", "An agency uses its own data without an agreement: the consumer deletes this agreement."},
+		"ServiceNotReady":                {"Cơ quan cung cấp (hoặc Sở TT&TT, nếu chưa thẩm định) đưa dịch vụ vào trạng thái sẵn sàng.", "The provider (or the DIC, if it is not appraised) makes the service Ready."},
+		"ServiceUnreachable":             {"Đơn vị vận hành nền tảng khôi phục đường kết nối tới dịch vụ; khóa vẫn giữ nguyên.", "The platform team restores the way to the service; the key stays."},
+		"NotYetValid":                    {"Không cần làm gì: thỏa thuận có hiệu lực từ thời điểm đã ghi.", "Nothing to do: the agreement takes effect at its recorded start."},
+		"Expired":                        {"Cơ quan sử dụng (hoặc bên có thời hạn đã hết) gia hạn thỏa thuận hoặc sự đồng ý.", "The consumer (or whichever party's window ended) renews the agreement or the consent."},
+		"Reconciling":                    {"Hệ thống đang xử lý thỏa thuận.", "The operator is deciding the agreement."},
 	},
 	Level: {
 		"Province":      {"Cấp tỉnh", "Province"},

@@ -262,28 +262,43 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 	for _, g := range p.Services {
 		get(g.Agency).Services[string(g.Classification)] += g.Count
 	}
-	for _, g := range p.Agreements {
+	undisclosed := 0
+	// The published statistics: who uses a Restricted service is not named
+	// (statistics.UndisclosedConsumer).
+	for _, g := range p.PublicAgreements {
 		get(g.Provider).Provided[g.State] += g.Count
-		get(g.Consumer).Consumed[g.State] += g.Count
 		states[g.State] = true
+		if g.Consumer != statistics.UndisclosedConsumer {
+			get(g.Consumer).Consumed[g.State] += g.Count
+		}
 		if g.State == string(v1alpha1.ReasonActive) {
 			get(g.Provider).Live += g.Count
 			live[[2]string{g.Provider, g.Consumer}] += g.Count
+			if g.Consumer == statistics.UndisclosedConsumer {
+				undisclosed += g.Count
+			}
 		}
 	}
+	names[statistics.UndisclosedConsumer] = q.T("undisclosedConsumer")
 	d := statisticsData{Names: names}
 	for _, a := range by {
 		if a.Agency != "" {
 			d.Agencies = append(d.Agencies, *a)
 		}
 	}
-	slices.SortFunc(d.Agencies, func(a, b agencyStatistics) int { return cmp.Compare(a.Agency, b.Agency) })
+	order := search.NewOrder()
+	slices.SortFunc(d.Agencies, func(a, b agencyStatistics) int {
+		return cmp.Or(order(cmp.Or(names[a.Agency], a.Agency), cmp.Or(names[b.Agency], b.Agency)), cmp.Compare(a.Agency, b.Agency))
+	})
 	for st := range states {
 		d.States = append(d.States, st)
 	}
 	slices.Sort(d.States)
 	for _, a := range d.Agencies {
 		d.Consumers = append(d.Consumers, a.Agency)
+	}
+	if undisclosed > 0 {
+		d.Consumers = append(d.Consumers, statistics.UndisclosedConsumer)
 	}
 	for _, a := range d.Agencies {
 		row := matrixRow{Provider: a.Agency}
@@ -294,7 +309,7 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 	}
 	var bars []bar
 	for _, a := range d.Agencies {
-		bars = append(bars, bar{Label: a.Agency, Value: a.Live})
+		bars = append(bars, bar{Label: cmp.Or(names[a.Agency], a.Agency), Value: a.Live})
 	}
 	d.Chart = barChart("live", q.T("liveByProvider"), bars)
 
@@ -323,13 +338,13 @@ func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 	s.writeStatisticsCSV(w, r, "thong-ke-chia-se-du-lieu.csv", func(d statisticsData) [][]string {
 		// The same columns in every download (statistics.AgreementStates),
 		// whatever states exist at the moment.
-		header := []string{"agency", "services_open", "services_shared", "services_restricted", "live_provided"}
+		header := []string{"agency", "agency_name", "services_open", "services_shared", "services_restricted", "live_provided"}
 		for _, st := range append(slices.Clone(statistics.AgreementStates), statistics.StateOther) {
 			header = append(header, "provided_"+st, "consumed_"+st)
 		}
 		rows := [][]string{header}
 		for _, a := range d.Agencies {
-			row := []string{a.Agency, strconv.Itoa(a.Services["Open"]), strconv.Itoa(a.Services["Shared"]), strconv.Itoa(a.Services["Restricted"]), strconv.Itoa(a.Live)}
+			row := []string{a.Agency, d.Names[a.Agency], strconv.Itoa(a.Services["Open"]), strconv.Itoa(a.Services["Shared"]), strconv.Itoa(a.Services["Restricted"]), strconv.Itoa(a.Live)}
 			provided, consumed := statistics.ByFixedStates(a.Provided), statistics.ByFixedStates(a.Consumed)
 			for i := range provided {
 				row = append(row, strconv.Itoa(provided[i]), strconv.Itoa(consumed[i]))
@@ -344,10 +359,10 @@ func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 // spreadsheets.
 func (s *Server) statisticsKeysCSV(w http.ResponseWriter, r *http.Request) {
 	s.writeStatisticsCSV(w, r, "thong-ke-khoa-truy-cap.csv", func(d statisticsData) [][]string {
-		rows := [][]string{{"agency", "month", "keys_issued", "keys_rotated", "keys_revoked"}}
+		rows := [][]string{{"agency", "agency_name", "month", "keys_issued", "keys_rotated", "keys_revoked"}}
 		for _, a := range d.AgencyKeys {
 			for _, m := range a.Months {
-				rows = append(rows, []string{a.Agency, m.Month, strconv.Itoa(int(m.Issued)), strconv.Itoa(int(m.Rotated)), strconv.Itoa(int(m.Revoked))})
+				rows = append(rows, []string{a.Agency, d.Names[a.Agency], m.Month, strconv.Itoa(int(m.Issued)), strconv.Itoa(int(m.Rotated)), strconv.Itoa(int(m.Revoked))})
 			}
 		}
 		return rows
@@ -572,8 +587,11 @@ func (s *Server) request(q request) view {
 // live, grouped by the party that must act, with the decision's message.
 
 type waitingGroup struct {
-	Party string
-	Rows  []waitingRow
+	// Party is who must act (consent.Party), and Agency the display name
+	// of the agency that must, when it is the provider or the consumer.
+	Party  consent.Party
+	Agency string
+	Rows   []waitingRow
 }
 
 type waitingRow struct {
@@ -593,7 +611,11 @@ func (s *Server) waiting(q request) view {
 	everywhere := s.can(q, "list", "sharingagreements", "")
 	allowed := map[string]bool{}
 	answers := map[consent.Answerer]bool{}
-	groups := map[string][]waitingRow{}
+	type groupKey struct {
+		party  consent.Party
+		agency string
+	}
+	groups := map[groupKey][]waitingRow{}
 	for _, sa := range w.agreements {
 		state := registry.StateOf(&sa)
 		if state == string(v1alpha1.ReasonActive) {
@@ -628,16 +650,22 @@ func (s *Server) waiting(q request) view {
 			row.RespondBy = &req.RespondBy.Time
 			row.Overdue = meta.IsStatusConditionTrue(sa.Status.Conditions, string(v1alpha1.ConditionResponseOverdue))
 		}
-		provider := cmp.Or(sa.Status.ProviderAgency, string(sa.Spec.Service.Namespace))
-		party := consent.WhoActs(v1alpha1.ConditionReason(state), provider, cmp.Or(sa.Status.ConsumerAgency, sa.Namespace))
-		groups[party] = append(groups[party], row)
+		key := groupKey{party: consent.PartyToAct(v1alpha1.ConditionReason(state))}
+		switch key.party {
+		case consent.PartyProvider:
+			key.agency = agencyTitle(w.agencyOf(string(sa.Spec.Service.Namespace)), cmp.Or(sa.Status.ProviderAgency, string(sa.Spec.Service.Namespace)))
+		case consent.PartyConsumer:
+			key.agency = agencyTitle(w.agencyOf(sa.Namespace), cmp.Or(sa.Status.ConsumerAgency, sa.Namespace))
+		}
+		groups[key] = append(groups[key], row)
 	}
 	var out []waitingGroup
-	for party, rows := range groups {
+	for key, rows := range groups {
 		slices.SortFunc(rows, func(a, b waitingRow) int { return cmp.Compare(a.Agreement, b.Agreement) })
-		out = append(out, waitingGroup{Party: party, Rows: rows})
+		out = append(out, waitingGroup{Party: key.party, Agency: key.agency, Rows: rows})
 	}
-	slices.SortFunc(out, func(a, b waitingGroup) int { return cmp.Compare(a.Party, b.Party) })
+	order := search.NewOrder()
+	slices.SortFunc(out, func(a, b waitingGroup) int { return cmp.Or(cmp.Compare(a.Party, b.Party), order(a.Agency, b.Agency)) })
 	return view{template: "waiting", title: q.T("waiting"), data: out}
 }
 

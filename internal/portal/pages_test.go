@@ -93,9 +93,9 @@ func (fakeReviewer) Allowed(_ context.Context, v Viewer, verb, resource, ns stri
 	return false, nil
 }
 
-func server(t *testing.T) http.Handler {
+func server(t *testing.T, more ...client.Object) http.Handler {
 	t.Helper()
-	reader := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(province()...).Build()
+	reader := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(append(province(), more...)...).Build()
 	s := &Server{Reader: reader, Reviewer: fakeReviewer{}, Rules: config.Default().Rules, Log: logr.Discard(), Now: func() time.Time { return t0 }}
 	h, err := s.Handler()
 	if err != nil {
@@ -142,7 +142,8 @@ func TestEveryPageForEveryRole(t *testing.T) {
 		{"the catalog searches an agency's name", "/catalog?q=co+quan+so-tnmt", "khdt", 200, []string{"Tra cứu thửa đất"}, nil},
 		{"the catalog filters by audience", "/catalog?audience=Public", "khdt", 200, []string{"Quan trắc môi trường"}, []string{"Tra cứu thửa đất"}},
 		{"a focal point sees its own agency's waiting agreements only", "/waiting", "khdt", 200,
-			[]string{"so-khdt/ho-so", "agency so-tnmt must list agency so-khdt", "Bên phải xử lý: agency so-tnmt"}, []string{"ubnd-tp/bi-mat"}},
+			[]string{"so-khdt/ho-so", "Cơ quan cung cấp đồng ý (ghi cơ quan sử dụng vào spec.access.consumers)", "Bên phải xử lý: Cơ quan cung cấp — Cơ quan so-tnmt"},
+			[]string{"ubnd-tp/bi-mat", "agency so-tnmt must list agency so-khdt", "agency so-tnmt<"}},
 		{"the DIC sees every waiting agreement", "/waiting", "dic", 200, []string{"so-khdt/ho-so", "ubnd-tp/bi-mat"}, nil},
 		{"a focal point sees how many use a service, not who", "/services/so-tnmt/dat-dai", "khdt", 200,
 			[]string{"https://lgsp.example.gov.vn/so-tnmt/dat-dai/v1", "<p>2</p>"}, []string{"ubnd-tp"}},
@@ -180,7 +181,7 @@ func TestStatisticsCSV(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	lines := strings.Split(strings.TrimSpace(body), "\n")
-	if !strings.HasPrefix(lines[0], "agency,services_open,services_shared,services_restricted,live_provided") || !strings.Contains(body, "so-tnmt,1,1,0,2") {
+	if !strings.HasPrefix(lines[0], "agency,agency_name,services_open,services_shared,services_restricted,live_provided") || !strings.Contains(body, "so-tnmt,Cơ quan so-tnmt,1,1,0,2") {
 		t.Errorf("csv:\n%s", body)
 	}
 }
@@ -196,7 +197,8 @@ func TestPagesSpeakVietnameseInTheProvincesTime(t *testing.T) {
 	}{
 		{"/waiting", []string{"Chờ bên cung cấp đồng ý", "23:59 08/12/2026", `title="Giờ địa phương: Asia/Ho_Chi_Minh"`},
 			[]string{">AwaitingProviderConsent<", "16:59:59Z<", "2026-12-08T16:59:59Z<"}},
-		{"/waiting?lang=en", []string{"Awaiting the provider&#39;s consent", "2026-12-08 23:59"}, nil},
+		{"/waiting?lang=en", []string{"Awaiting the provider&#39;s consent", "2026-12-08 23:59", "Must act: The provider — Cơ quan so-tnmt",
+			"agency so-tnmt must list agency so-khdt"}, []string{"Cơ quan cung cấp đồng ý"}},
 		{"/catalog", []string{"Dùng chung", "Trong tỉnh", "Mở", "Công khai", ">Hạn chế</option>", `<p class="meta">Cơ quan so-tnmt · `},
 			[]string{"· Shared ·", "· Province ·", ">Restricted</option>", `<p class="meta">so-tnmt · `}},
 		{"/directory", []string{"Đầu mối chính"}, []string{"<td>Primary</td>"}},
@@ -307,7 +309,7 @@ func TestStatisticsCSVKeepsItsColumns(t *testing.T) {
 
 func TestStatisticsKeysCSV(t *testing.T) {
 	code, body := get(t, server(t), "/statistics-keys.csv", "")
-	want := "agency,month,keys_issued,keys_rotated,keys_revoked\nso-tnmt,2026-10,7,2,1\nso-tnmt,2026-11,3,0,0\nubnd-tp,2026-11,2,0,5\n"
+	want := "agency,agency_name,month,keys_issued,keys_rotated,keys_revoked\nso-tnmt,Cơ quan so-tnmt,2026-10,7,2,1\nso-tnmt,Cơ quan so-tnmt,2026-11,3,0,0\nubnd-tp,Cơ quan ubnd-tp,2026-11,2,0,5\n"
 	if code != 200 || body != want {
 		t.Errorf("status %d, csv:\n%s\nwant:\n%s", code, body, want)
 	}
@@ -367,5 +369,57 @@ func checkDCATIRIs(t *testing.T, publicURL string) {
 func TestDCATRefusesABadToken(t *testing.T) {
 	if code, body := get(t, server(t), "/dcat.ttl", "stolen"); code != http.StatusUnauthorized || strings.Contains(body, "stolen") {
 		t.Errorf("status %d: %s", code, body)
+	}
+}
+
+// TestRestrictedSharingIsPublishedWithoutItsConsumer: the published
+// statistics count an agreement on a Restricted service for its provider,
+// and never name its consumer: not in the page's tables and matrix, not in
+// the download.
+func TestRestrictedSharingIsPublishedWithoutItsConsumer(t *testing.T) {
+	secret := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "bi-mat"},
+		Spec: v1alpha1.DataServiceSpec{Title: "Hồ sơ hạn chế", Description: "Hạn chế", Version: "v1", Classification: v1alpha1.ClassificationRestricted,
+			Access: v1alpha1.Access{Audience: v1alpha1.AudienceListed, Consumers: []v1alpha1.Consent{{Agency: "so-bi-mat", DocumentRef: "CV 1"}}}},
+		Status: v1alpha1.DataServiceStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	consumer := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-bi-mat"}, Spec: v1alpha1.AgencySpec{DisplayName: "Cơ quan dùng dữ liệu hạn chế",
+		Namespace: "so-bi-mat", Level: v1alpha1.LevelDepartment}, Status: v1alpha1.AgencyStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	live := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: "so-bi-mat", Name: "bi-mat"},
+		Spec:   v1alpha1.SharingAgreementSpec{Service: v1alpha1.ServiceReference{Namespace: "so-tnmt", Name: "bi-mat"}},
+		Status: v1alpha1.SharingAgreementStatus{ProviderAgency: "so-tnmt", ConsumerAgency: "so-bi-mat", Conditions: ready("Active", metav1.ConditionTrue, "live")}}
+	h := server(t, secret, consumer, live)
+
+	code, page := get(t, h, "/statistics", "")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	matrix := page[strings.Index(page, `class="matrix"`):]
+	for _, want := range []string{"Bên sử dụng không công bố (dữ liệu hạn chế)</th>", "<td>1</td></tr>"} {
+		if !strings.Contains(matrix, want) {
+			t.Errorf("the matrix does not say %q:\n%s", want, matrix)
+		}
+	}
+	// The consumer is an agency of the register, listed with what it
+	// provides (nothing); its use of restricted data is not told.
+	row := page[strings.Index(page, `<th scope="row">Cơ quan dùng dữ liệu hạn chế</th>`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if strings.Contains(row, "<td>1</td>") {
+		t.Errorf("the agencies' table counts the consumer's use of restricted data: %s", row)
+	}
+	// The provider's row: its two consumers of Shared data by name, the
+	// third only in the last column, the undisclosed one.
+	provider := matrix[strings.Index(matrix, `<th scope="row">Cơ quan so-tnmt</th>`):]
+	provider = provider[:strings.Index(provider, "</tr>")]
+	if strings.Count(provider, "<td>1</td>") != 3 || !strings.HasSuffix(provider, "<td>1</td>") {
+		t.Errorf("the provider's row of the matrix: %s", provider)
+	}
+
+	_, csv := get(t, h, "/statistics.csv", "")
+	for _, line := range strings.Split(csv, "\n") {
+		if strings.HasPrefix(line, "so-bi-mat,") && strings.Contains(line, ",1") {
+			t.Errorf("the download counts the consumer's use of restricted data: %s", line)
+		}
+		if strings.HasPrefix(line, "so-tnmt,") && !strings.Contains(line, ",1,1,1,3,") {
+			t.Errorf("the download does not count the provider's restricted service and its live agreement: %s", line)
+		}
 	}
 }

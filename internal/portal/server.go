@@ -144,6 +144,10 @@ func (q request) User() string    { return q.viewer.Name }
 // T is the word for key in the page's language.
 func (q request) T(key string) string { return translate(q.lang, key) }
 
+// English says that the page is asked for in English (?lang=en): the
+// operator's own messages, which are English, are shown then.
+func (q request) English() bool { return q.lang == langEN }
+
 // L is the label of an API value (a reason, a role, a classification, an
 // audience, a level) in the page's language.
 func (q request) L(kind, value string) string { return labels.Label(q.lang, labels.Kind(kind), value) }

@@ -22,7 +22,9 @@ type chart struct {
 // barChart draws horizontal bars, one per label, scaled to the largest.
 // id names the chart on its page.
 func barChart(id, title string, bars []bar) chart {
-	const width, rowHeight, labelWidth = 640, 24, 200
+	// Agencies are named by their display names: the label column takes
+	// "Ủy ban nhân dân thành phố Sóc Trăng" in one line.
+	const width, rowHeight, labelWidth = 760, 24, 300
 	largest := 1
 	for _, b := range bars {
 		largest = max(largest, b.Value)
@@ -50,7 +52,10 @@ type series struct {
 // series side by side, all scaled to the largest value; a legend names
 // the series. values[i][j] is label i's value of series j.
 func columnChart(id, title string, labels []string, ss []series, values [][]int) chart {
-	const height, plotTop, plotHeight, groupWidth, columnWidth = 240, 28, 180, 48, 18
+	// The legend takes the top 24 pixels; a full column's value label
+	// sits below it, never on a swatch.
+	const plotTop, plotHeight, groupWidth, columnWidth = 44, 180, 48, 18
+	const height = plotTop + plotHeight + 24
 	largest := 1
 	for _, row := range values {
 		for _, v := range row {

@@ -38,6 +38,12 @@ type Province struct {
 	// service (an alert on a service not Ready).
 	ServiceStates []ServiceState
 	Agreements    []AgreementGroup
+	// PublicAgreements are Agreements as the public may read them: an
+	// agreement on a Restricted service is counted for its provider and its
+	// state, and its consumer is not named (UndisclosedConsumer). The
+	// published statistics (the portal's page and downloads) read these;
+	// the operator's metrics, for the platform team, read Agreements.
+	PublicAgreements []AgreementGroup
 	// Clocks are the moments at which somebody must act, one per object
 	// and clock, in the order of Kind, then Namespace and Name.
 	Clocks []Clock
@@ -190,13 +196,23 @@ func Summarize(in Inputs) Province {
 		p.Services = append(p.Services, g)
 	}
 
-	saGroups := map[AgreementGroup]int{}
+	restricted := map[string]bool{}
+	for i := range in.Services {
+		ds := &in.Services[i]
+		restricted[ds.Namespace+"/"+ds.Name] = ds.Spec.Classification == v1alpha1.ClassificationRestricted
+	}
+	saGroups, publicGroups := map[AgreementGroup]int{}, map[AgreementGroup]int{}
 	for i := range in.Agreements {
 		sa := &in.Agreements[i]
 		consumer := cmp.Or(sa.Status.ConsumerAgency, holders[sa.Namespace])
 		provider := cmp.Or(sa.Status.ProviderAgency, holders[string(sa.Spec.Service.Namespace)])
 		state := registry.StateOf(sa)
-		saGroups[AgreementGroup{Provider: provider, Consumer: consumer, State: state}]++
+		group := AgreementGroup{Provider: provider, Consumer: consumer, State: state}
+		saGroups[group]++
+		if restricted[string(sa.Spec.Service.Namespace)+"/"+string(sa.Spec.Service.Name)] {
+			group.Consumer = UndisclosedConsumer
+		}
+		publicGroups[group]++
 		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
 			answering := provider
 			if state == string(v1alpha1.ReasonAwaitingCoordinatorEndorsement) {
@@ -217,6 +233,10 @@ func Summarize(in Inputs) Province {
 	for g, n := range saGroups {
 		g.Count = n
 		p.Agreements = append(p.Agreements, g)
+	}
+	for g, n := range publicGroups {
+		g.Count = n
+		p.PublicAgreements = append(p.PublicAgreements, g)
 	}
 
 	p.sort()
@@ -246,9 +266,11 @@ func (p *Province) sort() {
 	slices.SortFunc(p.ServiceStates, func(a, b ServiceState) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
-	slices.SortFunc(p.Agreements, func(a, b AgreementGroup) int {
-		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Consumer, b.Consumer), cmp.Compare(a.State, b.State))
-	})
+	for _, groups := range [][]AgreementGroup{p.Agreements, p.PublicAgreements} {
+		slices.SortFunc(groups, func(a, b AgreementGroup) int {
+			return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Consumer, b.Consumer), cmp.Compare(a.State, b.State))
+		})
+	}
 	slices.SortFunc(p.Clocks, func(a, b Clock) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
@@ -273,6 +295,12 @@ var AgreementStates = []string{
 	string(v1alpha1.ReasonExpired),
 	string(v1alpha1.ReasonReconciling),
 }
+
+// UndisclosedConsumer stands, in the public statistics, for the consumer
+// of an agreement on a Restricted service: who uses restricted data is not
+// published (as X-Road's open statistics drop the parties' identifiers),
+// how much of it is shared is.
+const UndisclosedConsumer = "-"
 
 // StateOther is the column of the states AgreementStates does not list.
 const StateOther = "Other"

@@ -236,17 +236,17 @@ func TestThePortalOnTheRealAPIServer(t *testing.T) {
 	}{
 		{"the directory, to everyone", "/directory", "", 200, []string{"Nguyễn Văn An", "Sở Tài nguyên và Môi trường"}, nil},
 		{"open data, to everyone", "/open-data", "", 200, []string{"Số liệu quan trắc môi trường", "CC-BY-4.0"}, []string{"Tra cứu thông tin thửa đất"}},
-		{"statistics, to everyone", "/statistics", "", 200, []string{"<svg", "so-tnmt"}, nil},
+		{"statistics, to everyone, by the agencies' names", "/statistics", "", 200, []string{"<svg", "Sở Tài nguyên và Môi trường tỉnh Sóc Trăng"}, nil},
 		{"the catalog, not to the anonymous", "/catalog", "", 401, nil, []string{"Tra cứu thông tin thửa đất"}},
 		{"the catalog, to a focal point", "/catalog", officer, 200, []string{"Tra cứu thông tin thửa đất", "Thông tin đăng ký doanh nghiệp", "system:serviceaccount:so-khdt:can-bo"}, nil},
 		{"the catalog, not to a token without rights", "/catalog", stranger, 403, nil, []string{"Tra cứu thông tin thửa đất"}},
 		{"a focal point's own waiting request, and no other agency's", "/waiting", officer, 200,
-			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt"}, nil},
+			[]string{"so-khdt/ho-so-suc-khoe", "Cơ quan cung cấp đồng ý"}, []string{"agency so-yte must list agency so-khdt"}},
 		// The provider must answer a request made in the consumer's
 		// namespace, which it may not read: it sees the request all the
 		// same, with its deadline.
 		{"the request a provider must answer, to the provider", "/waiting", provider, 200,
-			[]string{"so-khdt/ho-so-suc-khoe", "agency so-yte must list agency so-khdt", "Chờ bên cung cấp đồng ý"}, nil},
+			[]string{"so-khdt/ho-so-suc-khoe", "Cơ quan cung cấp đồng ý", "Chờ bên cung cấp đồng ý"}, nil},
 		{"the request, not to an agency with no part in it", "/waiting", bystander, 200, nil,
 			[]string{"so-khdt/ho-so-suc-khoe"}},
 		{"a service page: how many use it, not who", "/services/so-tnmt/dat-dai", officer, 200,
