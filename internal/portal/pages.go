@@ -656,6 +656,8 @@ func (s *Server) waiting(q request) view {
 			key.agency = agencyTitle(w.agencyOf(string(sa.Spec.Service.Namespace)), cmp.Or(sa.Status.ProviderAgency, string(sa.Spec.Service.Namespace)))
 		case consent.PartyConsumer:
 			key.agency = agencyTitle(w.agencyOf(sa.Namespace), cmp.Or(sa.Status.ConsumerAgency, sa.Namespace))
+		case consent.PartyCoordinator, consent.PartyPlatform, consent.PartyOperator:
+			// One of a kind: its role names it.
 		}
 		groups[key] = append(groups[key], row)
 	}
