@@ -423,3 +423,17 @@ func TestRestrictedSharingIsPublishedWithoutItsConsumer(t *testing.T) {
 		}
 	}
 }
+
+// TestDaysAreTheProvincesDays: a moment late in the UTC day is already the
+// next day in the province, and the portal writes that day.
+func TestDaysAreTheProvincesDays(t *testing.T) {
+	late := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "khi-tuong"},
+		Spec: v1alpha1.DataServiceSpec{Title: "Khí tượng", Description: "Số liệu khí tượng", Version: "v1", Classification: v1alpha1.ClassificationOpen,
+			Access: v1alpha1.Access{Audience: v1alpha1.AudiencePublic}, OpenData: &v1alpha1.OpenData{License: "CC-BY-4.0",
+				LastUpdated: &metav1.Time{Time: time.Date(2026, 10, 31, 18, 0, 0, 0, time.UTC)}}},
+		Status: v1alpha1.DataServiceStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+	code, page := get(t, server(t, late), "/open-data", "")
+	if code != 200 || !strings.Contains(page, "<td>01/11/2026</td>") || strings.Contains(page, "<td>31/10/2026</td>") {
+		t.Errorf("status %d; the open-data page does not write 01/11/2026 (Asia/Ho_Chi_Minh) for 2026-10-31T18:00Z", code)
+	}
+}

@@ -83,21 +83,6 @@ func (s *Server) Handler() (http.Handler, error) {
 
 func (s *Server) parse() error {
 	funcs := template.FuncMap{
-		"date": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				if v.IsZero() {
-					return "—"
-				}
-				return v.Format("02/01/2006")
-			case *time.Time:
-				if v == nil || v.IsZero() {
-					return "—"
-				}
-				return v.Format("02/01/2006")
-			}
-			return "—"
-		},
 		"moment": func(t time.Time) string { return clock.Format(t) },
 		"join":   strings.Join,
 		"list":   func(xs ...string) []string { return xs },
@@ -160,6 +145,30 @@ func (q request) Moment(t time.Time) string {
 		return t.Format("2006-01-02 15:04")
 	}
 	return t.Format("15:04 02/01/2006")
+}
+
+// Date writes the day of t (a time.Time or a *time.Time) in the
+// province's time, as its readers write it (08/12/2026; 2026-12-08 in
+// English); "—" when there is none. A moment recorded at 17:00 UTC is
+// already the next day in the province.
+func (q request) Date(t any) string {
+	var at time.Time
+	switch v := t.(type) {
+	case time.Time:
+		at = v
+	case *time.Time:
+		if v != nil {
+			at = *v
+		}
+	}
+	if at.IsZero() {
+		return "—"
+	}
+	at = at.In(q.zone)
+	if q.lang == langEN {
+		return at.Format(time.DateOnly)
+	}
+	return at.Format("02/01/2006")
 }
 
 // SignIn is where an officer signs in (--sign-in-url); empty when not
