@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,6 +61,23 @@ type DCATInputs struct {
 	All bool
 }
 
+// accessRights is the EU access-right vocabulary's term for a
+// classification, which DCAT-AP recommends for dct:accessRights: open data
+// is PUBLIC, data shared among the province's agencies RESTRICTED, and
+// restricted data NON_PUBLIC, so that a harvester never takes a service
+// for open data.
+func accessRights(c v1alpha1.Classification) string {
+	const vocabulary = "http://publications.europa.eu/resource/authority/access-right/"
+	switch c {
+	case v1alpha1.ClassificationOpen:
+		return vocabulary + "PUBLIC"
+	case v1alpha1.ClassificationShared:
+		return vocabulary + "RESTRICTED"
+	default:
+		return vocabulary + "NON_PUBLIC"
+	}
+}
+
 // spdxLicense is the IRI of a licence named by its SPDX id.
 func spdxLicense(id string) string {
 	if strings.Contains(id, "://") {
@@ -95,9 +113,11 @@ func BuildDCAT(in DCATInputs) catalogue {
 		}
 	}
 	if publisher == "" {
-		publisher = base + "/directory#lgsp"
+		// The DIC's Agency is not registered (yet): it is named by the
+		// name the portal was given.
+		publisher = base + "/directory#" + cmp.Or(in.Publisher, "lgsp")
 		c.add(publisher, nsRDF+"type", iri(nsFOAF+"Agent"))
-		c.add(publisher, nsFOAF+"name", text("LGSP", langVI))
+		c.add(publisher, nsFOAF+"name", text(cmp.Or(in.Publisher, "LGSP"), langVI))
 	}
 	c.add(cat, nsDCT+"publisher", iri(publisher))
 
@@ -129,10 +149,32 @@ func BuildDCAT(in DCATInputs) catalogue {
 		}
 		c.add(svc, nsDCAT+"landingPage", iri(page))
 		c.add(page, nsRDF+"type", iri(nsFOAF+"Document"))
+		rights := accessRights(ds.Spec.Classification)
+		c.add(svc, nsDCT+"accessRights", iri(rights))
+		c.add(rights, nsRDF+"type", iri(nsDCT+"RightsStatement"))
+		for _, tag := range ds.Spec.Tags {
+			c.add(svc, nsDCAT+"keyword", text(tag, langVI))
+		}
 		var owner string
 		if a := agencies[ds.Namespace]; a != nil {
 			owner = agent(a)
 			c.add(svc, nsDCT+"publisher", iri(owner))
+		}
+		var contact string
+		if o := ds.Spec.DataOwner; o != nil {
+			contact = page + "#contact"
+			c.add(svc, nsDCAT+"contactPoint", iri(contact))
+			c.add(contact, nsRDF+"type", iri(nsVCARD+"Kind"))
+			c.add(contact, nsVCARD+"fn", text(o.Name, langVI))
+			if o.Email != "" {
+				c.add(contact, nsVCARD+"hasEmail", iri("mailto:"+o.Email))
+			}
+		}
+		var license string
+		if od := ds.Spec.OpenData; od != nil && od.License != "" {
+			license = spdxLicense(od.License)
+			c.add(svc, nsDCT+"license", iri(license))
+			c.add(license, nsRDF+"type", iri(nsDCT+"LicenseDocument"))
 		}
 		if !public {
 			continue
@@ -146,32 +188,23 @@ func BuildDCAT(in DCATInputs) catalogue {
 		if owner != "" {
 			c.add(dataset, nsDCT+"publisher", iri(owner))
 		}
+		c.add(dataset, nsDCT+"accessRights", iri(rights))
 		for _, tag := range ds.Spec.Tags {
 			c.add(dataset, nsDCAT+"keyword", text(tag, langVI))
 		}
-		if o := ds.Spec.DataOwner; o != nil {
-			contact := page + "#contact"
+		if contact != "" {
 			c.add(dataset, nsDCAT+"contactPoint", iri(contact))
-			c.add(contact, nsRDF+"type", iri(nsVCARD+"Kind"))
-			c.add(contact, nsVCARD+"fn", text(o.Name, langVI))
-			if o.Email != "" {
-				c.add(contact, nsVCARD+"hasEmail", iri("mailto:"+o.Email))
-			}
 		}
 		distribution := page + "#distribution"
 		c.add(dataset, nsDCAT+"distribution", iri(distribution))
 		c.add(distribution, nsRDF+"type", iri(nsDCAT+"Distribution"))
 		c.add(distribution, nsDCAT+"accessURL", iri(ds.Status.URL))
 		c.add(distribution, nsDCAT+"accessService", iri(svc))
-		if od := ds.Spec.OpenData; od != nil {
-			if od.LastUpdated != nil {
-				c.add(dataset, nsDCT+"modified", dateTime(od.LastUpdated.Time))
-			}
-			if od.License != "" {
-				license := spdxLicense(od.License)
-				c.add(distribution, nsDCT+"license", iri(license))
-				c.add(license, nsRDF+"type", iri(nsDCT+"LicenseDocument"))
-			}
+		if license != "" {
+			c.add(distribution, nsDCT+"license", iri(license))
+		}
+		if od := ds.Spec.OpenData; od != nil && od.LastUpdated != nil {
+			c.add(dataset, nsDCT+"modified", dateTime(od.LastUpdated.Time))
 		}
 	}
 	c.dedupe()

@@ -37,6 +37,7 @@ var messages = map[string][2]string{
 	"review":              {"Rà soát định kỳ", "Yearly review"},
 	"whoMayUse":           {"Ai được sử dụng, và vì sao", "Who may use it, and why"},
 	"liveConsumers":       {"Đang sử dụng", "Live consumers"},
+	"openDataUse":         {"Dữ liệu mở: ai cũng được sử dụng theo giấy phép, không cần thỏa thuận hay khóa truy cập; gọi trực tiếp địa chỉ ở trên.", "Open data: anyone may use it under its licence, with no agreement and no key; call the address above."},
 	"requestAccess":       {"Đề nghị sử dụng", "Request access"},
 	"name":                {"Họ và tên", "Name"},
 	"title":               {"Chức vụ", "Title"},

@@ -464,14 +464,22 @@ type serviceData struct {
 	// that use it: only their number is shown.
 	ConsumersHidden bool
 	LiveCount       int32
+	// OpenData is true for published open data: anyone may call it, with
+	// no agreement and no key, under its licence.
+	OpenData bool
 }
 
-func (s *Server) serviceFor(q request) (*v1alpha1.DataService, world, view, bool) {
+// serviceFor finds the service a page names, for a viewer who may read it.
+// With openToAll, a published open-data service (audience Public) is shown
+// to anyone: its page is the open dataset's landing page, which the public
+// and the national portal's harvester follow from the feed.
+func (s *Server) serviceFor(q request, openToAll bool) (*v1alpha1.DataService, world, view, bool) {
 	ns, name := q.r.PathValue("namespace"), q.r.PathValue("name")
-	if q.viewer.Anonymous() {
+	anonymous := q.viewer.Anonymous()
+	if anonymous && !openToAll {
 		return nil, world{}, needOfficer(q, q.T("service")), false
 	}
-	if !s.can(q, "get", "dataservices", ns) {
+	if !anonymous && !s.can(q, "get", "dataservices", ns) {
 		return nil, world{}, notAllowed(q, q.T("service")), false
 	}
 	w, err := s.world(q)
@@ -479,25 +487,46 @@ func (s *Server) serviceFor(q request) (*v1alpha1.DataService, world, view, bool
 		return nil, w, failed(q, err), false
 	}
 	for i := range w.services {
-		if w.services[i].Namespace == ns && w.services[i].Name == name {
-			return &w.services[i], w, view{}, true
+		ds := &w.services[i]
+		if ds.Namespace != ns || ds.Name != name {
+			continue
 		}
+		if anonymous && !publicOpenData(ds) {
+			// Whether a service that is not open data exists is for
+			// officers to know.
+			break
+		}
+		return ds, w, view{}, true
+	}
+	if anonymous {
+		return nil, w, needOfficer(q, q.T("service")), false
 	}
 	return nil, w, view{title: q.T("service"), status: http.StatusNotFound, message: q.T("notFound")}, false
 }
 
+// publicOpenData says whether a service is open data that is published.
+func publicOpenData(ds *v1alpha1.DataService) bool {
+	return ds.Spec.Access.Audience == v1alpha1.AudiencePublic && ds.Status.URL != ""
+}
+
 func (s *Server) service(q request) view {
-	ds, w, v, ok := s.serviceFor(q)
+	ds, w, v, ok := s.serviceFor(q, true)
 	if !ok {
 		return v
 	}
 	key := ds.Namespace + "/" + ds.Name
-	d := serviceData{DS: ds, Agency: agencyTitle(w.agencyOf(ds.Namespace), ds.Namespace), LiveCount: ds.Status.LiveAgreements}
+	d := serviceData{DS: ds, Agency: agencyTitle(w.agencyOf(ds.Namespace), ds.Namespace), LiveCount: ds.Status.LiveAgreements,
+		OpenData: publicOpenData(ds), ConsumersHidden: true}
 	if due, ok := publishing.ReviewDue(ds, s.Rules); ok {
 		d.ReviewDue = &due
 	}
 	if due, open := publishing.OpenDataDue(ds, s.Rules); open && !due.IsZero() {
 		d.OpenDataDue = &due
+	}
+	if q.viewer.Anonymous() {
+		// Open data's landing page: what it is and how to use it; which
+		// agencies consented to what is for officers.
+		return view{template: "service", title: ds.Spec.Title, data: d}
 	}
 	for _, c := range ds.Spec.Access.Consumers {
 		d.Consents = append(d.Consents, fmt.Sprintf("%s (%s)", c.Agency, c.DocumentRef))
@@ -536,7 +565,7 @@ type requestData struct {
 }
 
 func (s *Server) request(q request) view {
-	ds, w, v, ok := s.serviceFor(q)
+	ds, w, v, ok := s.serviceFor(q, false)
 	if !ok {
 		return v
 	}

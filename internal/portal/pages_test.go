@@ -45,7 +45,7 @@ func province() []client.Object {
 	quanTrac := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: "quan-trac"},
 		Spec: v1alpha1.DataServiceSpec{Title: "Quan trắc môi trường", Description: "Số liệu quan trắc", Version: "v1", Classification: v1alpha1.ClassificationOpen,
 			Access: v1alpha1.Access{Audience: v1alpha1.AudiencePublic}, OpenData: &v1alpha1.OpenData{License: "CC-BY-4.0", LastUpdated: &metav1.Time{Time: t0.AddDate(0, -4, 0)}}},
-		Status: v1alpha1.DataServiceStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+		Status: v1alpha1.DataServiceStatus{URL: "https://lgsp.example.gov.vn/so-tnmt/quan-trac/v1", Conditions: ready("Ready", metav1.ConditionTrue, "")}}
 	agreement := func(ns, name, svc string, reason string, status metav1.ConditionStatus, msg string) *v1alpha1.SharingAgreement {
 		return &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 			Spec:   v1alpha1.SharingAgreementSpec{Service: v1alpha1.ServiceReference{Namespace: "so-tnmt", Name: v1alpha1.ObjectName(svc)}},
@@ -149,6 +149,15 @@ func TestEveryPageForEveryRole(t *testing.T) {
 			[]string{"https://lgsp.example.gov.vn/so-tnmt/dat-dai/v1", "<p>2</p>"}, []string{"ubnd-tp"}},
 		{"the DIC sees who uses it", "/services/so-tnmt/dat-dai", "dic", 200, []string{"so-khdt, ubnd-tp"}, nil},
 		{"a missing service", "/services/so-tnmt/khong-co", "dic", 404, []string{"Không tìm thấy"}, nil},
+		// The open dataset's landing page, which the feed names, is
+		// public; a service that is not open data is not, nor is its
+		// existence.
+		{"open data's page, to anyone", "/services/so-tnmt/quan-trac", "", 200,
+			[]string{"Quan trắc môi trường", "CC-BY-4.0", "27/07/2026", "Dữ liệu mở: ai cũng được sử dụng theo giấy phép", "https://lgsp.example.gov.vn/so-tnmt/quan-trac/v1"},
+			[]string{"/services/so-tnmt/quan-trac/request"}},
+		{"a shared service's page, not to the anonymous", "/services/so-tnmt/dat-dai", "", 401, nil, []string{"Tra cứu thửa đất"}},
+		{"a missing service, to the anonymous: as any page for officers", "/services/so-tnmt/khong-co", "", 401, nil, nil},
+		{"no request form for the anonymous, even for open data", "/services/so-tnmt/quan-trac/request", "", 401, nil, nil},
 		{"the request page produces the manifest", "/services/so-tnmt/dat-dai/request?agency=so-khdt&purpose=Tra+c%E1%BB%A9u&legalBasis=N%C4%90+47", "khdt", 200,
 			[]string{"kind: SharingAgreement", "namespace: so-khdt", "purpose: Tra cứu", "kubectl apply -f dat-dai.yaml", "không cần gì thêm"}, []string{"nothing more is needed"}},
 		{"English on request", "/directory?lang=en", "", 200, []string{"Focal-point directory", `lang="en"`}, nil},

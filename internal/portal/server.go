@@ -19,6 +19,8 @@ import (
 	utilclock "k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/labels"
@@ -147,7 +149,8 @@ func (q request) Moment(t time.Time) string {
 	return t.Format("15:04 02/01/2006")
 }
 
-// Date writes the day of t (a time.Time or a *time.Time) in the
+// Date writes the day of t (a time.Time or a metav1.Time, or a pointer to
+// one) in the
 // province's time, as its readers write it (08/12/2026; 2026-12-08 in
 // English); "—" when there is none. A moment recorded at 17:00 UTC is
 // already the next day in the province.
@@ -159,6 +162,12 @@ func (q request) Date(t any) string {
 	case *time.Time:
 		if v != nil {
 			at = *v
+		}
+	case metav1.Time:
+		at = v.Time
+	case *metav1.Time:
+		if v != nil {
+			at = v.Time
 		}
 	}
 	if at.IsZero() {

@@ -5,10 +5,12 @@ package dcat
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +185,56 @@ func TestTheValidatorCatchesAMissingTitle(t *testing.T) {
 		t.Fatalf("a dataset without its title passed:\n%s", report)
 	}
 	t.Logf("refused as it should be:\n%s", report)
+}
+
+// TestTheCatalogueCarriesWhatAHarvesterNeeds checks the samples' feed, as
+// an officer harvests it, against the project's shapes of the properties
+// DCAT-AP recommends (testdata/recommended): access rights on every
+// service (Restricted is NON_PUBLIC, never taken for open data), keywords,
+// contact points, licences, and the DIC's Agency as the catalogue's
+// publisher. Without the samples' data owners the same shapes fail.
+func TestTheCatalogueCarriesWhatAHarvesterNeeds(t *testing.T) {
+	agencies, services := samples(t)
+	shapes := filepath.Join("testdata", "recommended", "recommended.ttl")
+	check := func(services []v1alpha1.DataService) (string, bool) {
+		c := portal.BuildDCAT(portal.DCATInputs{Base: base, Agencies: agencies, Services: services, Publisher: "so-tttt", All: true})
+		data := write(t, "catalogue.ttl", func(b *bytes.Buffer) error { return c.Turtle(b) })
+		out, err := exec.Command("node", filepath.Join(testenv.RepoRoot(), "hack", "shacl", "validate.mjs"), shapes, "--", data).CombinedOutput()
+		if code := exitCode(err); code != 0 && code != 1 {
+			t.Fatalf("the validator failed: %v\n%s", err, out)
+		}
+		turtle, _ := os.ReadFile(data)
+		return string(out) + "\n" + string(turtle), err == nil
+	}
+	report, ok := check(services)
+	if !ok {
+		t.Fatalf("the samples' feed lacks what a harvester needs:\n%s", report)
+	}
+	for _, want := range []string{
+		`<` + base + `/dcat#catalogue> <http://purl.org/dc/terms/publisher> <` + base + `/directory#so-tttt> .`,
+		`<` + base + `/services/so-yte/ho-so-suc-khoe#service> <http://purl.org/dc/terms/accessRights> <http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC> .`,
+		`<` + base + `/services/so-tnmt/quan-trac-moi-truong#service> <http://purl.org/dc/terms/license> <https://spdx.org/licenses/CC-BY-4.0> .`,
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the feed does not say %s", want)
+		}
+	}
+	stripped := slices.Clone(services)
+	for i := range stripped {
+		stripped[i].Spec.DataOwner = nil
+	}
+	if report, ok := check(stripped); ok || !strings.Contains(report, "a service with a data owner names it as its contact point") {
+		t.Fatalf("services without contact points passed the shapes:\n%s", report)
+	}
+}
+
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }
