@@ -141,6 +141,50 @@ type SharingAgreementStatus struct {
 	// provider's consent, or the DIC's endorsement) and by when one is due.
 	// +optional
 	Request *RequestStatus `json:"request,omitempty"`
+
+	// usage is what the LGSP gateway carried for this agreement, as its
+	// access logs report it: the last request, and the requests and errors
+	// of this month and of each of the twelve before, in the province's
+	// time zone. Written at most once per flush interval.
+	// +optional
+	Usage *Usage `json:"usage,omitempty"`
+}
+
+// Usage is an agreement's traffic through the LGSP gateway.
+type Usage struct {
+	// lastRequestAt is when the gateway last carried a request of this
+	// agreement.
+	// +optional
+	LastRequestAt *metav1.Time `json:"lastRequestAt,omitempty"`
+
+	// months are the requests and errors month by month, oldest first: this
+	// month and at most the twelve before it.
+	// +optional
+	// +listType=map
+	// +listMapKey=month
+	// +kubebuilder:validation:MaxItems=13
+	Months []UsageMonth `json:"months,omitempty"`
+}
+
+// UsageMonth counts one month of an agreement's requests.
+type UsageMonth struct {
+	// month is the calendar month in the province's time zone, as YYYY-MM.
+	// +kubebuilder:validation:Pattern=`^[0-9]{4}-(0[1-9]|1[0-2])$`
+	// +kubebuilder:validation:MaxLength=7
+	// +required
+	Month string `json:"month"`
+
+	// requests is the number of requests the gateway carried.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Requests int64 `json:"requests,omitempty"`
+
+	// errors is the number of those not answered with success: a status of
+	// 400 or more (refused, rate limited, a client or a server error), or
+	// no response at all.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Errors int64 `json:"errors,omitempty"`
 }
 
 // RequestStatus is an agreement's request for an answer. The operator
