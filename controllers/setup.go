@@ -26,6 +26,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/accesslog"
 	"github.com/lgsp-vn/datashare-operator/controllers/agency"
 	"github.com/lgsp-vn/datashare-operator/controllers/dataservice"
 	"github.com/lgsp-vn/datashare-operator/controllers/focalpoint"
@@ -121,6 +122,16 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	if err := mgr.Add(coordinatorCheck(mgr, opts.Config.CoordinatorAgency)); err != nil {
 		return fmt.Errorf("add the coordinator check: %w", err)
+	}
+	if opts.Config.AccessLogAddr != "" {
+		wait := func(d time.Duration) <-chan time.Time { return time.After(d) } //nolint:forbidigo // the real clock, when none is given
+		if opts.Clock != nil {
+			wait = opts.Clock.After
+		}
+		if err := mgr.Add(&accesslog.Server{Collector: &accesslog.Collector{Reader: mgr.GetCache(), Zone: zone, Now: opts.Now}, Client: mgr.GetClient(),
+			Address: opts.Config.AccessLogAddr, FlushInterval: opts.Config.UsageFlushInterval, After: wait, Now: opts.Now}); err != nil {
+			return fmt.Errorf("add the access-log collector: %w", err)
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -42,8 +43,22 @@ var (
 	operatorClock = testenv.NewClock()
 )
 
+// accessLogAddr is where the operator receives access logs in the tests.
+var accessLogAddr string
+
+// freeAddr is a local address no one listens on.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().String(), nil
+}
+
 const (
-	coordinator = "so-tttt"
+	usageFlushInterval = time.Minute
+	coordinator        = "so-tttt"
 	// rotationGrace is long enough that real time never ends it while a
 	// test looks at both keys: the test advances the clock past it.
 	rotationGrace = time.Minute
@@ -84,6 +99,11 @@ func run(m *testing.M) int {
 	cfg.CoordinatorAgency = coordinator
 	cfg.PublicBaseURL = testenv.SampleBaseURL
 	cfg.KeyRotationGrace = rotationGrace
+	if accessLogAddr, err = freeAddr(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	cfg.AccessLogAddr, cfg.UsageFlushInterval = accessLogAddr, usageFlushInterval
 	operatorConfig := operator.Config()
 	operatorConfig.WrapTransport = operatorRequests.Wrap
 	operatorConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client

@@ -157,6 +157,13 @@ type Process struct {
 	// LeaderElectionNamespace holds the lease; empty means the namespace the
 	// operator runs in.
 	LeaderElectionNamespace string
+	// AccessLogAddr is where the gateway's access logs are received (Envoy's
+	// Access Log Service, gRPC); empty receives none.
+	AccessLogAddr string
+	// UsageFlushInterval is how often the counted requests are written to
+	// the agreements' status.usage: at most one write per agreement per
+	// interval, and at most what a restart loses.
+	UsageFlushInterval time.Duration
 }
 
 // Default returns the configuration with every default applied.
@@ -180,6 +187,9 @@ func Default() Config {
 			SecureMetrics: true,
 			ProbeAddr:     ":8081",
 			LeaderElect:   true,
+			// Envoy's access logs come only when the gateway is told to send
+			// them (the chart's EnvoyProxy telemetry).
+			UsageFlushInterval: time.Minute,
 		},
 	}
 }
@@ -216,6 +226,8 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.ProbeAddr, "health-probe-bind-address", c.ProbeAddr, "address of the /healthz and /readyz endpoints")
 	fs.BoolVar(&c.LeaderElect, "leader-elect", c.LeaderElect, "elect a leader, so that only one replica writes")
 	fs.StringVar(&c.LeaderElectionNamespace, "leader-election-namespace", c.LeaderElectionNamespace, "namespace of the leader-election lease; empty means the operator's own")
+	fs.StringVar(&c.AccessLogAddr, "access-log-bind-address", c.AccessLogAddr, "address where the LGSP gateway's access logs are received (Envoy's Access Log Service, gRPC), for the agreements' usage and the traffic metrics; empty receives none")
+	fs.DurationVar(&c.UsageFlushInterval, "usage-flush-interval", c.UsageFlushInterval, "how often the requests counted from the access logs are written to the agreements' status.usage (at most one write per agreement per interval; a restart loses at most one interval)")
 }
 
 // Validate checks every setting and returns one error that names each bad
@@ -251,6 +263,7 @@ func (c Config) Validate() error {
 		{"review-period", c.ReviewPeriod, 24 * time.Hour},
 		{"open-data-refresh", c.OpenDataRefresh, 24 * time.Hour},
 		{"key-rotation-grace", c.KeyRotationGrace, 0},
+		{"usage-flush-interval", c.UsageFlushInterval, time.Second},
 	} {
 		if d.v < d.min {
 			bad(d.flag, "%s is too short: the least is %s", d.v, d.min)

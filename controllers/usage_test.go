@@ -1,0 +1,177 @@
+package controllers
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	accesslogdatav3 "github.com/envoyproxy/go-control-plane/envoy/data/accesslog/v3"
+	accesslogv3 "github.com/envoyproxy/go-control-plane/envoy/service/accesslog/v3"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/names"
+)
+
+// accessLogEntry is what Envoy sends for one request through the route of
+// DataService ns/ds, with the given request headers.
+func accessLogEntry(ns, ds string, code uint32, at time.Time, headers map[string]string) *accesslogdatav3.HTTPAccessLogEntry {
+	return &accesslogdatav3.HTTPAccessLogEntry{
+		CommonProperties: &accesslogdatav3.AccessLogCommon{
+			RouteName:                  "httproute/" + ns + "/datashare-" + ds + "/rule/0/match/0/lgsp_example_gov_vn",
+			StartTime:                  timestamppb.New(at),
+			TimeToLastDownstreamTxByte: durationpb.New(40 * time.Millisecond),
+		},
+		Request:  &accesslogdatav3.HTTPRequestProperties{RequestHeaders: headers},
+		Response: &accesslogdatav3.HTTPResponseProperties{ResponseCode: wrapperspb.UInt32(code), ResponseBodyBytes: 512},
+	}
+}
+
+// streamAccessLogs sends entries to the operator as one Envoy would, over
+// the Access Log Service's gRPC stream, and closes it.
+func streamAccessLogs(t *testing.T, entries ...*accesslogdatav3.HTTPAccessLogEntry) {
+	t.Helper()
+	conn, err := grpc.NewClient(accessLogAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	stream, err := accesslogv3.NewAccessLogServiceClient(conn).StreamAccessLogs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.Send(&accesslogv3.StreamAccessLogsMessage{
+		Identifier: &accesslogv3.StreamAccessLogsMessage_Identifier{LogName: "datashare"},
+		LogEntries: &accesslogv3.StreamAccessLogsMessage_HttpLogs{HttpLogs: &accesslogv3.StreamAccessLogsMessage_HTTPAccessLogEntries{LogEntry: entries}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stream.CloseAndRecv(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// requestsCounted reads datashare_requests_total for one service, consumer
+// and outcome, as Prometheus scrapes it.
+func requestsCounted(t *testing.T, service, consumer, outcome string) float64 {
+	t.Helper()
+	families, err := metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "datashare_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if hasLabel(m, "service", service) && hasLabel(m, "consumer", consumer) && hasLabel(m, "outcome", outcome) {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+// TestUsageComesFromTheGatewaysAccessLogs streams Envoy's access-log
+// entries, built with Envoy's own Go types, to the operator over gRPC: each
+// request counts once for its agreement and outcome in the metrics at once
+// and in the agreement's status.usage at the next flush, adding to what
+// was flushed before; a refused request without a key, and a route the
+// operator did not write, count for nobody; a key header Envoy was wrongly
+// told to log reaches neither the status, the metrics nor the logs.
+func TestUsageComesFromTheGatewaysAccessLogs(t *testing.T) {
+	ds, sa, key := liveAgreement(t, "so-luu-luong", "ho-tich", "ubnd-luu-luong")
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+		t.Fatal(err)
+	}
+	caller := names.ClientID("ubnd-luu-luong", sa, sa.Status.Credential.KeyIDs[0])
+	service := ds.Namespace + "/" + ds.Name
+	now := operatorClock.Now()
+	withKey := map[string]string{"x-lgsp-consumer": caller, "x-api-key": key}
+	streamAccessLogs(t,
+		accessLogEntry(ds.Namespace, ds.Name, 200, now, withKey),
+		accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": caller}),
+		accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": caller}),
+		accessLogEntry(ds.Namespace, ds.Name, 503, now.Add(time.Second), map[string]string{"x-lgsp-consumer": caller}),
+		accessLogEntry(ds.Namespace, ds.Name, 401, now, nil),
+		accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": "ubnd-luu-luong.khong-co.abc"}),
+		&accesslogdatav3.HTTPAccessLogEntry{CommonProperties: &accesslogdatav3.AccessLogCommon{RouteName: "httproute/so-luu-luong/portal/rule/0"},
+			Response: &accesslogdatav3.HTTPResponseProperties{ResponseCode: wrapperspb.UInt32(200)}},
+	)
+	eventually(t, 10*time.Second, "the metrics count each request once", func() error {
+		for _, c := range []struct {
+			consumer, outcome string
+			want              float64
+		}{
+			{"ubnd-luu-luong", "success", 3}, {"ubnd-luu-luong", "server_error", 1},
+			{"unknown", "refused", 1}, {"unknown", "success", 1},
+		} {
+			if got := requestsCounted(t, service, c.consumer, c.outcome); got != c.want {
+				return errorf("%s %s: %v requests, want %v", c.consumer, c.outcome, got, c.want)
+			}
+		}
+		return nil
+	})
+
+	month := now.In(mustZone(t)).Format("2006-01")
+	usageIs := func(requests, errs int64) {
+		t.Helper()
+		eventuallyAfter(t, operatorClock, usageFlushInterval, "the flush writes the usage", func() error {
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+				return err
+			}
+			u := sa.Status.Usage
+			if u == nil || len(u.Months) != 1 || u.Months[0] != (v1alpha1.UsageMonth{Month: month, Requests: requests, Errors: errs}) {
+				return errorf("status.usage is %+v, want %s: %d requests, %d errors", u, month, requests, errs)
+			}
+			if u.LastRequestAt == nil || !u.LastRequestAt.Time.Equal(now.Add(time.Second).Truncate(time.Second)) {
+				return errorf("lastRequestAt is %v", u.LastRequestAt)
+			}
+			return nil
+		})
+	}
+	usageIs(4, 1)
+	// What was flushed stays: the next flush adds to it.
+	streamAccessLogs(t, accessLogEntry(ds.Namespace, ds.Name, 429, now, map[string]string{"x-lgsp-consumer": caller}))
+	eventually(t, 10*time.Second, "the rate-limited request is counted", func() error {
+		if got := requestsCounted(t, service, "ubnd-luu-luong", "rate_limited"); got != 1 {
+			return errorf("%v", got)
+		}
+		return nil
+	})
+	usageIs(5, 2)
+
+	status, err := json.Marshal(sa.Status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	families, err := metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scraped, err := json.Marshal(families)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, text := range map[string]string{"status": string(status), "metrics": string(scraped), "logs": operatorLogs.String()} {
+		if strings.Contains(text, key) {
+			t.Errorf("the key sent in an access-log entry reached the %s", where)
+		}
+	}
+}
+
+func mustZone(t *testing.T) *time.Location {
+	t.Helper()
+	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zone
+}
