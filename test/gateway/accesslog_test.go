@@ -1,0 +1,153 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lgsp-vn/datashare-operator/internal/manifests"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+// chartAccessLog renders the chart's access-log objects (the collector's
+// Service, the EnvoyProxy telemetry and its ReferenceGrant) with the
+// helm the project builds, released as "ds" in datashare-system.
+func chartAccessLog(t *testing.T) []map[string]any {
+	t.Helper()
+	root := testenv.RepoRoot()
+	cmd := exec.Command(filepath.Join(root, "bin", "helm"), "template", "ds", filepath.Join(root, "charts", "datashare-operator"),
+		"-n", "datashare-system", "--kube-version", "1.32.0", "--show-only", "templates/accesslog.yaml",
+		"--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt")
+	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out.String())
+	}
+	objs, err := manifests.Decode(out.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []map[string]any
+	for _, o := range objs {
+		if o.GetKind() == "Service" {
+			// egctl routes to a Service's cluster IP.
+			o.Object["spec"].(map[string]any)["clusterIP"] = "10.96.9.1"
+		}
+		docs = append(docs, o.Object)
+	}
+	if len(docs) != 3 {
+		t.Fatalf("the chart renders %d access-log objects, want the Service, the EnvoyProxy and the ReferenceGrant", len(docs))
+	}
+	return docs
+}
+
+// TestTheGatewayLogsToTheCollectorAndNeverTheKey gives Envoy Gateway's
+// translator the chart's EnvoyProxy, named by the LGSP Gateway, with a
+// protected service: every listener sends its access log to the
+// collector's Service over HTTP/2 (gRPC), logging of the request's headers
+// only the consumer header; the key header is in no access-log
+// configuration at all.
+func TestTheGatewayLogsToTheCollectorAndNeverTheKey(t *testing.T) {
+	var protected goldenCase
+	for _, c := range readGoldens(t) {
+		if c.name == "province-one-agreement" {
+			protected = c
+		}
+	}
+	if protected.out == nil {
+		t.Fatal("the golden case province-one-agreement is needed")
+	}
+	w := newWorld(t)
+	telemetry := chartAccessLog(t)
+	var proxyName string
+	for _, d := range telemetry {
+		if d["kind"] == "EnvoyProxy" {
+			proxyName = str(d, "metadata", "name")
+		}
+	}
+	get(w.docs[1], "spec").(map[string]any)["infrastructure"] = map[string]any{
+		"parametersRef": map[string]any{"group": "gateway.envoyproxy.io", "kind": "EnvoyProxy", "name": proxyName}}
+	w.add(telemetry...)
+	w.addCase(t, protected, 0, "", "")
+	out := w.translate(t)
+
+	loggers := accessLoggers(t, out)
+	for _, logger := range loggers {
+		if strings.Contains(strings.ToLower(mustJSON(t, logger)), "x-api-key") {
+			t.Errorf("an access log names the key header: %s", mustJSON(t, logger))
+		}
+	}
+	grpcLoggers := 0
+	for _, l := range loggers {
+		if str(l, "name") != "envoy.access_loggers.http_grpc" {
+			continue
+		}
+		grpcLoggers++
+		cfg := get(l, "typedConfig")
+		if h := list(get(cfg, "additionalRequestHeadersToLog")); len(h) != 1 || h[0] != "X-LGSP-Consumer" {
+			t.Errorf("the access log records request headers %v, want only X-LGSP-Consumer", h)
+		}
+		if len(list(get(cfg, "additionalResponseHeadersToLog"))) != 0 || len(list(get(cfg, "additionalResponseTrailersToLog"))) != 0 {
+			t.Errorf("the access log records response headers: %s", mustJSON(t, cfg))
+		}
+		cluster := str(cfg, "commonConfig", "grpcService", "envoyGrpc", "clusterName")
+		if ip, port := clusterEndpoint(t, out, cluster); ip != "10.96.9.1" || port != 9001 {
+			t.Errorf("the access log goes to cluster %s at %s:%v, not the collector's Service", cluster, ip, port)
+		}
+	}
+	if grpcLoggers == 0 {
+		t.Fatalf("no listener sends its access log over gRPC:\n%s", mustJSON(t, loggers))
+	}
+	t.Logf("%d gRPC access logs, each to the collector's Service, logging only X-LGSP-Consumer", grpcLoggers)
+}
+
+// accessLoggers are every access-log configuration of the gateway's
+// listeners and their HTTP connection managers.
+func accessLoggers(t *testing.T, out map[string]any) []any {
+	t.Helper()
+	var found []any
+	for _, dump := range configs(t, out, "ListenersConfigDump") {
+		for _, l := range list(get(dump, "dynamicListeners")) {
+			listener := get(l, "activeState", "listener")
+			found = append(found, list(get(listener, "accessLog"))...)
+			chains := append(list(get(listener, "filterChains")), get(listener, "defaultFilterChain"))
+			for _, fc := range chains {
+				for _, f := range list(get(fc, "filters")) {
+					found = append(found, list(get(f, "typedConfig", "accessLog"))...)
+				}
+			}
+		}
+	}
+	return found
+}
+
+// clusterEndpoint is the address of a cluster's one endpoint.
+func clusterEndpoint(t *testing.T, out map[string]any, cluster string) (string, float64) {
+	t.Helper()
+	for _, dump := range configs(t, out, "EndpointsConfigDump") {
+		for _, e := range list(get(dump, "dynamicEndpointConfigs")) {
+			cfg := get(e, "endpointConfig")
+			if str(cfg, "clusterName") != cluster {
+				continue
+			}
+			addr := get(cfg, "endpoints", 0, "lbEndpoints", 0, "endpoint", "address", "socketAddress")
+			port, _ := get(addr, "portValue").(float64)
+			return str(addr, "address"), port
+		}
+	}
+	return "", 0
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
