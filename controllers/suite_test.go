@@ -58,6 +58,7 @@ func freeAddr() (string, error) {
 
 const (
 	usageFlushInterval = time.Minute
+	unusedGrantPeriod  = 24 * time.Hour
 	coordinator        = "so-tttt"
 	// rotationGrace is long enough that real time never ends it while a
 	// test looks at both keys: the test advances the clock past it.
@@ -103,7 +104,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	cfg.AccessLogAddr, cfg.UsageFlushInterval = accessLogAddr, usageFlushInterval
+	cfg.AccessLogAddr, cfg.UsageFlushInterval, cfg.UnusedGrantPeriod = accessLogAddr, usageFlushInterval, unusedGrantPeriod
 	operatorConfig := operator.Config()
 	operatorConfig.WrapTransport = operatorRequests.Wrap
 	operatorConfig.QPS = -1 // as main.go runs it: the API server's priority and fairness limit, not the client

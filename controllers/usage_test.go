@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -174,4 +175,59 @@ func mustZone(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return zone
+}
+
+// TestAGrantWithNoRequestsIsReportedUnused: a live agreement that carries
+// no request for the unused-grant period says so, with the moment it
+// became live, without leaving Active; a request, once flushed, clears it.
+func TestAGrantWithNoRequestsIsReportedUnused(t *testing.T) {
+	ds, sa, _ := liveAgreement(t, "so-khong-dung", "ban-do", "ubnd-khong-dung")
+	c := waitForUnused(t, sa, v1alpha1.ReasonInUse)
+	if !strings.Contains(c.Message, "since it became live at") {
+		t.Errorf("Unused: %q", c.Message)
+	}
+	advanceTo(t, operatorClock.Now().Add(unusedGrantPeriod))
+	c = waitForUnused(t, sa, v1alpha1.ReasonNoRequests)
+	if !strings.Contains(c.Message, "the provider and the DIC review this grant at the yearly review") {
+		t.Errorf("Unused: %q", c.Message)
+	}
+	if ready, _ := conditionOf(t, sa, v1alpha1.ConditionReady); ready == nil || ready.Reason != string(v1alpha1.ReasonActive) {
+		t.Errorf("an unused grant left Active: %+v", ready)
+	}
+
+	caller := names.ClientID("ubnd-khong-dung", sa, sa.Status.Credential.KeyIDs[0])
+	streamAccessLogs(t, accessLogEntry(ds.Namespace, ds.Name, 200, operatorClock.Now(), map[string]string{"x-lgsp-consumer": caller}))
+	eventually(t, 10*time.Second, "the request is counted", func() error {
+		if requestsCounted(t, ds.Namespace+"/"+ds.Name, "ubnd-khong-dung", "success") != 1 {
+			return errorf("not yet")
+		}
+		return nil
+	})
+	eventuallyAfter(t, operatorClock, usageFlushInterval, "the flushed request clears Unused", func() error {
+		c, err := conditionOf(t, sa, v1alpha1.ConditionUnused)
+		if err != nil {
+			return err
+		}
+		if c == nil || c.Reason != string(v1alpha1.ReasonInUse) || !strings.Contains(c.Message, "since its last request at") {
+			return errorf("Unused is %+v", c)
+		}
+		return nil
+	})
+}
+
+// waitForUnused waits until the agreement's Unused condition has reason.
+func waitForUnused(t *testing.T, sa *v1alpha1.SharingAgreement, reason v1alpha1.ConditionReason) *metav1.Condition {
+	t.Helper()
+	var c *metav1.Condition
+	eventually(t, 20*time.Second, "Unused is "+string(reason), func() error {
+		var err error
+		if c, err = conditionOf(t, sa, v1alpha1.ConditionUnused); err != nil {
+			return err
+		}
+		if c == nil || c.Reason != string(reason) {
+			return errorf("Unused is %+v", c)
+		}
+		return nil
+	})
+	return c
 }

@@ -228,6 +228,12 @@ const (
 	// for (the provider, or the DIC for an outside body) has neither
 	// consented nor refused in writing by status.request.respondBy.
 	ConditionResponseOverdue ConditionType = "ResponseOverdue"
+	// ConditionUnused is True when a live agreement's grant has carried no
+	// request through the gateway for the operator's --unused-grant-period:
+	// the provider and the DIC review it at the yearly review (Điều 3.3).
+	// It does not affect Ready. Set only while the gateway's access logs
+	// are counted.
+	ConditionUnused ConditionType = "Unused"
 )
 
 // SharingAgreement reasons of ResponseOverdue.
@@ -248,6 +254,15 @@ const (
 
 // SharingAgreement states: the reasons of its Ready condition.
 const (
+	// ReasonInUse: the grant carried a request within the unused-grant
+	// period (Unused is False).
+	ReasonInUse ConditionReason = "InUse"
+	// ReasonNoRequests: no request within the unused-grant period (Unused
+	// is True).
+	ReasonNoRequests ConditionReason = "NoRequests"
+	// ReasonNotLive: the agreement is not live, so nothing is granted to
+	// use (Unused is False).
+	ReasonNotLive ConditionReason = "NotLive"
 	// ReasonActive: every consent holds; the key is issued and accepted.
 	ReasonActive ConditionReason = "Active"
 	// ReasonAwaitingProviderConsent: the provider has not listed the

@@ -231,6 +231,11 @@ func OwnChanges() builder.Predicates {
 	return builder.WithPredicates(ownChangesPredicate)
 }
 
+// OwnChangesOr is OwnChanges, and passes as well what also passes.
+func OwnChangesOr(also predicate.Predicate) builder.Predicates {
+	return builder.WithPredicates(predicate.Or(ownChangesPredicate, also))
+}
+
 var ownChangesPredicate = predicate.Or[client.Object](
 	predicate.GenerationChangedPredicate{},
 	predicate.AnnotationChangedPredicate{},

@@ -25,8 +25,10 @@ import (
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/calendar"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/consent"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
+	"github.com/lgsp-vn/datashare-operator/internal/traffic"
 )
 
 // LegacyGatewayKeysFinalizer is the finalizer older operators put on every
@@ -116,7 +118,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// The status records a new key's id before the consumer gets the key,
 	// so that the gateway accepts it from the moment the consumer has it.
 	conds := append(slices.Clone(d.Conditions), credential, request.Condition)
-	result, _, err := kit.Finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next))
+	var unusedAt time.Time
+	if r.Config.AccessLogAddr != "" {
+		// Only while the gateway's access logs are counted can a grant
+		// be told unused.
+		var unused conditions.Condition
+		unused, unusedAt = traffic.Unused(base, d.Live, r.Config.UnusedGrantPeriod, now)
+		conds = append(conds, unused)
+	}
+	result, _, err := kit.Finish(ctx, r.Client, r.Recorder, sa, base, conds, now, clock.Earliest(d.Next, wake, request.Next, unusedAt))
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -178,7 +188,8 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("sharingagreement").
 		WithOptions(r.ControllerOptions()).
-		For(&v1alpha1.SharingAgreement{}, kit.OwnChanges()).
+		// Its usage resuming clears Unused at once.
+		For(&v1alpha1.SharingAgreement{}, kit.OwnChangesOr(usageResumed)).
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			return list(ctx, client.MatchingFields{gather.IndexAgreementService: o.GetNamespace() + "/" + o.GetName()})
 		}), kit.OnChangeOf(kit.ServiceForAgreements)).
@@ -254,4 +265,20 @@ func describe(status *v1alpha1.SharingAgreementStatus, in consent.Inputs, d cons
 // serviceKey names the agreement's service as namespace/name.
 func serviceKey(sa *v1alpha1.SharingAgreement) string {
 	return string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
+}
+
+// usageResumed passes an agreement reported Unused whose status records a
+// new request: the collector's flush writes only status.usage, which the
+// agreement's own watch otherwise leaves to the next resync.
+var usageResumed = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		before, after := e.ObjectOld.(*v1alpha1.SharingAgreement), e.ObjectNew.(*v1alpha1.SharingAgreement)
+		if !conditions.IsTrue(before.Status.Conditions, v1alpha1.ConditionUnused) || after.Status.Usage == nil || after.Status.Usage.LastRequestAt == nil {
+			return false
+		}
+		return before.Status.Usage == nil || before.Status.Usage.LastRequestAt == nil || after.Status.Usage.LastRequestAt.After(before.Status.Usage.LastRequestAt.Time)
+	},
 }

@@ -111,6 +111,9 @@ type Rules struct {
 	OpenDataRefresh time.Duration
 	// KeyRotationGrace is how long a rotated key stays valid at the gateway.
 	KeyRotationGrace time.Duration
+	// UnusedGrantPeriod is how long a live agreement may carry no request
+	// before it is reported unused (while the access logs are counted).
+	UnusedGrantPeriod time.Duration
 	// FocalPointSubjectPrefix, when set, is the prefix of every user and
 	// group name the cluster's identity provider reports (for example
 	// "oidc:"): a focal point naming a subject without it is not bound.
@@ -176,6 +179,9 @@ func Default() Config {
 			ReviewPeriod:     DefaultReviewPeriod,
 			OpenDataRefresh:  DefaultOpenDataRefresh,
 			KeyRotationGrace: DefaultKeyRotationGrace,
+			// A quarter: the open-data refresh's period, and well inside the
+			// yearly review at which the provider and the DIC look at it.
+			UnusedGrantPeriod: 90 * 24 * time.Hour,
 			// Envoy Gateway's labels on the Envoy proxy pods it runs.
 			ProxySelector:       map[string]string{"app.kubernetes.io/name": "envoy", "app.kubernetes.io/component": "proxy"},
 			ResponseWorkingDays: DefaultResponseWorkingDays,
@@ -205,6 +211,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ReviewPeriod, "review-period", c.ReviewPeriod, "how often each service must be reviewed (Điều 3.3)")
 	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
 	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
+	fs.DurationVar(&c.UnusedGrantPeriod, "unused-grant-period", c.UnusedGrantPeriod, "how long a live agreement may carry no request through the gateway before it is reported Unused (needs --access-log-bind-address)")
 	fs.StringVar(&c.FocalPointSubjectPrefix, "focal-point-subject-prefix", c.FocalPointSubjectPrefix, "when set, the prefix of every user and group name the identity provider reports (for example oidc:); a focal point naming a subject without it is not bound")
 	fs.BoolVar(&c.AllowPlaintextKeys, "allow-plaintext-keys", c.AllowPlaintextKeys, "let protected services use an HTTP listener when the Gateway has no HTTPS one (keys then travel in clear: for laboratories only)")
 	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
@@ -264,6 +271,7 @@ func (c Config) Validate() error {
 		{"open-data-refresh", c.OpenDataRefresh, 24 * time.Hour},
 		{"key-rotation-grace", c.KeyRotationGrace, 0},
 		{"usage-flush-interval", c.UsageFlushInterval, time.Second},
+		{"unused-grant-period", c.UnusedGrantPeriod, 24 * time.Hour},
 	} {
 		if d.v < d.min {
 			bad(d.flag, "%s is too short: the least is %s", d.v, d.min)

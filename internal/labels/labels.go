@@ -97,6 +97,9 @@ var catalogue = map[Kind]map[string][2]string{
 		"Issued":                         {"Đã cấp khóa", "Key issued"},
 		"NotIssued":                      {"Chưa cấp khóa", "No key issued"},
 		"Other":                          {"Khác", "Other"},
+		"InUse":                          {"Đang được sử dụng", "In use"},
+		"NoRequests":                     {"Không được sử dụng", "No requests"},
+		"NotLive":                        {"Chưa có hiệu lực", "Not live"},
 	},
 	Role: {
 		"Primary": {"Đầu mối chính", "Primary"},
