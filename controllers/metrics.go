@@ -54,6 +54,9 @@ var (
 		statistics.ClockKeyRotation: prometheus.NewDesc("datashare_key_rotation_timestamp_seconds",
 			"When the live SharingAgreement's key is next rotated, in Unix seconds.",
 			[]string{"agency", "namespace", "sharingagreement"}, nil),
+		statistics.ClockUnusedGrant: prometheus.NewDesc("datashare_agreement_unused_at_timestamp_seconds",
+			"When the live SharingAgreement counts as unused if the gateway carries no request of it before, in Unix seconds (its last request, or its start, plus --unused-grant-period); agency is the provider, who reviews it with the DIC. Only while the access logs are counted.",
+			[]string{"agency", "namespace", "sharingagreement"}, nil),
 	}
 )
 
@@ -62,6 +65,8 @@ var (
 type sharingCollector struct {
 	cache client.Reader
 	rules config.Rules
+	// countsTraffic says that the gateway's access logs are counted.
+	countsTraffic bool
 }
 
 // sharingCollectors are the state-of-sharing collectors of the managers
@@ -151,7 +156,7 @@ func (c *sharingCollector) Collect(ch chan<- prometheus.Metric) {
 // gather lists the four kinds from the cache without copying them: they
 // are only read.
 func (c *sharingCollector) gather(ctx context.Context) (statistics.Inputs, error) {
-	in := statistics.Inputs{Rules: c.rules}
+	in := statistics.Inputs{Rules: c.rules, CountsTraffic: c.countsTraffic}
 	agencies, fps := &v1alpha1.AgencyList{}, &v1alpha1.FocalPointList{}
 	services, agreements := &v1alpha1.DataServiceList{}, &v1alpha1.SharingAgreementList{}
 	for _, l := range []client.ObjectList{agencies, fps, services, agreements} {

@@ -117,7 +117,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("datashare-sharing-agreement")}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the SharingAgreement controller: %w", err)
 	}
-	if err := mgr.Add(&sharingCollector{cache: mgr.GetCache(), rules: opts.Config.Rules}); err != nil {
+	if err := mgr.Add(&sharingCollector{cache: mgr.GetCache(), rules: opts.Config.Rules, countsTraffic: opts.Config.AccessLogAddr != ""}); err != nil {
 		return fmt.Errorf("add the sharing metrics: %w", err)
 	}
 	if err := mgr.Add(coordinatorCheck(mgr, opts.Config.CoordinatorAgency)); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
+	"github.com/lgsp-vn/datashare-operator/internal/traffic"
 )
 
 // Inputs are the four kinds as the operator's cache holds them.
@@ -26,6 +27,9 @@ type Inputs struct {
 	Services    []v1alpha1.DataService
 	Agreements  []v1alpha1.SharingAgreement
 	Rules       config.Rules
+	// CountsTraffic says that the gateway's access logs are counted: only
+	// then can a grant be told unused (ClockUnusedGrant).
+	CountsTraffic bool
 }
 
 // Province is the state of sharing, grouped so that every group is a
@@ -121,6 +125,10 @@ const (
 	ClockAppointmentEnd ClockKind = "AppointmentEnd"
 	// ClockKeyRotation is when a live agreement's key is next rotated.
 	ClockKeyRotation ClockKind = "KeyRotation"
+	// ClockUnusedGrant is when a live agreement counts as unused if it
+	// carries no request before: its provider and the DIC review it
+	// (Điều 3.3). Agency is the provider.
+	ClockUnusedGrant ClockKind = "UnusedGrant"
 	// ClockResponseDue is when the answer to an agreement's request is due
 	// (the provider's consent, or the DIC's endorsement); the clock's
 	// agency is the one that must answer.
@@ -228,6 +236,9 @@ func Summarize(in Inputs) Province {
 		}
 		if next := sa.Status.Credential.NextRotationAt; next != nil {
 			p.Clocks = append(p.Clocks, Clock{Kind: ClockKeyRotation, Agency: consumer, Namespace: sa.Namespace, Name: sa.Name, At: next.Time})
+		}
+		if since := traffic.UnusedSince(sa); in.CountsTraffic && !since.IsZero() {
+			p.Clocks = append(p.Clocks, Clock{Kind: ClockUnusedGrant, Agency: provider, Namespace: sa.Namespace, Name: sa.Name, At: since.Add(in.Rules.UnusedGrantPeriod)})
 		}
 	}
 	for g, n := range saGroups {
