@@ -28,8 +28,16 @@ type statusReport struct {
 	Services          []serviceRow   `json:"services"`
 	AgreementsByState map[string]int `json:"agreementsByState"`
 	Waiting           []waitingRow   `json:"waiting"`
+	// Unused are the live agreements that carried no request for the
+	// unused-grant period (their Unused condition).
+	Unused []unusedRow `json:"unused,omitempty"`
 	// Hidden says what the user's rights hide.
 	Hidden []string `json:"hidden,omitempty"`
+}
+
+type unusedRow struct {
+	Agreement string `json:"agreement"`
+	Message   string `json:"message"`
 }
 
 type agencyRow struct {
@@ -162,6 +170,9 @@ func gatherStatus(c client.Client, only, currentNS string) (statusReport, error)
 		r.AgreementsByState[state]++
 		if state == string(v1alpha1.ReasonActive) {
 			live[key] = append(live[key], sa.Status.ConsumerAgency)
+			if c := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionUnused); c != nil && c.Status == metav1.ConditionTrue {
+				r.Unused = append(r.Unused, unusedRow{Agreement: sa.Namespace + "/" + sa.Name, Message: c.Message})
+			}
 			continue
 		}
 		row := waitingRow{Agreement: sa.Namespace + "/" + sa.Name, State: state, WhoActs: conditions.Ready(sa.Status.Conditions).Message}
@@ -251,6 +262,12 @@ func (o *options) statusTable(w io.Writer, r statusReport) {
 				}
 				fmt.Fprintf(w, "    %s\n", when)
 			}
+		}
+	}
+	if len(r.Unused) > 0 {
+		fmt.Fprintln(w, "\nUnused grants (live, no request through the gateway for the unused-grant period):")
+		for _, row := range r.Unused {
+			fmt.Fprintf(w, "  %s\n    %s\n", row.Agreement, row.Message)
 		}
 	}
 	for _, h := range r.Hidden {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -26,6 +27,11 @@ type whyReport struct {
 	// Recorded is the state the operator last recorded, when it differs
 	// from the decision now (the operator has not caught up yet).
 	Recorded string `json:"recorded,omitempty"`
+	// Usage is what the gateway carried for it, as the operator last
+	// flushed it; nil while the access logs are not counted.
+	Usage *v1alpha1.Usage `json:"usage,omitempty"`
+	// Unused is its Unused condition's message when it is True.
+	Unused string `json:"unused,omitempty"`
 }
 
 func newWhy(o *options) *cobra.Command {
@@ -84,6 +90,10 @@ func explain(c client.Client, ns, name string, now time.Time) (whyReport, error)
 	if recorded := conditions.Ready(sa.Status.Conditions).Reason; recorded != r.State {
 		r.Recorded = recorded
 	}
+	r.Usage = sa.Status.Usage
+	if c := conditions.Get(sa.Status.Conditions, v1alpha1.ConditionUnused); c != nil && c.Status == metav1.ConditionTrue {
+		r.Unused = c.Message
+	}
 	return r, nil
 }
 
@@ -94,6 +104,17 @@ func (o *options) whyTable(w io.Writer, r whyReport) {
 	}
 	if r.Recorded != "" {
 		fmt.Fprintf(w, "(The operator last recorded %s; it has not caught up yet.)\n", r.Recorded)
+	}
+	if u := r.Usage; u != nil && len(u.Months) > 0 {
+		m := u.Months[len(u.Months)-1]
+		line := fmt.Sprintf("Usage: %d request(s) in %s, %d failed", m.Requests, m.Month, m.Errors)
+		if u.LastRequestAt != nil {
+			line += "; the last at " + o.moment(u.LastRequestAt.Time)
+		}
+		fmt.Fprintln(w, line+".")
+	}
+	if r.Unused != "" {
+		fmt.Fprintf(w, "Unused: %s\n", r.Unused)
 	}
 	fmt.Fprintln(w, "\nIt rests on:")
 	for _, c := range r.Checks {
