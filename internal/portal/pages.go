@@ -207,6 +207,13 @@ type statisticsData struct {
 	KeysChart chart
 	// AgencyKeys are each agency's key history, for the CSV.
 	AgencyKeys []statistics.AgencyKeys
+	// Traffic is what the gateway carried, by month, provider, service and
+	// consumer (not named for Restricted services), for the CSV;
+	// TrafficByProvider sums it by month and provider for the table, and
+	// TrafficChart draws the province's months.
+	Traffic           []statistics.TrafficGroup
+	TrafficByProvider []statistics.TrafficGroup
+	TrafficChart      chart
 	// Names are the agencies' display names, by object name: what a
 	// person reads in the tables (the CSV keeps the object names).
 	Names map[string]string
@@ -322,6 +329,37 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 	}
 	d.KeysChart = columnChart("keys", q.T("keysByMonth"), months,
 		[]series{{Name: q.T("keysIssued"), Class: "bar"}, {Name: q.T("keysRevoked"), Class: "bar-alt"}}, counts)
+
+	d.Traffic = p.Traffic
+	byProvider := map[[2]string]*statistics.TrafficGroup{}
+	byMonth := map[string][2]int64{}
+	for _, g := range p.Traffic {
+		key := [2]string{g.Month, g.Provider}
+		if byProvider[key] == nil {
+			byProvider[key] = &statistics.TrafficGroup{Month: g.Month, Provider: g.Provider}
+		}
+		byProvider[key].Requests += g.Requests
+		byProvider[key].Errors += g.Errors
+		m := byMonth[g.Month]
+		byMonth[g.Month] = [2]int64{m[0] + g.Requests, m[1] + g.Errors}
+	}
+	for _, g := range byProvider {
+		d.TrafficByProvider = append(d.TrafficByProvider, *g)
+	}
+	slices.SortFunc(d.TrafficByProvider, func(a, b statistics.TrafficGroup) int {
+		return cmp.Or(cmp.Compare(a.Month, b.Month), order(d.Name(a.Provider), d.Name(b.Provider)))
+	})
+	var trafficMonths []string
+	var trafficCounts [][]int
+	for month := range byMonth {
+		trafficMonths = append(trafficMonths, month)
+	}
+	slices.Sort(trafficMonths)
+	for _, month := range trafficMonths {
+		trafficCounts = append(trafficCounts, []int{int(byMonth[month][0]), int(byMonth[month][1])})
+	}
+	d.TrafficChart = columnChart("traffic", q.T("trafficByMonth"), trafficMonths,
+		[]series{{Name: q.T("requests"), Class: "bar"}, {Name: q.T("failedRequests"), Class: "bar-alt"}}, trafficCounts)
 	return d, nil
 }
 
@@ -350,6 +388,20 @@ func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 				row = append(row, strconv.Itoa(provided[i]), strconv.Itoa(consumed[i]))
 			}
 			rows = append(rows, row)
+		}
+		return rows
+	})
+}
+
+// statisticsTrafficCSV is what the gateway carried, month by month, for
+// spreadsheets: a row per month, provider, service and consumer, the
+// consumer of a Restricted service not named.
+func (s *Server) statisticsTrafficCSV(w http.ResponseWriter, r *http.Request) {
+	s.writeStatisticsCSV(w, r, "thong-ke-luu-luong.csv", func(d statisticsData) [][]string {
+		rows := [][]string{{"month", "provider", "provider_name", "service", "consumer", "consumer_name", "requests", "errors"}}
+		for _, g := range d.Traffic {
+			rows = append(rows, []string{g.Month, g.Provider, d.Names[g.Provider], g.Service, g.Consumer, d.Names[g.Consumer],
+				strconv.FormatInt(g.Requests, 10), strconv.FormatInt(g.Errors, 10)})
 		}
 		return rows
 	})

@@ -446,3 +446,40 @@ func TestDaysAreTheProvincesDays(t *testing.T) {
 		t.Errorf("status %d; the open-data page does not write 01/11/2026 (Asia/Ho_Chi_Minh) for 2026-10-31T18:00Z", code)
 	}
 }
+
+// TestTrafficIsPublishedByMonth: the statistics page and its download say
+// what the gateway carried month by month, from the agreements' usage,
+// and never name the consumer of a Restricted service.
+func TestTrafficIsPublishedByMonth(t *testing.T) {
+	used := func(ns, name, svc string, classification v1alpha1.Classification, months ...v1alpha1.UsageMonth) []client.Object {
+		ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tnmt", Name: svc},
+			Spec: v1alpha1.DataServiceSpec{Title: svc, Description: svc, Version: "v1", Classification: classification,
+				Access: v1alpha1.Access{Audience: v1alpha1.AudienceListed, Consumers: []v1alpha1.Consent{{Agency: v1alpha1.ObjectName(ns), DocumentRef: "CV 1"}}}},
+			Status: v1alpha1.DataServiceStatus{Conditions: ready("Ready", metav1.ConditionTrue, "")}}
+		sa := &v1alpha1.SharingAgreement{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+			Spec:   v1alpha1.SharingAgreementSpec{Service: v1alpha1.ServiceReference{Namespace: "so-tnmt", Name: v1alpha1.ObjectName(svc)}},
+			Status: v1alpha1.SharingAgreementStatus{ProviderAgency: "so-tnmt", ConsumerAgency: ns, Conditions: ready("Active", metav1.ConditionTrue, "live"), Usage: &v1alpha1.Usage{Months: months}}}
+		return []client.Object{ds, sa}
+	}
+	objs := append(used("so-khdt", "ban-do", "ban-do", v1alpha1.ClassificationShared, v1alpha1.UsageMonth{Month: "2026-10", Requests: 7}, v1alpha1.UsageMonth{Month: "2026-11", Requests: 10, Errors: 1}),
+		used("ubnd-tp", "ho-so-mat", "ho-so-mat", v1alpha1.ClassificationRestricted, v1alpha1.UsageMonth{Month: "2026-11", Requests: 5, Errors: 2})...)
+	h := server(t, objs...)
+	code, page := get(t, h, "/statistics", "")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	for _, want := range []string{"Lưu lượng qua nền tảng LGSP", `<tr><th scope="row">2026-10</th><td>Cơ quan so-tnmt</td><td>7</td><td>0</td></tr>`,
+		`<tr><th scope="row">2026-11</th><td>Cơ quan so-tnmt</td><td>15</td><td>3</td></tr>`, `aria-labelledby="traffic-title"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the statistics page does not show %q", want)
+		}
+	}
+	_, csv := get(t, h, "/statistics-traffic.csv", "")
+	want := "month,provider,provider_name,service,consumer,consumer_name,requests,errors\n" +
+		"2026-10,so-tnmt,Cơ quan so-tnmt,so-tnmt/ban-do,so-khdt,Cơ quan so-khdt,7,0\n" +
+		"2026-11,so-tnmt,Cơ quan so-tnmt,so-tnmt/ban-do,so-khdt,Cơ quan so-khdt,10,1\n" +
+		"2026-11,so-tnmt,Cơ quan so-tnmt,so-tnmt/ho-so-mat,-,Bên sử dụng không công bố (dữ liệu hạn chế),5,2\n"
+	if csv != want {
+		t.Errorf("the traffic download:\n%s\nwant:\n%s", csv, want)
+	}
+}

@@ -48,6 +48,10 @@ type Province struct {
 	// published statistics (the portal's page and downloads) read these;
 	// the operator's metrics, for the platform team, read Agreements.
 	PublicAgreements []AgreementGroup
+	// Traffic is what the gateway carried, month by month, from the
+	// agreements' status.usage, as the public may read it: by provider,
+	// consumer (UndisclosedConsumer for a Restricted service) and service.
+	Traffic []TrafficGroup
 	// Clocks are the moments at which somebody must act, one per object
 	// and clock, in the order of Kind, then Namespace and Name.
 	Clocks []Clock
@@ -107,6 +111,18 @@ type AgreementGroup struct {
 	Consumer string
 	State    string
 	Count    int
+}
+
+// TrafficGroup counts one month of the requests of one provider's service
+// for one consumer.
+type TrafficGroup struct {
+	Month    string
+	Provider string
+	Consumer string
+	// Service is the DataService, as namespace/name.
+	Service  string
+	Requests int64
+	Errors   int64
 }
 
 // ClockKind names a clock at which somebody must act.
@@ -210,6 +226,7 @@ func Summarize(in Inputs) Province {
 		restricted[ds.Namespace+"/"+ds.Name] = ds.Spec.Classification == v1alpha1.ClassificationRestricted
 	}
 	saGroups, publicGroups := map[AgreementGroup]int{}, map[AgreementGroup]int{}
+	carried := map[TrafficGroup][2]int64{}
 	for i := range in.Agreements {
 		sa := &in.Agreements[i]
 		consumer := cmp.Or(sa.Status.ConsumerAgency, holders[sa.Namespace])
@@ -217,10 +234,18 @@ func Summarize(in Inputs) Province {
 		state := registry.StateOf(sa)
 		group := AgreementGroup{Provider: provider, Consumer: consumer, State: state}
 		saGroups[group]++
-		if restricted[string(sa.Spec.Service.Namespace)+"/"+string(sa.Spec.Service.Name)] {
+		service := string(sa.Spec.Service.Namespace) + "/" + string(sa.Spec.Service.Name)
+		if restricted[service] {
 			group.Consumer = UndisclosedConsumer
 		}
 		publicGroups[group]++
+		if u := sa.Status.Usage; u != nil {
+			for _, m := range u.Months {
+				key := TrafficGroup{Month: m.Month, Provider: provider, Consumer: group.Consumer, Service: service}
+				c := carried[key]
+				carried[key] = [2]int64{c[0] + m.Requests, c[1] + m.Errors}
+			}
+		}
 		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
 			answering := provider
 			if state == string(v1alpha1.ReasonAwaitingCoordinatorEndorsement) {
@@ -249,6 +274,13 @@ func Summarize(in Inputs) Province {
 		g.Count = n
 		p.PublicAgreements = append(p.PublicAgreements, g)
 	}
+	for g, c := range carried {
+		g.Requests, g.Errors = c[0], c[1]
+		p.Traffic = append(p.Traffic, g)
+	}
+	slices.SortFunc(p.Traffic, func(a, b TrafficGroup) int {
+		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Consumer, b.Consumer))
+	})
 
 	p.sort()
 	return p
