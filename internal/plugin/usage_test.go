@@ -24,7 +24,7 @@ func TestWhyAndStatusTellUsage(t *testing.T) {
 	unused := "no request through the gateway since its last request at 2026-09-01T00:00:00Z, more than 2160h0m0s"
 	var out bytes.Buffer
 	o.whyTable(&out, whyReport{Agreement: "bo-nnmt/dat-dai", Live: true, State: "Active", Message: "live",
-		Usage: &v1alpha1.Usage{LastRequestAt: &last, Months: []v1alpha1.UsageMonth{{Month: "2026-11", Requests: 9}, {Month: "2026-12", Requests: 5, Errors: 2}}},
+		Usage:  &v1alpha1.Usage{LastRequestAt: &last, Months: []v1alpha1.UsageMonth{{Month: "2026-11", Requests: 9}, {Month: "2026-12", Requests: 5, Errors: 2}}},
 		Unused: unused})
 	for _, want := range []string{"Usage: 5 request(s) in 2026-12, 2 failed; the last at 2026-12-06 00:30 (Asia/Ho_Chi_Minh).", "Unused: " + unused} {
 		if !strings.Contains(out.String(), want) {
