@@ -231,3 +231,53 @@ func waitForUnused(t *testing.T, sa *v1alpha1.SharingAgreement, reason v1alpha1.
 	})
 	return c
 }
+
+// TestAFailingConnectionIsReported: when a fifth or more of a service's
+// requests fail upstream over five minutes, its DataService says
+// ConnectionDegraded with the figures (Ready is not its to decide); once
+// the failures leave the window it says so no more.
+func TestAFailingConnectionIsReported(t *testing.T) {
+	ds, sa, _ := liveAgreement(t, "so-ket-noi", "cong-van", "ubnd-ket-noi")
+	caller := names.ClientID("ubnd-ket-noi", sa, sa.Status.Credential.KeyIDs[0])
+	now := operatorClock.Now()
+	var entries []*accesslogdatav3.HTTPAccessLogEntry
+	for i := range 25 {
+		code := uint32(200)
+		if i%5 < 2 {
+			code = 503
+		}
+		entries = append(entries, accessLogEntry(ds.Namespace, ds.Name, code, now, map[string]string{"x-lgsp-consumer": caller}))
+	}
+	streamAccessLogs(t, entries...)
+	eventually(t, 10*time.Second, "the requests are counted", func() error {
+		if got := requestsCounted(t, ds.Namespace+"/"+ds.Name, "ubnd-ket-noi", "server_error"); got != 10 {
+			return errorf("%v server errors counted", got)
+		}
+		return nil
+	})
+	var c *metav1.Condition
+	eventuallyAfter(t, operatorClock, usageFlushInterval, "the service says its connection is degraded", func() error {
+		var err error
+		if c, err = conditionOf(t, ds, v1alpha1.ConditionConnectionDegraded); err != nil {
+			return err
+		}
+		if c == nil || c.Reason != string(v1alpha1.ReasonUpstreamFailing) {
+			return errorf("ConnectionDegraded is %+v", c)
+		}
+		return nil
+	})
+	if !strings.Contains(c.Message, "10 of 25 requests (40%) failed upstream over the last 5m0s") {
+		t.Errorf("ConnectionDegraded: %q", c.Message)
+	}
+	advanceTo(t, now.Add(7*time.Minute))
+	eventually(t, 20*time.Second, "the failures leave the window", func() error {
+		c, err := conditionOf(t, ds, v1alpha1.ConditionConnectionDegraded)
+		if err != nil {
+			return err
+		}
+		if c == nil || c.Reason != string(v1alpha1.ReasonConnectionHealthy) {
+			return errorf("ConnectionDegraded is %+v", c)
+		}
+		return nil
+	})
+}

@@ -138,12 +138,23 @@ const (
 	// ConditionOpenDataStale is True when open data was not refreshed within
 	// its interval (Điều 10.4). It does not block Ready.
 	ConditionOpenDataStale ConditionType = "OpenDataStale"
+	// ConditionConnectionDegraded is True when a high share of the
+	// service's requests failed upstream (5xx, or no response) over the
+	// last five minutes, as the gateway's access logs report them. It does
+	// not affect Ready.
+	ConditionConnectionDegraded ConditionType = "ConnectionDegraded"
 )
 
 // DataService reasons.
 const (
 	// ReasonAgencyNotReady: the provider agency is not Ready.
 	ReasonAgencyNotReady ConditionReason = "AgencyNotReady"
+	// ReasonUpstreamFailing: a high share of requests failed upstream over
+	// the last five minutes (ConnectionDegraded is True).
+	ReasonUpstreamFailing ConditionReason = "UpstreamFailing"
+	// ReasonConnectionHealthy: few or no requests failed upstream over the
+	// last five minutes (ConnectionDegraded is False).
+	ReasonConnectionHealthy ConditionReason = "ConnectionHealthy"
 	// ReasonAppraisalOutdated: the service was made less restricted
 	// (classification or audience) than the DIC appraised it; it is
 	// published on the appraised terms until the DIC appraises it again.

@@ -350,12 +350,40 @@ type DataServiceStatus struct {
 	// +optional
 	LiveAgreements int32 `json:"liveAgreements,omitempty"`
 
+	// recentTraffic counts the requests the gateway carried for the
+	// service and those that failed upstream (5xx, or no response), minute
+	// by minute over the last minutes, from the access logs: what
+	// ConnectionDegraded is decided on.
+	// +optional
+	// +listType=map
+	// +listMapKey=minute
+	// +kubebuilder:validation:MaxItems=6
+	RecentTraffic []TrafficMinute `json:"recentTraffic,omitempty"`
+
 	// appraisal is what the DIC's appraisal of the service covers: the
 	// appraisal's document and the terms it was given on. While the spec is
 	// less restricted than these terms, the service is published on them
 	// (Ready is False, AppraisalOutdated).
 	// +optional
 	Appraisal *AppraisedTerms `json:"appraisal,omitempty"`
+}
+
+// TrafficMinute counts one minute of a service's requests.
+type TrafficMinute struct {
+	// minute is the minute's start, in UTC.
+	// +required
+	Minute metav1.Time `json:"minute"`
+
+	// requests is the number of requests the gateway carried.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Requests int64 `json:"requests,omitempty"`
+
+	// upstreamFailures is the number of those the backend answered with a
+	// server error (5xx), or did not answer.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	UpstreamFailures int64 `json:"upstreamFailures,omitempty"`
 }
 
 // AppraisedTerms are the terms a DIC appraisal covers.

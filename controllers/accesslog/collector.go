@@ -40,6 +40,9 @@ type Collector struct {
 
 	mu      sync.Mutex
 	pending map[client.ObjectKey]*traffic.Tally
+	// recent are the services' requests and upstream failures by minute,
+	// since the last flush.
+	recent map[client.ObjectKey]traffic.Minutes
 }
 
 // entry is what the collector reads of one access-log entry.
@@ -81,6 +84,7 @@ func (c *Collector) Count(ctx context.Context, e *accesslogdatav3.HTTPAccessLogE
 	}
 	service := ns + "/" + name
 	observe(service, outcome, en)
+	c.countMinute(client.ObjectKey{Namespace: ns, Name: name}, en.at, outcome)
 	if ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
 		// Open data is counted per service: nobody is named.
 		requests.WithLabelValues(service, consumerOpenData, string(outcome)).Inc()
@@ -135,6 +139,46 @@ func (c *Collector) agreementOf(ctx context.Context, header string, ds *v1alpha1
 		}
 	}
 	return client.ObjectKey{}, "", false
+}
+
+// countMinute counts a request in its service's minute, for
+// ConnectionDegraded.
+func (c *Collector) countMinute(service client.ObjectKey, at time.Time, outcome traffic.Outcome) {
+	if at.IsZero() {
+		at = c.Now()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.recent == nil {
+		c.recent = map[client.ObjectKey]traffic.Minutes{}
+	}
+	if c.recent[service] == nil {
+		c.recent[service] = traffic.Minutes{}
+	}
+	c.recent[service].Add(at, outcome)
+}
+
+// drainRecent takes the services' minutes counted since the last flush.
+func (c *Collector) drainRecent() map[client.ObjectKey]traffic.Minutes {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.recent
+	c.recent = nil
+	return out
+}
+
+// giveBackRecent puts back minutes a flush could not write.
+func (c *Collector) giveBackRecent(key client.ObjectKey, m traffic.Minutes) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.recent == nil {
+		c.recent = map[client.ObjectKey]traffic.Minutes{}
+	}
+	if have := c.recent[key]; have != nil {
+		have.Merge(m)
+		return
+	}
+	c.recent[key] = m
 }
 
 // drain takes what was counted since the last flush.

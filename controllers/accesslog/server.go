@@ -102,6 +102,29 @@ func (s *Server) Flush(ctx context.Context) {
 		}
 		usageWrites.WithLabelValues("written").Inc()
 	}
+	for key, minutes := range s.Collector.drainRecent() {
+		if err := s.writeRecent(ctx, key, minutes, now); err != nil {
+			if client.IgnoreNotFound(err) == nil {
+				continue
+			}
+			usageWrites.WithLabelValues("conflict").Inc()
+			s.Collector.giveBackRecent(key, minutes)
+			continue
+		}
+		usageWrites.WithLabelValues("written").Inc()
+	}
+}
+
+// writeRecent adds a service's minutes to its status.recentTraffic, which
+// the DataService controller decides ConnectionDegraded on.
+func (s *Server) writeRecent(ctx context.Context, key client.ObjectKey, minutes traffic.Minutes, now time.Time) error {
+	ds := &v1alpha1.DataService{}
+	if err := s.Client.Get(ctx, key, ds); err != nil {
+		return err
+	}
+	base := ds.DeepCopy()
+	ds.Status.RecentTraffic = traffic.AddRecent(ds.Status.RecentTraffic, minutes, now)
+	return s.Client.Status().Patch(ctx, ds, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
 }
 
 func (s *Server) write(ctx context.Context, key client.ObjectKey, tally *traffic.Tally, now time.Time) error {

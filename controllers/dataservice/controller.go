@@ -2,8 +2,11 @@ package dataservice
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -15,17 +18,21 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/gather"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/render"
+	"github.com/lgsp-vn/datashare-operator/internal/traffic"
 )
 
 // Reconciler publishes each DataService through the LGSP
@@ -114,7 +121,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		// server serves them a moment after they are created.
 		next = now.Add(GatewayAPIRecheck)
 	}
-	result, wrote, err := kit.Finish(ctx, r.Client, r.Recorder, ds, base, d.Conditions, now, next)
+	conds := d.Conditions
+	if r.Config.AccessLogAddr != "" {
+		// Only while the gateway's access logs are counted.
+		degraded, changes := traffic.Degraded(ds.Status.RecentTraffic, now)
+		conds = append(slices.Clone(conds), degraded)
+		next = clock.Earliest(next, changes)
+	}
+	result, wrote, err := kit.Finish(ctx, r.Client, r.Recorder, ds, base, conds, now, next)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -177,7 +191,9 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	c, err := ctrl.NewControllerManagedBy(mgr).
 		Named("dataservice").
 		WithOptions(r.ControllerOptions()).
-		For(&v1alpha1.DataService{}, kit.OwnChanges()).
+		// The collector's flush writes status.recentTraffic: looked at
+		// when it turns the connection's verdict.
+		For(&v1alpha1.DataService{}, kit.OwnChangesOr(verdictTurns)).
 		// Another service taking or releasing the same path.
 		Watches(&v1alpha1.DataService{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 			ds := o.(*v1alpha1.DataService)
@@ -238,4 +254,22 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 // allServices enqueues every DataService.
 func (r *Reconciler) allServices(ctx context.Context, _ client.Object) []reconcile.Request {
 	return kit.ListRequests(ctx, r, &v1alpha1.DataServiceList{})
+}
+
+// verdictTurns passes a DataService whose recent traffic, as the collector
+// flushed it, turns the ConnectionDegraded verdict its status holds.
+var verdictTurns = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		ds := e.ObjectNew.(*v1alpha1.DataService)
+		recent := ds.Status.RecentTraffic
+		if len(recent) == 0 {
+			return false
+		}
+		// The verdict at the end of the newest minute flushed.
+		verdict, _ := traffic.Degraded(recent, recent[len(recent)-1].Minute.Add(time.Minute))
+		return !conditions.IsTrue(ds.Status.Conditions, v1alpha1.ConditionConnectionDegraded) == (verdict.Status == metav1.ConditionTrue)
+	},
 }

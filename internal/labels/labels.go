@@ -98,6 +98,8 @@ var catalogue = map[Kind]map[string][2]string{
 		"NotIssued":                      {"Chưa cấp khóa", "No key issued"},
 		"Other":                          {"Khác", "Other"},
 		"InUse":                          {"Đang được sử dụng", "In use"},
+		"UpstreamFailing":                {"Kết nối tới hệ thống nguồn đang lỗi", "Upstream failing"},
+		"ConnectionHealthy":              {"Kết nối bình thường", "Connection healthy"},
 		"NoRequests":                     {"Không được sử dụng", "No requests"},
 		"NotLive":                        {"Chưa có hiệu lực", "Not live"},
 	},
