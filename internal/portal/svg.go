@@ -23,7 +23,7 @@ type chart struct {
 // id names the chart on its page.
 func barChart(id, title string, bars []bar) chart {
 	// Agencies are named by their display names: the label column takes
-	// "Ủy ban nhân dân thành phố Sóc Trăng" in one line.
+	// the long name of a city's People's Committee on one line.
 	const width, rowHeight, labelWidth = 760, 24, 300
 	largest := 1
 	for _, b := range bars {
