@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/accesslog"
 	"github.com/lgsp-vn/datashare-operator/controllers/kit"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
@@ -253,6 +254,18 @@ func exportedMetricNames(t *testing.T) map[string]bool {
 	}
 	for _, f := range families {
 		add(f.GetName(), f.GetType() == dto.MetricType_HISTOGRAM)
+	}
+	// The traffic metrics have no series before the first request.
+	for _, c := range accesslog.Collectors() {
+		one := make(chan *prometheus.Desc, 1)
+		c.Describe(one)
+		close(one)
+		_, histogram := c.(*prometheus.HistogramVec)
+		for d := range one {
+			if m := regexp.MustCompile(`fqName: "([^"]+)"`).FindStringSubmatch(d.String()); m != nil {
+				add(m[1], histogram)
+			}
+		}
 	}
 	descs := make(chan *prometheus.Desc, 64)
 	(&sharingCollector{}).Describe(descs)
