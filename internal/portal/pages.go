@@ -393,6 +393,77 @@ func (s *Server) statisticsCSV(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// --- The yearly report (Điều 24.3): per agency, what it offered, its
+// agreements and the requests the LGSP carried, the table the DIC sends
+// the People's Committee.
+
+type reportRow struct {
+	Agency                       string
+	Services, Provided, Consumed int
+	Served, ServedFailed         int64
+	Made, MadeFailed             int64
+}
+
+type reportData struct {
+	Year  int
+	Years []int
+	Rows  []reportRow
+	Names map[string]string
+}
+
+func (s *Server) report(q request) view {
+	d, err := s.statisticsData(q)
+	if err != nil {
+		return failed(q, err)
+	}
+	year := s.now().In(q.zone).Year()
+	if y, err := strconv.Atoi(q.r.URL.Query().Get("year")); err == nil && y > 2000 && y <= year {
+		year = y
+	}
+	out := reportData{Year: year, Names: d.Names}
+	for y := year; y >= year-1; y-- {
+		out.Years = append(out.Years, y)
+	}
+	rows := map[string]*reportRow{}
+	row := func(a string) *reportRow {
+		if rows[a] == nil {
+			rows[a] = &reportRow{Agency: a}
+		}
+		return rows[a]
+	}
+	for _, a := range d.Agencies {
+		r := row(a.Agency)
+		for _, n := range a.Services {
+			r.Services += n
+		}
+		r.Provided = a.Live
+		r.Consumed = a.Consumed[string(v1alpha1.ReasonActive)]
+	}
+	prefix := strconv.Itoa(year) + "-"
+	for _, g := range d.Traffic {
+		if !strings.HasPrefix(g.Month, prefix) {
+			continue
+		}
+		r := row(g.Provider)
+		r.Served, r.ServedFailed = r.Served+g.Requests, r.ServedFailed+g.Errors
+		if g.Consumer != statistics.UndisclosedConsumer {
+			c := row(g.Consumer)
+			c.Made, c.MadeFailed = c.Made+g.Requests, c.MadeFailed+g.Errors
+		}
+	}
+	for _, r := range rows {
+		if r.Agency != "" {
+			out.Rows = append(out.Rows, *r)
+		}
+	}
+	order := search.NewOrder()
+	slices.SortFunc(out.Rows, func(a, b reportRow) int { return order(d.Name(a.Agency), d.Name(b.Agency)) })
+	return view{template: "report", title: fmt.Sprintf("%s %d", q.T("report"), year), data: out}
+}
+
+// Name is an agency's display name, or its object name.
+func (d reportData) Name(agency string) string { return cmp.Or(d.Names[agency], agency) }
+
 // statisticsTrafficCSV is what the gateway carried, month by month, for
 // spreadsheets: a row per month, provider, service and consumer, the
 // consumer of a Restricted service not named.

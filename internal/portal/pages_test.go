@@ -482,4 +482,19 @@ func TestTrafficIsPublishedByMonth(t *testing.T) {
 	if csv != want {
 		t.Errorf("the traffic download:\n%s\nwant:\n%s", csv, want)
 	}
+
+	// The yearly report: what each agency served and made in 2026; the
+	// consumer of the Restricted service is not told what it made.
+	code, report := get(t, h, "/report?year=2026", "")
+	if code != 200 {
+		t.Fatalf("report: status %d", code)
+	}
+	for _, want := range []string{"Báo cáo năm về chia sẻ dữ liệu 2026",
+		`<tr><th scope="row">Cơ quan so-khdt</th><td>0</td><td>0</td><td>2</td><td>0</td><td>0</td><td>17</td><td>1</td></tr>`,
+		`<tr><th scope="row">Cơ quan so-tnmt</th><td>4</td><td>4</td><td>0</td><td>22</td><td>3</td><td>0</td><td>0</td></tr>`,
+		`<tr><th scope="row">Cơ quan ubnd-tp</th><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>`} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report does not show %s", want)
+		}
+	}
 }

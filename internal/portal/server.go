@@ -71,6 +71,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /directory", s.page(s.directory))
 	mux.HandleFunc("GET /open-data", s.page(s.openData))
 	mux.HandleFunc("GET /statistics", s.page(s.statistics))
+	mux.HandleFunc("GET /report", s.page(s.report))
 	mux.HandleFunc("GET /statistics.csv", s.statisticsCSV)
 	mux.HandleFunc("GET /statistics-keys.csv", s.statisticsKeysCSV)
 	mux.HandleFunc("GET /statistics-traffic.csv", s.statisticsTrafficCSV)
