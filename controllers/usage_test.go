@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/controllers/accesslog"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
 )
 
@@ -280,4 +282,68 @@ func TestAFailingConnectionIsReported(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestTwoCollectorsNeverCountTwice: a second collector (another replica,
+// or the operator after a restart) flushes into the same agreement as the
+// running one, with the same stale read of it: each request counts once,
+// and what one flushed the other keeps.
+func TestTwoCollectorsNeverCountTwice(t *testing.T) {
+	ds, sa, _ := liveAgreement(t, "so-hai-ban-sao", "thong-ke", "ubnd-hai-ban-sao")
+	caller := names.ClientID("ubnd-hai-ban-sao", sa, sa.Status.Credential.KeyIDs[0])
+	zone := mustZone(t)
+	now := operatorClock.Now()
+	replica := func() *accesslog.Server {
+		return &accesslog.Server{Collector: &accesslog.Collector{Reader: k8s, Zone: zone, Now: operatorClock.Now}, Client: k8s, Now: operatorClock.Now}
+	}
+	first, second := replica(), replica()
+	// The second reads the agreement as it was before the first's flush,
+	// as a cache that has not caught up would.
+	stale := sa.DeepCopy()
+	second.Client = &staleOnce{Client: k8s, object: stale}
+	for i := range 3 {
+		first.Collector.Count(ctx, accessLogEntry(ds.Namespace, ds.Name, 200, now.Add(time.Duration(i)*time.Second), map[string]string{"x-lgsp-consumer": caller}))
+	}
+	for range 2 {
+		second.Collector.Count(ctx, accessLogEntry(ds.Namespace, ds.Name, 500, now, map[string]string{"x-lgsp-consumer": caller}))
+	}
+	// The second's write, on its stale read, loses on the agreement's
+	// resourceVersion and keeps its counts for its next flush.
+	first.Flush(ctx)
+	second.Flush(ctx)
+	second.Flush(ctx)
+	month := now.In(zone).Format("2006-01")
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+		t.Fatal(err)
+	}
+	if u := sa.Status.Usage; u == nil || len(u.Months) != 1 || u.Months[0] != (v1alpha1.UsageMonth{Month: month, Requests: 5, Errors: 2}) {
+		t.Fatalf("status.usage is %+v, want %s: 5 requests, 2 errors", sa.Status.Usage, month)
+	}
+	// A collector started afresh (a restart) adds to what was flushed.
+	restarted := replica()
+	restarted.Collector.Count(ctx, accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": caller}))
+	restarted.Flush(ctx)
+	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
+		t.Fatal(err)
+	}
+	if got := sa.Status.Usage.Months[0]; got.Requests != 6 || got.Errors != 2 {
+		t.Errorf("after a restart, usage is %+v, want 6 requests, 2 errors", got)
+	}
+}
+
+// staleOnce answers its first Get of a SharingAgreement with object, a
+// copy read earlier.
+type staleOnce struct {
+	client.Client
+	object *v1alpha1.SharingAgreement
+	served bool
+}
+
+func (s *staleOnce) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	if sa, ok := obj.(*v1alpha1.SharingAgreement); ok && !s.served {
+		s.served = true
+		s.object.DeepCopyInto(sa)
+		return nil
+	}
+	return s.Client.Get(ctx, key, obj, opts...)
 }
