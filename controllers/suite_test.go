@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"testing"
 	"time"
@@ -45,16 +44,6 @@ var (
 
 // accessLogAddr is where the operator receives access logs in the tests.
 var accessLogAddr string
-
-// freeAddr is a local address no one listens on.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().String(), nil
-}
 
 const (
 	usageFlushInterval = time.Minute
@@ -100,7 +89,7 @@ func run(m *testing.M) int {
 	cfg.CoordinatorAgency = coordinator
 	cfg.PublicBaseURL = testenv.SampleBaseURL
 	cfg.KeyRotationGrace = rotationGrace
-	if accessLogAddr, err = freeAddr(); err != nil {
+	if accessLogAddr, err = testenv.FreeAddress(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -175,7 +175,7 @@ func run(ctx context.Context, o options) error {
 	var converging cpuUse // while the operator converges
 	cpuBefore, cpuErr := cpuNow()
 	opStart := time.Now()
-	_, stop, err := startOperator(ctx, opConfig)
+	_, stop, err := startOperator(ctx, opConfig, "")
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,11 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	mgr, stop, err := startOperator(ctx, opConfig)
+	accessLogAddr, err := testenv.FreeAddress()
+	if err != nil {
+		return err
+	}
+	mgr, stop, err := startOperator(ctx, opConfig, accessLogAddr)
 	if err != nil {
 		return err
 	}
@@ -281,6 +285,14 @@ func run(ctx context.Context, o options) error {
 		_ = stop()
 		return err
 	}
+	// The gateway's access logs, for every live agreement, into the
+	// restarted operator.
+	traffic, err := measureTraffic(ctx, c, reqs, accessLogAddr, 10*time.Second)
+	if err != nil {
+		_ = stop()
+		return err
+	}
+	fmt.Printf("Access logs: %d entries taken at %.0f a second; %d usage writes\n", traffic.entries, traffic.perSecond, traffic.writes)
 	if err := stop(); err != nil {
 		return err
 	}
@@ -296,7 +308,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 
-	table := report(o, converge, converging, floor, latencies, revocations, settle, atConvergence, reconciles, resyncWrites, events, peakHeap.Load(), ms.HeapInuse, ms.HeapAlloc, cached, secrets)
+	table := report(o, converge, converging, floor, latencies, revocations, settle, atConvergence, reconciles, resyncWrites, events, peakHeap.Load(), ms.HeapInuse, ms.HeapAlloc, cached, secrets) + traffic.String()
 	fmt.Print(table)
 	return errors.Join(os.WriteFile(o.out, []byte(table), 0o644), floorErr)
 }
@@ -762,10 +774,11 @@ func withCodec(c *rest.Config) *rest.Config {
 
 // startOperator runs the operator in this process, as main.go does, until
 // the returned stop is called.
-func startOperator(ctx context.Context, cfg *rest.Config) (mgr ctrl.Manager, stop func() error, err error) {
+func startOperator(ctx context.Context, cfg *rest.Config, accessLogAddr string) (mgr ctrl.Manager, stop func() error, err error) {
 	opts := config.Default()
 	opts.CoordinatorAgency = "ag-0"
 	opts.PublicBaseURL = testenv.SampleBaseURL
+	opts.AccessLogAddr, opts.UsageFlushInterval = accessLogAddr, trafficFlush
 	if mgr, err = controllers.NewEmbeddedManager(cfg, controllers.Options{Config: opts}); err != nil {
 		return nil, nil, err
 	}
