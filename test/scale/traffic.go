@@ -30,12 +30,11 @@ const (
 
 // trafficFigures are what the traffic phase measured: the entries the
 // collector took a second with the operator running, and the usage writes
-// it made per agreement with requests, per hour.
+// it made over the window.
 type trafficFigures struct {
 	agreements    int
 	entries       int64
 	perSecond     float64
-	writesPerHour float64
 	window        time.Duration
 	writes        int
 }
@@ -46,8 +45,8 @@ func (f trafficFigures) String() string {
 	}
 	return fmt.Sprintf("\n## The access-log collector\n\n| figure | value |\n|---|---|\n"+
 		"| entries streamed (%d streams, %d agreements) | %d |\n| entries ingested a second, the operator running | %.0f |\n"+
-		"| status writes per agreement per hour (flush every %s, over %s) | %.1f (%d writes) |\n",
-		trafficStreams, f.agreements, f.entries, f.perSecond, trafficFlush, f.window.Round(time.Second), f.writesPerHour, f.writes)
+		"| usage writes over %s (flush every %s) | %d, at most one per agreement per flush: %d agreements × %d flushes |\n",
+		trafficStreams, f.agreements, f.entries, f.perSecond, f.window.Round(time.Second), trafficFlush, f.writes, f.agreements, int(f.window/trafficFlush))
 }
 
 // measureTraffic streams, as Envoy does, one entry after another for the
@@ -117,11 +116,11 @@ func measureTraffic(ctx context.Context, c client.Reader, reqs *testenv.RequestC
 	time.Sleep(time.Until(start.Add(d + 3*trafficFlush)))
 	window := time.Since(start)
 	writes := 0
-	for _, n := range reqs.Since(before, func(r testenv.Request) bool { return r.Verb == http.MethodPatch && r.Resource == "sharingagreements" }) {
+	for _, n := range reqs.Since(before, func(r testenv.Request) bool { return r.Verb == http.MethodPatch && r.Resource == "sharingagreements/status" }) {
 		writes += n
 	}
 	return trafficFigures{agreements: len(entries), entries: sent.Load(), perSecond: float64(sent.Load()) / ingested.Seconds(),
-		writes: writes, window: window, writesPerHour: float64(writes) / float64(len(entries)) / window.Hours()}, nil
+		writes: writes, window: window}, nil
 }
 
 // stream sends entries, in batches of 100 from offset, until deadline.
