@@ -32,11 +32,11 @@ const (
 // collector took a second with the operator running, and the usage writes
 // it made over the window.
 type trafficFigures struct {
-	agreements    int
-	entries       int64
-	perSecond     float64
-	window        time.Duration
-	writes        int
+	agreements int
+	entries    int64
+	perSecond  float64
+	window     time.Duration
+	writes     int
 }
 
 func (f trafficFigures) String() string {
@@ -116,7 +116,9 @@ func measureTraffic(ctx context.Context, c client.Reader, reqs *testenv.RequestC
 	time.Sleep(time.Until(start.Add(d + 3*trafficFlush)))
 	window := time.Since(start)
 	writes := 0
-	for _, n := range reqs.Since(before, func(r testenv.Request) bool { return r.Verb == http.MethodPatch && r.Resource == "sharingagreements/status" }) {
+	for _, n := range reqs.Since(before, func(r testenv.Request) bool {
+		return r.Verb == http.MethodPatch && r.Resource == "sharingagreements/status"
+	}) {
 		writes += n
 	}
 	return trafficFigures{agreements: len(entries), entries: sent.Load(), perSecond: float64(sent.Load()) / ingested.Seconds(),
