@@ -87,6 +87,7 @@ var messages = map[string][2]string{
 	"requestsServed":      {"Yêu cầu đã phục vụ", "Requests served"},
 	"requestsMade":        {"Yêu cầu đã gửi", "Requests made"},
 	"year":                {"Năm", "Year"},
+	"ownTraffic":          {"Chi tiết của cơ quan bạn: theo dịch vụ và bên sử dụng", "Your agency's detail: by service and consumer"},
 	"trafficTitle":        {"Lưu lượng qua nền tảng LGSP", "Traffic through the LGSP"},
 	"trafficIntro":        {"Số yêu cầu nền tảng LGSP đã chuyển theo từng tháng, theo cơ quan cung cấp; yêu cầu lỗi gồm bị từ chối, vượt hạn mức và lỗi máy chủ. Bên sử dụng dịch vụ dữ liệu hạn chế không được công bố.", "Requests the LGSP carried month by month, by providing agency; failed requests are those refused, rate limited or answered with an error. The consumers of restricted services are not published."},
 	"trafficByMonth":      {"Yêu cầu qua LGSP theo tháng", "Requests through the LGSP by month"},

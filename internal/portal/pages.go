@@ -214,6 +214,10 @@ type statisticsData struct {
 	Traffic           []statistics.TrafficGroup
 	TrafficByProvider []statistics.TrafficGroup
 	TrafficChart      chart
+	// OwnTraffic is, for a signed-in focal point, the traffic of its own
+	// agency's services and agreements with every consumer named (the DIC's
+	// focal points: every agency's); empty for the public.
+	OwnTraffic []statistics.TrafficGroup
 	// Names are the agencies' display names, by object name: what a
 	// person reads in the tables (the CSV keeps the object names).
 	Names map[string]string
@@ -331,6 +335,13 @@ func (s *Server) statisticsData(q request) (statisticsData, error) {
 		[]series{{Name: q.T("keysIssued"), Class: "bar"}, {Name: q.T("keysRevoked"), Class: "bar-alt"}}, counts)
 
 	d.Traffic = p.Traffic
+	if own := focalPointAgencies(w, q.viewer); len(own) > 0 {
+		for _, g := range p.AllTraffic {
+			if own[g.Provider] || own[g.Consumer] || own[s.Publisher] {
+				d.OwnTraffic = append(d.OwnTraffic, g)
+			}
+		}
+	}
 	byProvider := map[[2]string]*statistics.TrafficGroup{}
 	byMonth := map[string][2]int64{}
 	for _, g := range p.Traffic {
@@ -463,6 +474,27 @@ func (s *Server) report(q request) view {
 
 // Name is an agency's display name, or its object name.
 func (d reportData) Name(agency string) string { return cmp.Or(d.Names[agency], agency) }
+
+// focalPointAgencies are the agencies a viewer acts for: those of the
+// focal points, holding their rights, that name the viewer or one of its
+// groups, as their RoleBindings do.
+func focalPointAgencies(w world, v Viewer) map[string]bool {
+	out := map[string]bool{}
+	if v.Anonymous() {
+		return out
+	}
+	for _, fp := range w.focalPoints {
+		if !meta.IsStatusConditionTrue(fp.Status.Conditions, string(v1alpha1.ConditionReady)) {
+			continue
+		}
+		for _, subject := range fp.Spec.Subjects {
+			if subject.Kind == v1alpha1.SubjectUser && subject.Name == v.Name || subject.Kind == v1alpha1.SubjectGroup && slices.Contains(v.Groups, subject.Name) {
+				out[fp.Status.Agency] = true
+			}
+		}
+	}
+	return out
+}
 
 // statisticsTrafficCSV is what the gateway carried, month by month, for
 // spreadsheets: a row per month, provider, service and consumer, the

@@ -463,10 +463,26 @@ func TestTrafficIsPublishedByMonth(t *testing.T) {
 	}
 	objs := append(used("so-khdt", "ban-do", "ban-do", v1alpha1.ClassificationShared, v1alpha1.UsageMonth{Month: "2026-10", Requests: 7}, v1alpha1.UsageMonth{Month: "2026-11", Requests: 10, Errors: 1}),
 		used("ubnd-tp", "ho-so-mat", "ho-so-mat", v1alpha1.ClassificationRestricted, v1alpha1.UsageMonth{Month: "2026-11", Requests: 5, Errors: 2})...)
+	// so-khdt's focal point, as the portal's fake reviewer signs it in.
+	objs = append(objs, &v1alpha1.FocalPoint{ObjectMeta: metav1.ObjectMeta{Namespace: "so-khdt", Name: "pham-quoc-dung"},
+		Spec: v1alpha1.FocalPointSpec{Role: v1alpha1.RolePrimary, Person: v1alpha1.Contact{Name: "Phạm Quốc Dũng"},
+			Subjects: []v1alpha1.Subject{{Kind: v1alpha1.SubjectUser, Name: "dung@skhdt"}}},
+		Status: v1alpha1.FocalPointStatus{Agency: "so-khdt", Conditions: ready("Ready", metav1.ConditionTrue, "")}})
 	h := server(t, objs...)
 	code, page := get(t, h, "/statistics", "")
 	if code != 200 {
 		t.Fatalf("status %d", code)
+	}
+	if strings.Contains(page, "Chi tiết của cơ quan bạn") {
+		t.Error("the public sees an agency's detail")
+	}
+	// A focal point sees its own agency's detail, every consumer named,
+	// and no other agency's.
+	_, own := get(t, h, "/statistics", "khdt")
+	detail := own[strings.Index(own, "Chi tiết của cơ quan bạn"):]
+	if !strings.Contains(detail, `<tr><th scope="row">2026-11</th><td>so-tnmt/ban-do</td><td>Cơ quan so-tnmt</td><td>Cơ quan so-khdt</td><td>10</td><td>1</td></tr>`) ||
+		strings.Contains(detail, "ho-so-mat") {
+		t.Errorf("so-khdt's focal point's detail:\n%s", detail)
 	}
 	for _, want := range []string{"Lưu lượng qua nền tảng LGSP", `<tr><th scope="row">2026-10</th><td>Cơ quan so-tnmt</td><td>7</td><td>0</td></tr>`,
 		`<tr><th scope="row">2026-11</th><td>Cơ quan so-tnmt</td><td>15</td><td>3</td></tr>`, `aria-labelledby="traffic-title"`} {

@@ -52,6 +52,10 @@ type Province struct {
 	// agreements' status.usage, as the public may read it: by provider,
 	// consumer (UndisclosedConsumer for a Restricted service) and service.
 	Traffic []TrafficGroup
+	// AllTraffic is Traffic with every consumer named: for the parties
+	// themselves (a provider knows who uses its services), never for the
+	// public.
+	AllTraffic []TrafficGroup
 	// Clocks are the moments at which somebody must act, one per object
 	// and clock, in the order of Kind, then Namespace and Name.
 	Clocks []Clock
@@ -226,7 +230,7 @@ func Summarize(in Inputs) Province {
 		restricted[ds.Namespace+"/"+ds.Name] = ds.Spec.Classification == v1alpha1.ClassificationRestricted
 	}
 	saGroups, publicGroups := map[AgreementGroup]int{}, map[AgreementGroup]int{}
-	carried := map[TrafficGroup][2]int64{}
+	carried, carriedAll := map[TrafficGroup][2]int64{}, map[TrafficGroup][2]int64{}
 	for i := range in.Agreements {
 		sa := &in.Agreements[i]
 		consumer := cmp.Or(sa.Status.ConsumerAgency, holders[sa.Namespace])
@@ -244,6 +248,9 @@ func Summarize(in Inputs) Province {
 				key := TrafficGroup{Month: m.Month, Provider: provider, Consumer: group.Consumer, Service: service}
 				c := carried[key]
 				carried[key] = [2]int64{c[0] + m.Requests, c[1] + m.Errors}
+				key.Consumer = consumer
+				c = carriedAll[key]
+				carriedAll[key] = [2]int64{c[0] + m.Requests, c[1] + m.Errors}
 			}
 		}
 		if req := sa.Status.Request; req != nil && req.AnsweredAt == nil {
@@ -274,13 +281,7 @@ func Summarize(in Inputs) Province {
 		g.Count = n
 		p.PublicAgreements = append(p.PublicAgreements, g)
 	}
-	for g, c := range carried {
-		g.Requests, g.Errors = c[0], c[1]
-		p.Traffic = append(p.Traffic, g)
-	}
-	slices.SortFunc(p.Traffic, func(a, b TrafficGroup) int {
-		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Consumer, b.Consumer))
-	})
+	p.Traffic, p.AllTraffic = trafficGroups(carried), trafficGroups(carriedAll)
 
 	p.sort()
 	return p
@@ -359,5 +360,19 @@ func ByFixedStates(counts map[string]int) []int {
 			out[len(AgreementStates)] += n
 		}
 	}
+	return out
+}
+
+// trafficGroups lists counted traffic by month, provider, service and
+// consumer.
+func trafficGroups(counted map[TrafficGroup][2]int64) []TrafficGroup {
+	out := make([]TrafficGroup, 0, len(counted))
+	for g, c := range counted {
+		g.Requests, g.Errors = c[0], c[1]
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b TrafficGroup) int {
+		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Consumer, b.Consumer))
+	})
 	return out
 }
