@@ -54,7 +54,7 @@ type series struct {
 func columnChart(id, title string, labels []string, ss []series, values [][]int) chart {
 	// The legend takes the top 24 pixels; a full column's value label
 	// sits below it, never on a swatch.
-	const plotTop, plotHeight, groupWidth, columnWidth = 44, 180, 48, 18
+	const plotTop, plotHeight, groupWidth, columnWidth = 44, 180, 64, 18
 	const height = plotTop + plotHeight + 24
 	largest := 1
 	for _, row := range values {

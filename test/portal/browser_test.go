@@ -10,10 +10,14 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
@@ -119,8 +123,27 @@ func TestAnOfficerUsesThePortalInABrowser(t *testing.T) {
 		}
 	}
 
+	// The gateway's traffic, as the operator's collector flushes it into
+	// the live agreements' usage: this month and the one before.
+	carried := recordUsage(t)
+
 	// The statistics, with the chart drawn by the server.
 	if err := chromedp.Do(ctx, chromedp.Navigate(portalURL+"/statistics"), chromedp.WaitVisible(chromedp.CSS(`figure svg`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := testenv.Eventually(20*time.Second, func() error {
+		if _, err := chromedp.Run(ctx, chromedp.Navigate(portalURL+"/statistics")); err != nil {
+			return err
+		}
+		chart, err := chromedp.Run(ctx, chromedp.Evaluate[*string](`document.querySelector("svg[aria-labelledby=traffic-title]")?.textContent ?? null`))
+		if err != nil {
+			return err
+		}
+		if chart == nil || !strings.Contains(*chart, fmt.Sprintf("Yêu cầu: %d", carried)) {
+			return fmt.Errorf("the traffic chart does not show this month's %d requests yet", carried)
+		}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if caption := text(`figcaption`); caption != "Thỏa thuận đang hiệu lực theo bên cung cấp" {
@@ -145,4 +168,37 @@ func TestAnOfficerUsesThePortalInABrowser(t *testing.T) {
 		t.Errorf("the keys chart's text lacks %q (%d live agreements):\n%s", want, live, *keys)
 	}
 	shoot("statistics")
+}
+
+// recordUsage writes into each live agreement's status.usage what the
+// collector would have flushed for it, and returns this month's requests
+// in all.
+func recordUsage(t *testing.T) int64 {
+	t.Helper()
+	ctx := context.Background()
+	list := &v1alpha1.SharingAgreementList{}
+	if err := admin.List(ctx, list); err != nil {
+		t.Fatal(err)
+	}
+	zone, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(zone)
+	this, last := now.Format("2006-01"), time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, zone).Format("2006-01")
+	var total int64
+	for i, sa := range list.Items {
+		if len(sa.Status.Credential.KeyIDs) == 0 {
+			continue
+		}
+		requests := int64(1200 * (i + 1))
+		total += requests
+		base := sa.DeepCopy()
+		sa.Status.Usage = &v1alpha1.Usage{LastRequestAt: &metav1.Time{Time: now.Truncate(time.Second)}, Months: []v1alpha1.UsageMonth{
+			{Month: last, Requests: requests / 2, Errors: int64(i)}, {Month: this, Requests: requests, Errors: int64(3 * i)}}}
+		if err := admin.Status().Patch(ctx, &sa, client.MergeFrom(base)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return total
 }
