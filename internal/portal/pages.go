@@ -3,6 +3,7 @@ package portal
 import (
 	"cmp"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -508,6 +509,34 @@ func (s *Server) statisticsTrafficCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		return rows
 	})
+}
+
+// trafficRecord is one row of the traffic download, as JSON.
+type trafficRecord struct {
+	Month        string `json:"month"`
+	Provider     string `json:"provider"`
+	ProviderName string `json:"providerName"`
+	Service      string `json:"service"`
+	Consumer     string `json:"consumer"`
+	ConsumerName string `json:"consumerName"`
+	Requests     int64  `json:"requests"`
+	Errors       int64  `json:"errors"`
+}
+
+// statisticsTrafficJSON is statisticsTrafficCSV for programs.
+func (s *Server) statisticsTrafficJSON(w http.ResponseWriter, r *http.Request) {
+	d, err := s.statisticsData(request{ctx: r.Context(), r: r, lang: langVI})
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	records := make([]trafficRecord, 0, len(d.Traffic))
+	for _, g := range d.Traffic {
+		records = append(records, trafficRecord{Month: g.Month, Provider: g.Provider, ProviderName: d.Names[g.Provider], Service: g.Service,
+			Consumer: g.Consumer, ConsumerName: d.Names[g.Consumer], Requests: g.Requests, Errors: g.Errors})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(records)
 }
 
 // statisticsKeysCSV is every agency's key history, month by month, for

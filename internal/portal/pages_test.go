@@ -498,6 +498,11 @@ func TestTrafficIsPublishedByMonth(t *testing.T) {
 	if csv != want {
 		t.Errorf("the traffic download:\n%s\nwant:\n%s", csv, want)
 	}
+	_, js := get(t, h, "/statistics-traffic.json", "")
+	if !strings.Contains(js, `{"month":"2026-11","provider":"so-tnmt","providerName":"Cơ quan so-tnmt","service":"so-tnmt/ho-so-mat","consumer":"-","consumerName":"Bên sử dụng không công bố (dữ liệu hạn chế)","requests":5,"errors":2}`) ||
+		strings.Contains(js, "ubnd-tp") {
+		t.Errorf("the traffic as JSON:\n%s", js)
+	}
 
 	// The yearly report: what each agency served and made in 2026; the
 	// consumer of the Restricted service is not told what it made.

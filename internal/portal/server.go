@@ -75,6 +75,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /statistics.csv", s.statisticsCSV)
 	mux.HandleFunc("GET /statistics-keys.csv", s.statisticsKeysCSV)
 	mux.HandleFunc("GET /statistics-traffic.csv", s.statisticsTrafficCSV)
+	mux.HandleFunc("GET /statistics-traffic.json", s.statisticsTrafficJSON)
 	mux.HandleFunc("GET /dcat.ttl", s.dcat("turtle"))
 	mux.HandleFunc("GET /dcat.jsonld", s.dcat("jsonld"))
 	// For officers, as far as their rights go.

@@ -127,6 +127,20 @@ func TestAnOfficerUsesThePortalInABrowser(t *testing.T) {
 	// the live agreements' usage: this month and the one before.
 	carried := recordUsage(t)
 
+	// Anyone reads the traffic by provider; no agency's detail.
+	if err := testenv.Eventually(20*time.Second, func() error {
+		code, body := get(t, portalURL+"/statistics", "")
+		if code != 200 || !strings.Contains(body, "Lưu lượng qua nền tảng LGSP") || !strings.Contains(body, fmt.Sprintf("Yêu cầu: %d", carried)) {
+			return fmt.Errorf("status %d: the anonymous statistics do not show this month's %d requests yet", code, carried)
+		}
+		if strings.Contains(body, "Chi tiết của cơ quan bạn") {
+			return fmt.Errorf("the anonymous statistics show an agency's detail")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
 	// The statistics, with the chart drawn by the server.
 	if err := chromedp.Do(ctx, chromedp.Navigate(portalURL+"/statistics"), chromedp.WaitVisible(chromedp.CSS(`figure svg`))); err != nil {
 		t.Fatal(err)
