@@ -463,3 +463,35 @@ func tail(s string) string {
 	}
 	return s
 }
+
+// TestTheMetricsPolicyLetsTheAccessLogsIn: the NetworkPolicy the chart
+// puts on the operator's pods for its metrics would shut out the gateway's
+// access logs; it admits the gateway's proxy pods on the collector's port.
+func TestTheMetricsPolicyLetsTheAccessLogsIn(t *testing.T) {
+	out, err := helm(t, "template", "datashare", chart, "--kube-version", kubeVersion,
+		"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL,
+		"--set", "metrics.networkPolicy.enabled=true", "--set", "lgsp.proxy.namespace=envoy-gateway-system")
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, tail(out))
+	}
+	for _, obj := range decode(t, out) {
+		if obj.GetKind() != "NetworkPolicy" || obj.GetName() != "datashare-datashare-operator-metrics" {
+			continue
+		}
+		rules, _ := lookup(obj.Object, "spec.ingress").([]any)
+		for _, r := range rules {
+			rule := r.(map[string]any)
+			if lookup(rule, "ports.0.port") == "accesslog" {
+				from := lookup(rule, "from.0").(map[string]any)
+				ns := from["namespaceSelector"].(map[string]any)["matchLabels"].(map[string]any)["kubernetes.io/metadata.name"]
+				pods := from["podSelector"].(map[string]any)["matchLabels"].(map[string]any)
+				if ns != "envoy-gateway-system" || pods["app.kubernetes.io/component"] != "proxy" || pods["app.kubernetes.io/name"] != "envoy" {
+					t.Errorf("the access-log rule admits %v pods %v, want the proxies in envoy-gateway-system", ns, pods)
+				}
+				return
+			}
+		}
+		t.Fatalf("the metrics NetworkPolicy has no rule for the access-log port: %v", rules)
+	}
+	t.Fatal("no metrics NetworkPolicy rendered")
+}
