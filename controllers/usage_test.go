@@ -87,7 +87,8 @@ func requestsCounted(t *testing.T, service, consumer, outcome string) float64 {
 // request counts once for its agreement and outcome in the metrics at once
 // and in the agreement's status.usage at the next flush, adding to what
 // was flushed before; a refused request without a key, and a route the
-// operator did not write, count for nobody; a key header Envoy was wrongly
+// operator did not write, count for nobody (the first is logged with its
+// request id, for tracing); a key header Envoy was wrongly
 // told to log reaches neither the status, the metrics nor the logs.
 func TestUsageComesFromTheGatewaysAccessLogs(t *testing.T) {
 	ds, sa, key := liveAgreement(t, "so-luu-luong", "ho-tich", "ubnd-luu-luong")
@@ -98,12 +99,14 @@ func TestUsageComesFromTheGatewaysAccessLogs(t *testing.T) {
 	service := ds.Namespace + "/" + ds.Name
 	now := operatorClock.Now()
 	withKey := map[string]string{"x-lgsp-consumer": caller, "x-api-key": key}
+	refused := accessLogEntry(ds.Namespace, ds.Name, 401, now, nil)
+	refused.Request.RequestId = "6f1c2a9e-refused-request"
 	streamAccessLogs(t,
 		accessLogEntry(ds.Namespace, ds.Name, 200, now, withKey),
 		accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": caller}),
 		accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": caller}),
 		accessLogEntry(ds.Namespace, ds.Name, 503, now.Add(time.Second), map[string]string{"x-lgsp-consumer": caller}),
-		accessLogEntry(ds.Namespace, ds.Name, 401, now, nil),
+		refused,
 		accessLogEntry(ds.Namespace, ds.Name, 200, now, map[string]string{"x-lgsp-consumer": "ubnd-luu-luong.khong-co.abc"}),
 		&accesslogdatav3.HTTPAccessLogEntry{CommonProperties: &accesslogdatav3.AccessLogCommon{RouteName: "httproute/so-luu-luong/portal/rule/0"},
 			Response: &accesslogdatav3.HTTPResponseProperties{ResponseCode: wrapperspb.UInt32(200)}},
@@ -123,6 +126,10 @@ func TestUsageComesFromTheGatewaysAccessLogs(t *testing.T) {
 		return nil
 	})
 
+	// The request that counted for nobody can be traced by its id.
+	if !strings.Contains(operatorLogs.String(), `"requestID": "6f1c2a9e-refused-request"`) {
+		t.Error("the operator's log does not give the refused request's id")
+	}
 	month := now.In(mustZone(t)).Format("2006-01")
 	usageIs := func(requests, errs int64) {
 		t.Helper()

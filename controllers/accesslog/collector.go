@@ -15,6 +15,7 @@ import (
 	"time"
 
 	accesslogdatav3 "github.com/envoyproxy/go-control-plane/envoy/data/accesslog/v3"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
@@ -49,19 +50,23 @@ type Collector struct {
 type entry struct {
 	route    string
 	consumer string
-	code     uint32
-	at       time.Time
-	duration time.Duration
-	bytes    uint64
+	// requestID is the X-Request-ID the gateway kept or made: what traces
+	// the exchange end to end.
+	requestID string
+	code      uint32
+	at        time.Time
+	duration  time.Duration
+	bytes     uint64
 }
 
 func entryOf(e *accesslogdatav3.HTTPAccessLogEntry) entry {
 	common := e.GetCommonProperties()
 	out := entry{
-		route:    common.GetRouteName(),
-		consumer: e.GetRequest().GetRequestHeaders()[consumerHeader],
-		code:     e.GetResponse().GetResponseCode().GetValue(),
-		bytes:    e.GetResponse().GetResponseBodyBytes(),
+		route:     common.GetRouteName(),
+		consumer:  e.GetRequest().GetRequestHeaders()[consumerHeader],
+		requestID: e.GetRequest().GetRequestId(),
+		code:      e.GetResponse().GetResponseCode().GetValue(),
+		bytes:     e.GetResponse().GetResponseBodyBytes(),
 	}
 	if t := common.GetStartTime(); t != nil {
 		out.at = t.AsTime()
@@ -94,7 +99,11 @@ func (c *Collector) Count(ctx context.Context, e *accesslogdatav3.HTTPAccessLogE
 	if !ok {
 		// Refused before any key matched (no key, a wrong one), or a key
 		// of no live agreement: the service's failures, nobody's usage.
+		// Its request id lets the platform team find it in the gateway's
+		// and the backend's logs; the consumer header is not logged, as
+		// it may be anything a caller sent.
 		requests.WithLabelValues(service, consumerUnknown, string(outcome)).Inc()
+		ctrl.LoggerFrom(ctx).V(1).Info("a request of no live agreement", "service", service, "outcome", outcome, "requestID", en.requestID)
 		return
 	}
 	requests.WithLabelValues(service, consumer, string(outcome)).Inc()

@@ -20,7 +20,7 @@ func chartAccessLog(t *testing.T) []map[string]any {
 	t.Helper()
 	root := testenv.RepoRoot()
 	cmd := exec.Command(filepath.Join(root, "bin", "helm"), "template", "ds", filepath.Join(root, "charts", "datashare-operator"),
-		"-n", "datashare-system", "--kube-version", "1.32.0", "--show-only", "templates/accesslog.yaml",
+		"-n", "datashare-system", "--kube-version", "1.32.0", "--show-only", "templates/accesslog.yaml", "--show-only", "templates/request_id.yaml",
 		"--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt")
 	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
 	var out bytes.Buffer
@@ -40,8 +40,8 @@ func chartAccessLog(t *testing.T) []map[string]any {
 		}
 		docs = append(docs, o.Object)
 	}
-	if len(docs) != 3 {
-		t.Fatalf("the chart renders %d access-log objects, want the Service, the EnvoyProxy and the ReferenceGrant", len(docs))
+	if len(docs) != 4 {
+		t.Fatalf("the chart renders %d access-log objects, want the Service, the EnvoyProxy, the ReferenceGrant and the ClientTrafficPolicy", len(docs))
 	}
 	return docs
 }
@@ -51,7 +51,8 @@ func chartAccessLog(t *testing.T) []map[string]any {
 // protected service: every listener sends its access log to the
 // collector's Service over HTTP/2 (gRPC), logging of the request's headers
 // only the consumer header; the key header is in no access-log
-// configuration at all.
+// configuration at all; and every listener keeps a caller's X-Request-ID or
+// makes one (the chart's ClientTrafficPolicy).
 func TestTheGatewayLogsToTheCollectorAndNeverTheKey(t *testing.T) {
 	var protected goldenCase
 	for _, c := range readGoldens(t) {
@@ -102,6 +103,30 @@ func TestTheGatewayLogsToTheCollectorAndNeverTheKey(t *testing.T) {
 	}
 	if grpcLoggers == 0 {
 		t.Fatalf("no listener sends its access log over gRPC:\n%s", mustJSON(t, loggers))
+	}
+	// Every exchange carries a request id: the caller's kept, or one made.
+	managers := 0
+	for _, dump := range configs(t, out, "ListenersConfigDump") {
+		for _, l := range list(get(dump, "dynamicListeners")) {
+			listener := get(l, "activeState", "listener")
+			for _, fc := range append(list(get(listener, "filterChains")), get(listener, "defaultFilterChain")) {
+				for _, f := range list(get(fc, "filters")) {
+					// The Gateway's listeners route by RDS; Envoy's own
+					// readiness listener answers inline.
+					if str(f, "name") != "envoy.filters.network.http_connection_manager" || get(f, "typedConfig", "rds") == nil {
+						continue
+					}
+					managers++
+					hcm := get(f, "typedConfig")
+					if get(hcm, "preserveExternalRequestId") != true || get(hcm, "generateRequestId") == false {
+						t.Errorf("listener %s neither keeps nor makes X-Request-ID: %s", str(listener, "name"), mustJSON(t, hcm))
+					}
+				}
+			}
+		}
+	}
+	if managers == 0 {
+		t.Fatal("no HTTP connection manager in the gateway's listeners")
 	}
 	t.Logf("%d gRPC access logs, each to the collector's Service, logging only X-LGSP-Consumer", grpcLoggers)
 }
