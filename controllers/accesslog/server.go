@@ -17,6 +17,10 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/traffic"
 )
 
+// stopGrace is how long a stopping collector waits for the entries in
+// flight before it closes Envoy's streams.
+const stopGrace = 2 * time.Second
+
 // Server receives Envoy's access logs over gRPC and flushes what it
 // counted into the agreements' status at every FlushInterval. It runs in
 // every replica (no leader election): Envoy spreads its streams over them.
@@ -71,7 +75,16 @@ func (s *Server) Start(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			srv.GracefulStop()
+			// Envoy's streams never end by themselves: a graceful stop
+			// waits a moment for the entries in flight, then closes them,
+			// and Envoy opens new ones to the other replicas.
+			stopped := make(chan struct{})
+			go func() { srv.GracefulStop(); close(stopped) }()
+			select {
+			case <-stopped:
+			case <-s.After(stopGrace):
+				srv.Stop()
+			}
 			// The last counts, with a context of their own: the manager's
 			// has ended.
 			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
