@@ -3,11 +3,12 @@ package v1alpha1
 import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 // AgencyLevel is where an agency sits in the administration. Province,
-// Department, District and Commune are inside the province; Central and
-// OtherProvince are outside it, and their use of a service needs the
-// Department of Information and Communications' endorsement (Điều 17.3).
+// Department, District and Commune are inside the province; Central,
+// OtherProvince and National are outside it, and their use of a service
+// needs the Department of Information and Communications' endorsement
+// (Điều 17.3).
 //
-// +kubebuilder:validation:Enum=Province;Department;District;Commune;Central;OtherProvince
+// +kubebuilder:validation:Enum=Province;Department;District;Commune;Central;OtherProvince;National
 type AgencyLevel string
 
 const (
@@ -23,17 +24,22 @@ const (
 	LevelCentral AgencyLevel = "Central"
 	// LevelOtherProvince is another province: outside the province.
 	LevelOtherProvince AgencyLevel = "OtherProvince"
+	// LevelNational is the national data integration and sharing
+	// platform, which uses a service on behalf of national bodies: outside
+	// the province, and reached on the LGSP's national listener when the
+	// operator has one.
+	LevelNational AgencyLevel = "National"
 )
 
 // OutsideProvince reports whether an agency at this level is outside the
 // province, so that its use of a service needs the DIC's endorsement.
 func (l AgencyLevel) OutsideProvince() bool {
-	return l == LevelCentral || l == LevelOtherProvince
+	return l == LevelCentral || l == LevelOtherProvince || l == LevelNational
 }
 
 // AgencySpec is the DIC's register entry for one agency.
 //
-// +kubebuilder:validation:XValidation:rule="!has(self.endorsements) || size(self.endorsements) == 0 || self.level in ['Central', 'OtherProvince']",message="endorsements are the DIC's consent for a body outside the province (level Central or OtherProvince); an agency inside the province needs none"
+// +kubebuilder:validation:XValidation:rule="!has(self.endorsements) || size(self.endorsements) == 0 || self.level in ['Central', 'OtherProvince', 'National']",message="endorsements are the DIC's consent for a body outside the province (level Central, OtherProvince or National); an agency inside the province needs none"
 // +kubebuilder:validation:XValidation:rule="!has(self.declinedEndorsements) || !has(self.endorsements) || !self.declinedEndorsements.exists(d, self.endorsements.exists(e, e.service == d.service))",message="a service cannot be both in endorsements and in declinedEndorsements: an endorsement and a written refusal contradict each other; remove the service from one of the two"
 type AgencySpec struct {
 	// displayName is the agency's official name in Vietnamese, with
@@ -47,7 +53,8 @@ type AgencySpec struct {
 	DisplayName string `json:"displayName"`
 
 	// level is where the agency sits: Province, Department, District or
-	// Commune inside the province; Central or OtherProvince outside it.
+	// Commune inside the province; Central, OtherProvince or National (the
+	// national data platform) outside it.
 	// +required
 	Level AgencyLevel `json:"level"`
 
@@ -75,7 +82,7 @@ type AgencySpec struct {
 
 	// endorsements records the DIC's consent for this body outside the
 	// province to use a given data service (Điều 17.3). Only agencies whose
-	// level is Central or OtherProvince may have endorsements.
+	// level is Central, OtherProvince or National may have endorsements.
 	// +optional
 	// +listType=map
 	// +listMapKey=service

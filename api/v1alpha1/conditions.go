@@ -143,6 +143,12 @@ const (
 	// last five minutes, as the gateway's access logs report them. It does
 	// not affect Ready.
 	ConditionConnectionDegraded ConditionType = "ConnectionDegraded"
+	// ConditionOfferedNationally is True when the service is offered to
+	// the national data platform: an agency of level National holds the
+	// provider's consent and the DIC's endorsement, and (with the
+	// operator's --national-listener) the route attaches to the national
+	// listener. It does not affect Ready.
+	ConditionOfferedNationally ConditionType = "OfferedNationally"
 )
 
 // DataService reasons.
@@ -187,6 +193,23 @@ const (
 	// ReasonSelectorlessBackend: the backend Service has no selector (a
 	// system on a virtual machine), so no NetworkPolicy can protect it.
 	ReasonSelectorlessBackend ConditionReason = "SelectorlessBackend"
+	// ReasonOfferedNationally: the provider consents to, and the DIC
+	// endorses, an agency of level National for the service.
+	ReasonOfferedNationally ConditionReason = "OfferedNationally"
+	// ReasonNotOfferedNationally: no agency of level National holds both
+	// consents for the service.
+	ReasonNotOfferedNationally ConditionReason = "NotOfferedNationally"
+	// ReasonExternalBackend: the backend is outside the cluster, so no
+	// NetworkPolicy applies; requests leave through the gateway's proxies.
+	ReasonExternalBackend ConditionReason = "ExternalBackend"
+	// ReasonExternalNotCoordinator: a backend outside the cluster is named
+	// by a service of an agency other than the DIC, which alone publishes
+	// national and ministry services.
+	ReasonExternalNotCoordinator ConditionReason = "ExternalNotCoordinator"
+	// ReasonExternalNeedsEnvoyGateway: a backend outside the cluster is
+	// reached with Envoy Gateway's Backend and credential injection, which
+	// the enforcement profile none does not write.
+	ReasonExternalNeedsEnvoyGateway ConditionReason = "ExternalNeedsEnvoyGateway"
 	// ReasonAccepted: the service is valid and allowed to be published.
 	ReasonAccepted ConditionReason = "Accepted"
 	// ReasonNotPublished: the service is not accepted, so its route is

@@ -74,19 +74,73 @@ type SchemaReference struct {
 	URL URL `json:"url"`
 }
 
-// Backend is the Kubernetes Service that serves the data. Services without a
-// selector, backed by EndpointSlices that point at a virtual machine, are
-// fine.
+// Backend is what serves the data: a Kubernetes Service in the
+// DataService's namespace (serviceName and port), or a system outside the
+// cluster reached over HTTPS (external). Services without a selector,
+// backed by EndpointSlices that point at a virtual machine, are fine.
+//
+// +kubebuilder:validation:XValidation:rule="has(self.external) != has(self.serviceName)",message="name either a Service in this namespace (serviceName and port) or a system outside the cluster (external), and not both"
+// +kubebuilder:validation:XValidation:rule="has(self.serviceName) == has(self.port)",message="serviceName and port go together: name the Service and the port that serves the data"
 type Backend struct {
 	// serviceName is the name of the Service in the DataService's namespace.
-	// +required
-	ServiceName ObjectName `json:"serviceName"`
+	// +optional
+	ServiceName ObjectName `json:"serviceName,omitempty"`
 
 	// port is the Service port that serves the data.
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=65535
+	// +optional
+	Port int32 `json:"port,omitempty"`
+
+	// external is a system outside the cluster, such as a national or a
+	// ministry's data service, that the gateway reaches over HTTPS. Only
+	// the DIC's agency publishes one: consumers in the province use it
+	// through the LGSP with their own keys, and the gateway presents the
+	// province's credential upstream.
+	// +optional
+	External *ExternalBackend `json:"external,omitempty"`
+}
+
+// ExternalBackend is a data service outside the cluster, reached over
+// HTTPS: the gateway checks its certificate against the system's roots or
+// the CA named here, sends the URL's host name as SNI, and adds the
+// province's credential to each request.
+type ExternalBackend struct {
+	// url is where the service is reached: https, a DNS host name (not an
+	// IP address), an optional port (443 when absent) and an optional path
+	// under which the consumer's path is appended, for example
+	// https://api.ndxp.example.vn/dan-cu/v1.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self.startsWith('https://')",message="must be an https URL: the gateway reaches a system outside the cluster only over TLS, for example https://api.ndxp.example.vn/dan-cu/v1"
+	// +kubebuilder:validation:XValidation:rule="self.matches(r'^https://([a-z0-9]([-a-z0-9]*[a-z0-9])?[.])+[a-z]([-a-z0-9]*[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~-]+)*/?$')",message="must be https://, a DNS host name in lowercase (not an IP address: the gateway checks the upstream's certificate against it), an optional port, and a clean path of letters, digits and . _ ~ - between slashes, with no query, fragment or user information (credentials go in credentialSecretRef, never in the URL), for example https://api.ndxp.example.vn:8443/dan-cu/v1"
+	// +kubebuilder:validation:XValidation:rule="!isURL(self) || url(self).getPort() == '' || int(url(self).getPort()) <= 65535",message="the port must be at most 65535"
 	// +required
-	Port int32 `json:"port"`
+	URL string `json:"url"`
+
+	// caCertificateRef names a ConfigMap in this namespace whose key ca.crt
+	// holds the CA certificates (PEM) that the upstream's certificate must
+	// chain to. Absent means the system's trusted roots.
+	// +optional
+	CACertificateRef ObjectName `json:"caCertificateRef,omitempty"`
+
+	// credentialSecretRef names a Secret in this namespace whose key
+	// "credential" holds the value the gateway puts in credentialHeader of
+	// every request it sends upstream, for example "Bearer <token>": the
+	// province's own credential for the external platform. It never leaves
+	// the gateway: consumers present their LGSP keys, which the gateway
+	// removes. Rotating it means changing the Secret; no agreement is
+	// touched. Absent means the upstream needs no credential.
+	// +optional
+	CredentialSecretRef ObjectName `json:"credentialSecretRef,omitempty"`
+
+	// credentialHeader is the request header that carries the credential.
+	// Absent means Authorization.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9-]+$') && self.lowerAscii() != 'x-api-key' && self.lowerAscii() != 'x-lgsp-consumer' && self.lowerAscii() != 'host'",message="must be an HTTP header name (letters, digits and -), and not X-API-Key, X-LGSP-Consumer or Host, which the gateway itself sets or removes"
+	CredentialHeader string `json:"credentialHeader,omitempty"`
 }
 
 // Route is where the service is published on the LGSP gateway.
@@ -289,15 +343,27 @@ type DataServiceSpec struct {
 	// +kubebuilder:validation:items:MaxLength=64
 	Tags []string `json:"tags,omitempty"`
 
+	// dataElements are the identifiers of the national Common Data
+	// Dictionary's data elements that the service serves, as the
+	// dictionary writes them, for the national catalog.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=128
+	// +kubebuilder:validation:items:Pattern=`^[A-Za-z0-9][A-Za-z0-9._:/-]*$`
+	DataElements []string `json:"dataElements,omitempty"`
+
 	// classification is how sensitive the data is: Open, Shared or
 	// Restricted. State secrets are outside the sharing rules (Điều 1.2) and
 	// cannot be published.
 	// +required
 	Classification Classification `json:"classification"`
 
-	// backend is the Service in this namespace that serves the data.
+	// backend is what serves the data: a Service in this namespace, or a
+	// system outside the cluster (external, published by the DIC only).
 	// +required
-	Backend Backend `json:"backend"`
+	Backend Backend `json:"backend"` //nolint:kubeapilinter // required: every service names what serves it, a Service or a system outside the cluster (its CEL rules say which)
 
 	// route is where the service is published on the LGSP gateway.
 	// +optional

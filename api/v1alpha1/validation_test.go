@@ -126,10 +126,10 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 		// Agency.
 		{name: "agency level outside the enum", base: goodAgency,
 			edits: []edit{{"spec.level", "Ward"}},
-			want:  `spec.level: Unsupported value: "Ward": supported values: "Province", "Department", "District", "Commune", "Central", "OtherProvince"`},
+			want:  `spec.level: Unsupported value: "Ward": supported values: "Province", "Department", "District", "Commune", "Central", "OtherProvince", "National"`},
 		{name: "endorsements on an agency inside the province", base: goodAgency,
 			edits: []edit{{"spec.endorsements", []any{map[string]any{"service": "so-tnmt/dat-dai", "documentRef": "CV 1"}}}},
-			want:  "endorsements are the DIC's consent for a body outside the province (level Central or OtherProvince); an agency inside the province needs none"},
+			want:  "endorsements are the DIC's consent for a body outside the province (level Central, OtherProvince or National); an agency inside the province needs none"},
 		{name: "endorsement that ends before it starts", base: goodOutsideAgency,
 			edits: []edit{{"spec.endorsements[0].validFrom", "2027-01-01T00:00:00Z"}, {"spec.endorsements[0].validUntil", "2026-01-01T00:00:00Z"}},
 			want:  "spec.endorsements[0]: Invalid value: validUntil must be later than validFrom"},
@@ -224,6 +224,37 @@ func TestBadManifestsAreRefusedWithTheirMessage(t *testing.T) {
 			})}},
 			want: "spec.subjects: Too many: 21: must have at most 20 items"},
 
+		// DataService: a backend outside the cluster.
+		{name: "a backend that names both a Service and an external system", base: goodDataService,
+			edits: []edit{{"spec.backend.external", map[string]any{"url": "https://api.ndxp.example.vn/dan-cu/v1"}}},
+			want:  "name either a Service in this namespace (serviceName and port) or a system outside the cluster (external), and not both"},
+		{name: "a backend that names nothing", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{}}},
+			want:  "name either a Service in this namespace (serviceName and port) or a system outside the cluster (external), and not both"},
+		{name: "a Service backend without its port", base: goodDataService,
+			edits: []edit{{"spec.backend.port", remove}},
+			want:  "serviceName and port go together"},
+		{name: "an external backend over plain HTTP", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{"external": map[string]any{"url": "http://api.ndxp.example.vn/dan-cu"}}}},
+			want:  "must be an https URL: the gateway reaches a system outside the cluster only over TLS"},
+		{name: "an external backend on an IP address", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{"external": map[string]any{"url": "https://203.0.113.7/dan-cu"}}}},
+			want:  "a DNS host name in lowercase (not an IP address"},
+		{name: "an external backend with a credential in its URL", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{"external": map[string]any{"url": "https://tinh:matkhau@api.ndxp.example.vn/dan-cu"}}}},
+			want:  "credentials go in credentialSecretRef, never in the URL"},
+		{name: "an external backend with a query", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{"external": map[string]any{"url": "https://api.ndxp.example.vn/dan-cu?token=x"}}}},
+			want:  "with no query, fragment or user information"},
+		{name: "an external backend on a port over 65535", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{"external": map[string]any{"url": "https://api.ndxp.example.vn:70000/dan-cu"}}}},
+			want:  "the port must be at most 65535"},
+		{name: "an external credential put in the key header", base: goodDataService,
+			edits: []edit{{"spec.backend", map[string]any{"external": map[string]any{"url": "https://api.ndxp.example.vn/dan-cu", "credentialSecretRef": "ndxp", "credentialHeader": "X-Api-Key"}}}},
+			want:  "not X-API-Key, X-LGSP-Consumer or Host"},
+		{name: "a data element identifier with a space", base: goodDataService,
+			edits: []edit{{"spec.dataElements", []any{"DC CongDan"}}},
+			want:  "spec.dataElements[0] in body should match"},
 		// DataService.
 		{name: "a refusal without its legal basis", base: goodDataService,
 			edits: []edit{{"spec.access.refusals", []any{map[string]any{"agency": "ubnd-x", "reason": "dữ liệu cá nhân", "documentRef": "CV 12", "refusedAt": "2026-11-20T00:00:00Z"}}}},
@@ -526,4 +557,17 @@ func ensureNamespace(t *testing.T, name string) {
 	if err := k8s.Create(context.Background(), ns); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
 	}
+}
+
+// TestAnExternalBackendIsAccepted: the DIC's service of a national platform,
+// with its CA, its credential and the national data elements it serves.
+func TestAnExternalBackendIsAccepted(t *testing.T) {
+	obj := manifest(t, goodDataService, "external-backend")
+	apply(t, obj.Object, edit{"spec.backend", map[string]any{"external": map[string]any{
+		"url": "https://api.ndxp.example.vn:8443/dan-cu/v1", "caCertificateRef": "ndxp-ca", "credentialSecretRef": "ndxp-credential", "credentialHeader": "Authorization"}}}, obj.GetName())
+	apply(t, obj.Object, edit{"spec.dataElements", []any{"DC.CongDan.SoDinhDanh", "urn:cdd:0001"}}, obj.GetName())
+	if err := k8s.Create(t.Context(), obj); err != nil {
+		t.Fatalf("an external backend must be accepted: %v", err)
+	}
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), obj) })
 }

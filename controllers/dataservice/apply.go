@@ -31,6 +31,13 @@ func (r *Reconciler) publish(ctx context.Context, ds *v1alpha1.DataService, acti
 	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}
 	publish := action != publishing.RouteWithdraw
 	if gatewayAPI {
+		external := r.Config.Enforcement == config.EnforcementEnvoyGateway
+		if external && publish {
+			// What the route refers to exists before it does.
+			if err := r.publishExternal(ctx, named, publish, objs); err != nil {
+				return err
+			}
+		}
 		if action != publishing.RouteHold {
 			if err := r.applyOrDelete(ctx, publish, objs.Route, &gatewayv1.HTTPRoute{ObjectMeta: named}, "withdraw HTTPRoute"); err != nil {
 				return err
@@ -46,8 +53,26 @@ func (r *Reconciler) publish(ctx context.Context, ds *v1alpha1.DataService, acti
 				return err
 			}
 		}
+		if external && !publish {
+			if err := r.publishExternal(ctx, named, publish, objs); err != nil {
+				return err
+			}
+		}
 	}
 	return r.applyOrDelete(ctx, objs.NetworkPolicy != nil, objs.NetworkPolicy, &networkingv1.NetworkPolicy{ObjectMeta: named}, "delete NetworkPolicy")
+}
+
+// publishExternal writes, or removes, what reaches a backend outside the
+// cluster: the Backend and its TLS before the route's credential filter,
+// which is what the route refers to last.
+func (r *Reconciler) publishExternal(ctx context.Context, named metav1.ObjectMeta, publish bool, objs render.ServiceObjects) error {
+	if err := r.applyOrDelete(ctx, publish && objs.Upstream != nil, objs.Upstream, &egv1a1.Backend{ObjectMeta: named}, "withdraw Backend"); err != nil {
+		return err
+	}
+	if err := r.applyOrDelete(ctx, publish && objs.UpstreamTLS != nil, objs.UpstreamTLS, &gatewayv1.BackendTLSPolicy{ObjectMeta: named}, "withdraw BackendTLSPolicy"); err != nil {
+		return err
+	}
+	return r.applyOrDelete(ctx, publish && objs.Credential != nil, objs.Credential, &egv1a1.HTTPRouteFilter{ObjectMeta: named}, "withdraw HTTPRouteFilter")
 }
 
 // applyOrDelete applies desired when wanted, and otherwise deletes the

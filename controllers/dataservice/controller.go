@@ -65,6 +65,8 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=gateways,verbs=get;list;watch
 // +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=securitypolicies,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=backendtrafficpolicies,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=gateway.envoyproxy.io,resources=backends;httproutefilters,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=backendtlspolicies,verbs=get;list;watch;create;update;patch;delete
 
 // Reconcile publishes one DataService, or withdraws it.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -97,7 +99,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 	}
 	objs := render.Service(render.ServiceInputs{Service: d.Published, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
-		SectionName: d.SectionName, LiveKeys: len(keys), KeyGroups: groups})
+		SectionName: d.SectionName, NationalSectionName: d.NationalSectionName, NationalConsumers: d.NationalConsumers,
+		LiveKeys: len(keys), KeyGroups: groups})
 	if err := r.publish(ctx, ds, d.Route, in.GatewayAPIInstalled, objs); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -162,18 +165,20 @@ func (r *Reconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now t
 			return in, nil, 0, err
 		}
 	}
-	backend := &corev1.Service{}
-	switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: string(ds.Spec.Backend.ServiceName)}, backend); {
-	case err == nil:
-		in.Backend = backend
-	case !apierrors.IsNotFound(err):
-		return in, nil, 0, err
+	if ds.Spec.Backend.ServiceName != "" {
+		backend := &corev1.Service{}
+		switch err := r.Get(ctx, client.ObjectKey{Namespace: ds.Namespace, Name: string(ds.Spec.Backend.ServiceName)}, backend); {
+		case err == nil:
+			in.Backend = backend
+		case !apierrors.IsNotFound(err):
+			return in, nil, 0, err
+		}
 	}
 	keys, live, err := r.gatewayKeys(ctx, ds)
 	if err != nil {
 		return in, nil, 0, err
 	}
-	if in.RegisteredConsumers, err = r.registeredConsumers(ctx, ds); err != nil {
+	if in.RegisteredConsumers, in.Nationals, err = r.registeredConsumers(ctx, ds); err != nil {
 		return in, nil, 0, err
 	}
 	if in.SamePath, err = r.samePath(ctx, names.PathPrefix(ds, in.AgencyName())); err != nil {

@@ -30,7 +30,9 @@ func (r *Reconciler) gatewayAPIInstalled() (bool, error) {
 	gatewayGV := schema.GroupVersion{Group: gatewayv1.GroupVersion.Group, Version: gatewayv1.GroupVersion.Version}
 	needed := []schema.GroupVersionKind{gatewayGV.WithKind("HTTPRoute"), gatewayGV.WithKind("Gateway")}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy))
+		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy),
+			// What reaches a backend outside the cluster.
+			egv1a1.GroupVersion.WithKind(egv1a1.KindBackend), egv1a1.GroupVersion.WithKind(egv1a1.KindHTTPRouteFilter), gatewayGV.WithKind("BackendTLSPolicy"))
 	}
 	for _, gvk := range needed {
 		// No version: controller-runtime's lazy mapper looks a group up
@@ -61,7 +63,8 @@ func (r *Reconciler) watchGatewayObjects() error {
 		return err
 	}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-		for _, policy := range []client.Object{&egv1a1.SecurityPolicy{}, &egv1a1.BackendTrafficPolicy{}} {
+		for _, policy := range []client.Object{&egv1a1.SecurityPolicy{}, &egv1a1.BackendTrafficPolicy{},
+			&egv1a1.Backend{}, &egv1a1.HTTPRouteFilter{}, &gatewayv1.BackendTLSPolicy{}} {
 			if err := r.controller.Watch(owner(policy)); err != nil {
 				return err
 			}

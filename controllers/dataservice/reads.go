@@ -13,16 +13,21 @@ import (
 
 // registeredConsumers says, for each agency the service's consents name,
 // whether it is registered.
-func (r *Reconciler) registeredConsumers(ctx context.Context, ds *v1alpha1.DataService) (map[string]bool, error) {
+func (r *Reconciler) registeredConsumers(ctx context.Context, ds *v1alpha1.DataService) (map[string]bool, []v1alpha1.Agency, error) {
 	registered := map[string]bool{}
+	var nationals []v1alpha1.Agency
 	for _, c := range ds.Spec.Access.Consumers {
-		err := r.Get(ctx, client.ObjectKey{Name: string(c.Agency)}, &v1alpha1.Agency{})
+		a := &v1alpha1.Agency{}
+		err := r.Get(ctx, client.ObjectKey{Name: string(c.Agency)}, a)
 		if client.IgnoreNotFound(err) != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		registered[string(c.Agency)] = err == nil
+		if err == nil && a.Spec.Level == v1alpha1.LevelNational {
+			nationals = append(nationals, *a)
+		}
 	}
-	return registered, nil
+	return registered, nationals, nil
 }
 
 // samePath lists the DataServices that publish, or ask for, path.

@@ -41,7 +41,10 @@ func AddIndexes(mgr ctrl.Manager) error {
 		return err
 	}
 	if err := idx.IndexField(ctx, &v1alpha1.DataService{}, gather.IndexServiceBackend, func(o client.Object) []string {
-		return []string{string(o.(*v1alpha1.DataService).Spec.Backend.ServiceName)}
+		if name := o.(*v1alpha1.DataService).Spec.Backend.ServiceName; name != "" {
+			return []string{string(name)}
+		}
+		return nil // a backend outside the cluster
 	}); err != nil {
 		return err
 	}

@@ -114,6 +114,12 @@ type Rules struct {
 	// UnusedGrantPeriod is how long a live agreement may carry no request
 	// before it is reported unused (while the access logs are counted).
 	UnusedGrantPeriod time.Duration
+	// NationalListener, when set, is the HTTPS listener of the LGSP Gateway
+	// on which the national data platform connects with a client
+	// certificate: the routes of services offered to it attach there as
+	// well, and its keys are accepted nowhere else. No other protected
+	// route attaches to it.
+	NationalListener string
 	// FocalPointSubjectPrefix, when set, is the prefix of every user and
 	// group name the cluster's identity provider reports (for example
 	// "oidc:"): a focal point naming a subject without it is not bound.
@@ -212,6 +218,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.DurationVar(&c.OpenDataRefresh, "open-data-refresh", c.OpenDataRefresh, "how often open data must be refreshed, unless a service says otherwise (Điều 10.4)")
 	fs.DurationVar(&c.KeyRotationGrace, "key-rotation-grace", c.KeyRotationGrace, "how long a rotated API key stays valid at the gateway")
 	fs.DurationVar(&c.UnusedGrantPeriod, "unused-grant-period", c.UnusedGrantPeriod, "how long a live agreement may carry no request through the gateway before it is reported Unused (needs --access-log-bind-address)")
+	fs.StringVar(&c.NationalListener, "national-listener", c.NationalListener, "the HTTPS listener of the LGSP Gateway where the national data platform connects with a client certificate; services offered to it attach there too, and its keys are accepted only there. Empty: the national platform uses the province's listener like any body outside the province")
 	fs.StringVar(&c.FocalPointSubjectPrefix, "focal-point-subject-prefix", c.FocalPointSubjectPrefix, "when set, the prefix of every user and group name the identity provider reports (for example oidc:); a focal point naming a subject without it is not bound")
 	fs.BoolVar(&c.AllowPlaintextKeys, "allow-plaintext-keys", c.AllowPlaintextKeys, "let protected services use an HTTP listener when the Gateway has no HTTPS one (keys then travel in clear: for laboratories only)")
 	fs.StringVar(&c.ProxyNamespace, "gateway-proxy-namespace", c.ProxyNamespace, "namespace of the gateway's proxy pods, the only one besides an agency's own from which its backends are reached; empty means the Gateway's namespace")
@@ -284,6 +291,13 @@ func (c Config) Validate() error {
 		bad("time-zone", "%v", err)
 	} else if _, err := c.Calendar(); err != nil {
 		bad("holidays", "%v", err)
+	}
+	if c.NationalListener != "" {
+		if msgs := validation.IsDNS1123Subdomain(c.NationalListener); len(msgs) > 0 {
+			bad("national-listener", "%q is not a listener name: %s", c.NationalListener, strings.Join(msgs, "; "))
+		} else if c.NationalListener == c.Gateway.SectionName {
+			bad("national-listener", "%q is the province's listener in --lgsp-gateway: the national platform needs a listener of its own, with client certificates", c.NationalListener)
+		}
 	}
 	if c.ProxyNamespace != "" {
 		if msgs := validation.IsDNS1123Label(c.ProxyNamespace); len(msgs) > 0 {

@@ -63,6 +63,11 @@ var catalogue = map[Kind]map[string][2]string{
 		"Reachable":                      {"Kết nối được", "Reachable"},
 		"GatewayAPIMissing":              {"Thiếu Gateway API", "Gateway API missing"},
 		"SelectorlessBackend":            {"Hệ thống cung cấp không có bộ chọn", "Backend without a selector"},
+		"ExternalBackend":                {"Hệ thống cung cấp ngoài cụm, qua cổng LGSP", "Backend outside the cluster, through the LGSP"},
+		"ExternalNotCoordinator":         {"Chỉ Sở TT&TT công bố dịch vụ bên ngoài", "Only the DIC publishes an outside service"},
+		"ExternalNeedsEnvoyGateway":      {"Dịch vụ bên ngoài cần Envoy Gateway", "An outside service needs Envoy Gateway"},
+		"OfferedNationally":              {"Cung cấp cho nền tảng quốc gia", "Offered to the national platform"},
+		"NotOfferedNationally":           {"Chưa cung cấp cho nền tảng quốc gia", "Not offered to the national platform"},
 		"Accepted":                       {"Được chấp nhận", "Accepted"},
 		"NotPublished":                   {"Chưa công bố", "Not published"},
 		"WaitingForGateway":              {"Chờ cổng LGSP", "Waiting for the gateway"},
@@ -145,6 +150,7 @@ var catalogue = map[Kind]map[string][2]string{
 		"Commune":       {"Cấp xã", "Commune"},
 		"Central":       {"Trung ương", "Central"},
 		"OtherProvince": {"Tỉnh khác", "Other province"},
+		"National":      {"Nền tảng quốc gia", "National platform"},
 	},
 }
 

@@ -2,6 +2,7 @@ package publishing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -57,7 +58,7 @@ func Attach(gw *gatewayv1.Gateway, cfg config.Rules, protected bool) Attachment 
 	if !protected {
 		return Attachment{}
 	}
-	candidates := listenersOf(gw, gatewayv1.HTTPSProtocolType)
+	candidates := slices.DeleteFunc(listenersOf(gw, gatewayv1.HTTPSProtocolType), func(l string) bool { return l == cfg.NationalListener })
 	if len(candidates) == 0 && cfg.AllowPlaintextKeys {
 		candidates = listenersOf(gw, gatewayv1.HTTPProtocolType)
 	}
@@ -108,4 +109,36 @@ func listenerList(gw *gatewayv1.Gateway) string {
 		parts = append(parts, fmt.Sprintf("%s (%s)", l.Name, l.Protocol))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// AttachNationally says where a service offered to the national data
+// platform also attaches: the operator's --national-listener, which must
+// be an HTTPS listener of the LGSP Gateway. The condition is
+// OfferedNationally; section is empty when the route does not attach
+// there.
+func AttachNationally(gw *gatewayv1.Gateway, cfg config.Rules, offered []string) (section string, c conditions.Condition) {
+	const typ = v1alpha1.ConditionOfferedNationally
+	switch {
+	case len(offered) == 0:
+		return "", conditions.False(typ, v1alpha1.ReasonNotOfferedNationally,
+			"no agency of level National holds both the provider's consent (spec.access.consumers) and the DIC's endorsement for this service: it is not offered to the national platform")
+	case cfg.NationalListener == "":
+		return "", conditions.True(typ, v1alpha1.ReasonOfferedNationally, fmt.Sprintf(
+			"offered to %s, with the provider's consent and the DIC's endorsement; the operator has no --national-listener, so the national platform connects on the province's listener", strings.Join(offered, ", ")))
+	case gw == nil:
+		return "", conditions.Unknown(typ, v1alpha1.ReasonGatewayNotFound, "the LGSP Gateway does not exist, so the national listener cannot be read")
+	}
+	l := findListener(gw, cfg.NationalListener)
+	switch {
+	case l == nil:
+		return "", conditions.False(typ, v1alpha1.ReasonListenerNotFound, fmt.Sprintf(
+			"offered to %s, but the LGSP Gateway %s/%s has no listener %q (it has %s): the platform team must add the national listener, with client certificates, or correct the operator's --national-listener",
+			strings.Join(offered, ", "), gw.Namespace, gw.Name, cfg.NationalListener, listenerList(gw)))
+	case l.Protocol != gatewayv1.HTTPSProtocolType:
+		return "", conditions.False(typ, v1alpha1.ReasonNoTLSListener, fmt.Sprintf(
+			"offered to %s, but listener %q of the LGSP Gateway %s/%s is %s: the national platform connects only over HTTPS with a client certificate; the platform team must make it HTTPS",
+			strings.Join(offered, ", "), cfg.NationalListener, gw.Namespace, gw.Name, l.Protocol))
+	}
+	return cfg.NationalListener, conditions.True(typ, v1alpha1.ReasonOfferedNationally, fmt.Sprintf(
+		"offered to %s on the national listener %q of the LGSP Gateway, with the provider's consent and the DIC's endorsement", strings.Join(offered, ", "), cfg.NationalListener))
 }

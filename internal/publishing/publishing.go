@@ -46,7 +46,10 @@ type Inputs struct {
 	// RegisteredConsumers says, for each agency spec.access.consumers
 	// names, whether an Agency of that name exists.
 	RegisteredConsumers map[string]bool
-	Now                 time.Time
+	// Nationals are the registered agencies of level National that
+	// spec.access.consumers names.
+	Nationals []v1alpha1.Agency
+	Now       time.Time
 }
 
 // AgencyName is the name of the service's agency, or its namespace while
@@ -80,6 +83,14 @@ type Decision struct {
 	// SectionName is the Gateway listener the route attaches to; empty
 	// for every listener.
 	SectionName string
+	// NationalSectionName is the national listener the route attaches to
+	// as well, when the service is offered to the national platform;
+	// empty when it is not, or there is no national listener.
+	NationalSectionName string
+	// NationalConsumers are the National agencies the provider consents
+	// to: with a national listener, the gateway accepts their keys only
+	// with the national platform's client certificate.
+	NationalConsumers []string
 	// PathPrefix is where the service is published, and URL its public
 	// address; URL is empty while the route is withdrawn.
 	PathPrefix string
@@ -128,6 +139,15 @@ func Decide(in Inputs) Decision {
 	isolated := isolation(in)
 	review, reviewNext := reviewClock(in)
 	stale, staleNext := openDataClock(in)
+	offer := OfferNationally(ds, in.Nationals, in.Now)
+	var national conditions.Condition
+	d.NationalSectionName, national = AttachNationally(in.Gateway, in.Rules, offer.Agencies)
+	if d.Route == RouteWithdraw || !Protected(ds, in.Rules) {
+		// Open data is on every listener already; a withdrawn route is
+		// nowhere.
+		d.NationalSectionName = ""
+	}
+	d.NationalConsumers = NationalConsumers(ds, in.Nationals)
 
 	var ready conditions.Condition
 	switch {
@@ -144,8 +164,8 @@ func Decide(in Inputs) Decision {
 		ready = conditions.True(v1alpha1.ConditionReady, v1alpha1.ReasonReady,
 			"published at "+url)
 	}
-	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, consumersKnown(in), review, stale}
-	d.Next = clock.Earliest(reviewNext, staleNext)
+	d.Conditions = []conditions.Condition{accepted, reachable, routeAccepted, isolated, ready, consumersKnown(in), review, stale, national}
+	d.Next = clock.Earliest(reviewNext, staleNext, offer.Next)
 	return d
 }
 
@@ -166,6 +186,12 @@ func accept(in Inputs) conditions.Condition {
 			why = c.Message
 		}
 		return no(v1alpha1.ReasonAgencyNotReady, "agency %s is not Ready, so it cannot publish (Điều 20): %s", in.Agency.Name, why)
+	case ds.Spec.Backend.External != nil && in.Agency.Name != in.Rules.CoordinatorAgency:
+		return no(v1alpha1.ReasonExternalNotCoordinator, "spec.backend.external names a system outside the cluster, which only the DIC (agency %s) publishes for the province: agency %s must name a Service of its own in spec.backend, or ask the DIC to publish the external service",
+			in.Rules.CoordinatorAgency, in.Agency.Name)
+	case ds.Spec.Backend.External != nil && in.Rules.Enforcement != config.EnforcementEnvoyGateway:
+		return no(v1alpha1.ReasonExternalNeedsEnvoyGateway, "spec.backend.external is reached through Envoy Gateway (a Backend, TLS to the upstream, the province's credential added by the gateway), and the operator runs with --enforcement=%s: the platform team must use the envoy-gateway profile",
+			in.Rules.Enforcement)
 	case in.Rules.RequireAppraisal && findAppraisal(in.Agency, ds.Name) == nil:
 		return no(v1alpha1.ReasonNotAppraised, "the DIC has not appraised this service (Điều 14.1): the DIC must add %s to spec.appraisedServices of Agency %s", ds.Name, in.Agency.Name)
 	}
@@ -199,6 +225,11 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 	at := Attach(in.Gateway, in.Rules, Protected(in.Service, in.Rules))
 	if at.Problem != nil {
 		return RouteHold, "", *at.Problem
+	}
+	if ds.Spec.Backend.External != nil {
+		// Outside the cluster: the gateway's verdict on the route, its
+		// Backend and its TLS is the only word.
+		return RouteApply, at.SectionName, conditions.Condition{Type: v1alpha1.ConditionReachable}
 	}
 	if in.Backend == nil {
 		return RouteApply, at.SectionName, no(v1alpha1.ReasonBackendNotFound, "Service %s does not exist in namespace %s: agency %s must create it (for a system on a virtual machine, a Service without a selector and an EndpointSlice); the route carries no backend until then",
@@ -261,6 +292,9 @@ func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
 func isolation(in Inputs) conditions.Condition {
 	ds, svc := in.Service, in.Backend
 	switch {
+	case ds.Spec.Backend.External != nil:
+		return conditions.False(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonExternalBackend,
+			fmt.Sprintf("the backend is outside the cluster (%s): no NetworkPolicy applies; requests leave through the gateway's proxies, whose egress the platform team controls", ExternalHost(ds)))
 	case svc == nil:
 		return conditions.Unknown(v1alpha1.ConditionNetworkIsolated, v1alpha1.ReasonBackendNotFound,
 			fmt.Sprintf("Service %s does not exist, so there is nothing to isolate yet", ds.Spec.Backend.ServiceName))

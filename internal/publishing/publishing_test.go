@@ -192,7 +192,7 @@ func TestDecideAcceptance(t *testing.T) {
 			if d.Route == RouteApply && d.SectionName != "https" {
 				t.Errorf("a protected route attaches to the HTTPS listener alone, got %q", d.SectionName)
 			}
-			if len(d.Conditions) != 8 {
+			if len(d.Conditions) != 9 {
 				t.Errorf("every condition is set on every visit; got %d", len(d.Conditions))
 			}
 		})

@@ -31,6 +31,13 @@ type ServiceInputs struct {
 	// SectionName is the listener of the LGSP Gateway the route attaches
 	// to; empty for every listener.
 	SectionName string
+	// NationalSectionName is the national listener the route attaches to
+	// as well; empty when it does not.
+	NationalSectionName string
+	// NationalConsumers are the National agencies the provider consents
+	// to; with a national listener, their keys need its client
+	// certificate.
+	NationalConsumers []string
 	// LiveKeys is how many keys of live agreements the gateway accepts: a
 	// protected route with none has no backend.
 	LiveKeys int
@@ -47,6 +54,12 @@ type ServiceObjects struct {
 	// TrafficPolicy holds the rate limits of the provider's consents.
 	TrafficPolicy *egv1a1.BackendTrafficPolicy
 	NetworkPolicy *networkingv1.NetworkPolicy
+	// Upstream, UpstreamTLS and Credential exist for a backend outside the
+	// cluster: its address, the TLS the gateway speaks to it, and the
+	// province's credential the gateway adds to each request.
+	Upstream    *egv1a1.Backend
+	UpstreamTLS *gatewayv1.BackendTLSPolicy
+	Credential  *egv1a1.HTTPRouteFilter
 }
 
 // ServiceLabels are the labels of every object generated for a DataService,
@@ -71,6 +84,9 @@ func Service(in ServiceInputs) ServiceObjects {
 		SecurityPolicy: securityPolicy(in),
 		TrafficPolicy:  trafficPolicy(in),
 		NetworkPolicy:  networkPolicy(in),
+		Upstream:       upstream(in),
+		UpstreamTLS:    upstreamTLS(in),
+		Credential:     credentialInjection(in),
 	}
 }
 
@@ -127,6 +143,9 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 			},
 		}}}
 	}
+	if ext, ok := publishing.ParseExternal(ds); ok {
+		external(&rule, in, ext, public || in.LiveKeys > 0)
+	}
 
 	parent := gatewayv1.ParentReference{
 		Group:     ptr.To(gatewayv1.Group(gatewayv1.GroupName)),
@@ -137,11 +156,17 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 	if in.SectionName != "" {
 		parent.SectionName = ptr.To(gatewayv1.SectionName(in.SectionName))
 	}
+	parents := []gatewayv1.ParentReference{parent}
+	if in.NationalSectionName != "" {
+		national := *parent.DeepCopy()
+		national.SectionName = ptr.To(gatewayv1.SectionName(in.NationalSectionName))
+		parents = append(parents, national)
+	}
 	r := &gatewayv1.HTTPRoute{
 		TypeMeta:   metav1.TypeMeta{APIVersion: gatewayv1.GroupVersion.String(), Kind: "HTTPRoute"},
 		ObjectMeta: objectMeta(in),
 		Spec: gatewayv1.HTTPRouteSpec{
-			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{parent}},
+			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: parents},
 			Rules:           []gatewayv1.HTTPRouteRule{rule},
 		},
 	}
@@ -190,6 +215,7 @@ func securityPolicy(in ServiceInputs) *egv1a1.SecurityPolicy {
 				ForwardClientIDHeader: ptr.To(v1alpha1.HeaderConsumer),
 				Sanitize:              ptr.To(true),
 			},
+			Authorization: nationalOnly(in),
 		},
 	}
 }

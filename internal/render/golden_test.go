@@ -29,6 +29,9 @@ type goldenInput struct {
 		PublicBaseURL  string             `json:"publicBaseURL"`
 		ProxyNamespace string             `json:"proxyNamespace"`
 		ProxySelector  map[string]string  `json:"proxySelector"`
+		// NationalListener adds an HTTPS listener of that name to the
+		// Gateway and names it in the operator's --national-listener.
+		NationalListener string `json:"nationalListener"`
 	} `json:"config"`
 	Agency  string               `json:"agency"`
 	Service v1alpha1.DataService `json:"service"`
@@ -36,6 +39,9 @@ type goldenInput struct {
 	// GatewayKeys are the names of the live agreements' keys; the policy
 	// names the key groups that hold them.
 	GatewayKeys []string `json:"gatewayKeys"`
+	// Nationals are registered agencies of level National that the
+	// service's consumers name.
+	Nationals []v1alpha1.Agency `json:"nationals"`
 }
 
 // goldenOutput is the content of a testdata/*.out.yaml file: what the
@@ -49,6 +55,9 @@ type goldenOutput struct {
 	SecurityPolicy       any               `json:"securityPolicy"`
 	BackendTrafficPolicy any               `json:"backendTrafficPolicy"`
 	NetworkPolicy        any               `json:"networkPolicy"`
+	Backend              any               `json:"backend,omitempty"`
+	BackendTLSPolicy     any               `json:"backendTLSPolicy,omitempty"`
+	HTTPRouteFilter      any               `json:"httpRouteFilter,omitempty"`
 }
 
 // goldenCondition is a condition without its times and generation.
@@ -72,12 +81,15 @@ func goldenWorld(in goldenInput, cfg config.Config) publishing.Inputs {
 	agency.Status.Conditions = []metav1.Condition{{Type: string(v1alpha1.ConditionReady), Status: metav1.ConditionTrue, Reason: string(v1alpha1.ReasonReady)}}
 	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: cfg.Gateway.Namespace, Name: cfg.Gateway.Name}}
 	gw.Spec.Listeners = []gatewayv1.Listener{{Name: "http", Protocol: gatewayv1.HTTPProtocolType}, {Name: "https", Protocol: gatewayv1.HTTPSProtocolType}}
+	if cfg.NationalListener != "" {
+		gw.Spec.Listeners = append(gw.Spec.Listeners, gatewayv1.Listener{Name: gatewayv1.SectionName(cfg.NationalListener), Protocol: gatewayv1.HTTPSProtocolType})
+	}
 	registered := map[string]bool{}
 	for _, c := range in.Service.Spec.Access.Consumers {
 		registered[string(c.Agency)] = true
 	}
 	return publishing.Inputs{Service: &in.Service, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, Gateway: gw, Backend: in.Backend,
-		RegisteredConsumers: registered, Now: goldenNow}
+		RegisteredConsumers: registered, Nationals: in.Nationals, Now: goldenNow}
 }
 
 // TestServiceGolden renders every testdata/*.in.yaml and compares the result
@@ -119,13 +131,15 @@ func TestServiceGolden(t *testing.T) {
 			if in.Config.ProxySelector != nil {
 				cfg.ProxySelector = in.Config.ProxySelector
 			}
+			cfg.NationalListener = in.Config.NationalListener
 			if err := cfg.Validate(); err != nil {
 				t.Fatalf("%s: the configuration is invalid: %v", inPath, err)
 			}
 
 			d := publishing.Decide(goldenWorld(in, cfg))
 			objs := Service(ServiceInputs{Service: &in.Service, Agency: in.Agency, Rules: cfg.Rules, Backend: in.Backend,
-				SectionName: d.SectionName, LiveKeys: len(distinctNames(in.GatewayKeys)),
+				SectionName: d.SectionName, NationalSectionName: d.NationalSectionName, NationalConsumers: d.NationalConsumers,
+				LiveKeys:  len(distinctNames(in.GatewayKeys)),
 				KeyGroups: (len(distinctNames(in.GatewayKeys)) + KeyGroupCapacity - 1) / KeyGroupCapacity})
 			out := goldenOutput{URL: d.URL}
 			for _, c := range d.Conditions {
@@ -142,6 +156,15 @@ func TestServiceGolden(t *testing.T) {
 			}
 			if objs.NetworkPolicy != nil {
 				out.NetworkPolicy = content(t, objs.NetworkPolicy)
+			}
+			if objs.Upstream != nil {
+				out.Backend = content(t, objs.Upstream)
+			}
+			if objs.UpstreamTLS != nil {
+				out.BackendTLSPolicy = content(t, objs.UpstreamTLS)
+			}
+			if objs.Credential != nil {
+				out.HTTPRouteFilter = content(t, objs.Credential)
 			}
 			got, err := yaml.Marshal(out)
 			if err != nil {

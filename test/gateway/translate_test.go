@@ -253,16 +253,25 @@ func check(t *testing.T, w *world, out map[string]any) map[string]int {
 			}
 			continue
 		}
-		if len(programmed) != 1 || !strings.HasSuffix(programmed[0].config, "/https") {
-			var where []string
-			for _, r := range programmed {
-				where = append(where, r.config)
-			}
-			t.Errorf("%s: a protected route must be programmed once, on the HTTPS listener; it is on %v", key, where)
+		// Once on the province's HTTPS listener, and once more on the
+		// national listener when the route names it (a service offered to
+		// the national platform): nowhere else.
+		want := []string{"lgsp-system/lgsp/https"}
+		if slices.ContainsFunc(list(get(d, "spec", "parentRefs")), func(p any) bool { return str(p, "sectionName") == nationalListener }) {
+			want = append(want, "lgsp-system/lgsp/"+nationalListener)
+		}
+		var where []string
+		for _, r := range programmed {
+			where = append(where, r.config)
+		}
+		if !slices.Equal(sorted(where), want) {
+			t.Errorf("%s: a protected route must be programmed on %v; it is on %v", key, want, where)
 			continue
 		}
-		counts[key] = checkKeys(t, w, out, key, programmed[0])
-		checkRateLimits(t, w, key, programmed[0])
+		for _, r := range programmed {
+			counts[key] = checkKeys(t, w, out, key, r)
+			checkRateLimits(t, w, key, r)
+		}
 	}
 	return counts
 }
@@ -375,7 +384,7 @@ func acceptedEverything(t *testing.T, out map[string]any) {
 			}
 		}
 	}
-	for _, kind := range []string{"securityPolicies", "backendTrafficPolicies"} {
+	for _, kind := range []string{"securityPolicies", "backendTrafficPolicies", "backendTLSPolicies", "clientTrafficPolicies"} {
 		for _, p := range list(get(out, kind)) {
 			name := str(p, "metadata", "namespace") + "/" + str(p, "metadata", "name")
 			ancestors := list(get(p, "status", "ancestors"))

@@ -60,8 +60,12 @@ func readGoldens(t *testing.T) []goldenCase {
 	return cases
 }
 
-// world is the input of one translation: a Gateway with an HTTP and an
-// HTTPS listener, and the objects of one or more services.
+// nationalListener is the Gateway's listener for the national platform.
+const nationalListener = "national"
+
+// world is the input of one translation: a Gateway with an HTTP and two
+// HTTPS listeners (the province's and the national platform's), and the
+// objects of one or more services.
 type world struct {
 	docs []map[string]any
 	// keys maps each service's route ("namespace/name") to the client ids
@@ -72,6 +76,9 @@ type world struct {
 	protected map[string]bool
 	// sentinels maps each protected route to its sentinel's key.
 	sentinels map[string]string
+	// upstreamCredential is the credential the gateway adds for a backend
+	// outside the cluster, when a case has one.
+	upstreamCredential string
 }
 
 func newWorld(t *testing.T) *world {
@@ -87,6 +94,10 @@ func newWorld(t *testing.T) *world {
 		"spec": map[string]any{"gatewayClassName": "envoy-gateway", "listeners": []any{
 			map[string]any{"name": "http", "port": 80, "protocol": "HTTP", "allowedRoutes": allRoutes},
 			map[string]any{"name": "https", "port": 443, "protocol": "HTTPS", "allowedRoutes": allRoutes,
+				"tls": map[string]any{"mode": "Terminate", "certificateRefs": []any{map[string]any{"name": "lgsp-tls"}}}},
+			// Where the national platform connects (the operator's
+			// --national-listener in the goldens that name it).
+			map[string]any{"name": nationalListener, "port": 8443, "protocol": "HTTPS", "allowedRoutes": allRoutes,
 				"tls": map[string]any{"mode": "Terminate", "certificateRefs": []any{map[string]any{"name": "lgsp-tls"}}}},
 		}},
 	}, secret("lgsp-system", "lgsp-tls", map[string]string{"tls.crt": cert, "tls.key": key}, "kubernetes.io/tls"))
@@ -110,10 +121,21 @@ func (w *world) addCase(t *testing.T, c goldenCase, index int, ns, prefix string
 		t.Fatalf("%s: no route", c.name)
 	}
 	var objs []map[string]any
-	for _, k := range []string{"httpRoute", "securityPolicy", "backendTrafficPolicy"} {
+	for _, k := range []string{"httpRoute", "securityPolicy", "backendTrafficPolicy", "backend", "backendTLSPolicy", "httpRouteFilter"} {
 		if o, ok := c.out[k].(map[string]any); ok {
 			objs = append(objs, deepCopy(t, o))
 		}
+	}
+	// What a backend outside the cluster names: the CA its certificate
+	// chains to, and the province's credential for it.
+	for _, ref := range list(get(c.out, "backendTLSPolicy", "spec", "validation", "caCertificateRefs")) {
+		ca, _ := selfSignedCertificate(t, "ca.example.vn")
+		objs = append(objs, map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": str(ref, "name")}, "data": map[string]any{"ca.crt": ca}})
+	}
+	if name := str(c.out, "httpRouteFilter", "spec", "credentialInjection", "credential", "valueRef", "name"); name != "" {
+		w.upstreamCredential = "Bearer " + randomKey(t)
+		objs = append(objs, secret("", name, map[string]string{"credential": w.upstreamCredential}, ""))
 	}
 	if b, ok := c.in["backend"].(map[string]any); ok {
 		b = deepCopy(t, b)

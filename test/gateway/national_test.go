@@ -1,0 +1,249 @@
+package gateway
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/lgsp-vn/datashare-operator/internal/manifests"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
+)
+
+// goldenCaseNamed is the golden case of that name.
+func goldenCaseNamed(t *testing.T, name string) (goldenCase, int) {
+	t.Helper()
+	for i, c := range readGoldens(t) {
+		if c.name == name {
+			return c, i
+		}
+	}
+	t.Fatalf("the golden case %s is needed", name)
+	return goldenCase{}, 0
+}
+
+// TestAnExternalServiceIsReachedOverTLSWithTheProvincesCredential gives
+// Envoy Gateway's translator a service whose backend is outside the
+// cluster: the route's cluster is the URL's host name and port, resolved by
+// DNS, spoken to over TLS with the host as SNI and as the name the
+// certificate must carry, checked against the CA the service names; the
+// upstream gets the URL's host and path; the consumer's key is checked
+// first and hidden from the upstream, and the province's credential is
+// added after it, read by the gateway from the DIC's Secret and written
+// into no configuration.
+func TestAnExternalServiceIsReachedOverTLSWithTheProvincesCredential(t *testing.T) {
+	c, i := goldenCaseNamed(t, "external-service")
+	w := newWorld(t)
+	w.addCase(t, c, i, "", "")
+	out := w.translate(t)
+	acceptedEverything(t, out)
+	if w.upstreamCredential == "" {
+		t.Fatal("the case names no credential Secret")
+	}
+	ns, name := str(c.out, "httpRoute", "metadata", "namespace"), str(c.out, "httpRoute", "metadata", "name")
+	key := ns + "/" + name
+	host := str(c.out, "backend", "spec", "endpoints", 0, "fqdn", "hostname")
+
+	clusterName := "httproute/" + key + "/rule/0"
+	var cluster any
+	for _, dump := range configs(t, out, "ClustersConfigDump") {
+		for _, cl := range list(get(dump, "dynamicActiveClusters")) {
+			if str(cl, "cluster", "name") == clusterName {
+				cluster = get(cl, "cluster")
+			}
+		}
+	}
+	if cluster == nil {
+		t.Fatalf("no cluster %s", clusterName)
+	}
+	if got := str(cluster, "clusterType", "name"); got != "envoy.cluster.dns" {
+		t.Errorf("cluster type is %q, want DNS resolution of the host name", got)
+	}
+	endpoint := get(cluster, "loadAssignment", "endpoints", 0, "lbEndpoints", 0, "endpoint", "address", "socketAddress")
+	if str(endpoint, "address") != host || get(endpoint, "portValue") != float64(8443) {
+		t.Errorf("the cluster's endpoint is %v, want %s:8443", endpoint, host)
+	}
+	tls := get(cluster, "transportSocketMatches", 0, "transportSocket", "typedConfig")
+	if !strings.HasSuffix(str(tls, "@type"), "UpstreamTlsContext") || str(tls, "sni") != host {
+		t.Errorf("the upstream is not spoken to over TLS with SNI %s: %v", host, tls)
+	}
+	validation := get(tls, "commonTlsContext", "combinedValidationContext")
+	if str(validation, "defaultValidationContext", "matchTypedSubjectAltNames", 0, "matcher", "exact") != host {
+		t.Errorf("the upstream's certificate is not checked for %s: %v", host, validation)
+	}
+	if !strings.Contains(str(validation, "validationContextSdsSecretConfig", "name"), "-ca") {
+		t.Errorf("the upstream's certificate is not checked against the named CA: %v", validation)
+	}
+
+	routes := envoyRoutes(t, out)[key]
+	if len(routes) != 1 {
+		t.Fatalf("%s is programmed %d times, want once", key, len(routes))
+	}
+	r := get(routes[0].route, "route")
+	if str(r, "hostRewriteLiteral") != host || str(r, "prefixRewrite") != "/dan-cu/v1" || str(r, "cluster") != clusterName {
+		t.Errorf("the route sends %v, want host %s, path /dan-cu/v1, cluster %s", r, host, clusterName)
+	}
+	perRoute := get(routes[0].route, "typedPerFilterConfig").(map[string]any)
+	var injector string
+	for name := range perRoute {
+		if strings.HasPrefix(name, "envoy.filters.http.credential_injector/") {
+			injector = name
+		}
+	}
+	if injector == "" || perRoute["envoy.filters.http.api_key_auth"] == nil {
+		t.Fatalf("the route does not both check the key and add the credential: %v", perRoute)
+	}
+	if get(perRoute, "envoy.filters.http.api_key_auth", "forwarding", "hideCredentials") != true {
+		t.Error("the consumer's key is not removed before the upstream")
+	}
+
+	filters := httpFilters(t, out, routes[0].config)
+	keyAt, injectAt := slices.Index(filters, "envoy.filters.http.api_key_auth"), slices.Index(filters, injector)
+	if keyAt < 0 || injectAt < keyAt {
+		t.Errorf("the key must be checked before the credential is added: filters are %v", filters)
+	}
+	raw, err := yaml.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secretValue := strings.TrimPrefix(w.upstreamCredential, "Bearer ")
+	if bytes.Contains(raw, []byte(secretValue)) {
+		t.Error("the province's credential is written into the gateway's configuration: it must stay in its Secret, read by the proxy alone")
+	}
+}
+
+// TestTheNationalListenerTakesOnlyTheNationalPlatform gives the translator
+// the chart's policy for the national listener, a service offered to the
+// national platform and a provincial service: the national listener
+// requires a client certificate signed by the national CA, and the
+// province's listener does not; the offered service is on both listeners,
+// the provincial one only on the province's; on the offered service, a
+// request carrying the national platform's key without a verified client
+// certificate is denied.
+func TestTheNationalListenerTakesOnlyTheNationalPlatform(t *testing.T) {
+	offered, i := goldenCaseNamed(t, "offered-nationally")
+	provincial, j := goldenCaseNamed(t, "province-one-agreement")
+	w := newWorld(t)
+	policy := chartNationalListener(t, "ndxp-ca")
+	ca, _ := selfSignedCertificate(t, "ca.ndxp.example.vn")
+	w.add(policy, map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "ndxp-ca", "namespace": "lgsp-system"}, "data": map[string]any{"ca.crt": ca}})
+	w.addCase(t, offered, i, "", "")
+	w.addCase(t, provincial, j, "tinh", "/tinh")
+	out := w.translate(t)
+	acceptedEverything(t, out)
+
+	for listener, want := range map[string]bool{"lgsp-system/lgsp/" + nationalListener: true, "lgsp-system/lgsp/https": false} {
+		tls := downstreamTLS(t, out, listener)
+		if tls == nil {
+			t.Fatalf("listener %s has no TLS", listener)
+		}
+		if got := get(tls, "requireClientCertificate") == true; got != want {
+			t.Errorf("listener %s: requires a client certificate = %v, want %v", listener, got, want)
+		}
+	}
+
+	routes := envoyRoutes(t, out)
+	onNational := func(key string) bool {
+		return slices.ContainsFunc(routes[key], func(r envoyRoute) bool { return r.config == "lgsp-system/lgsp/"+nationalListener })
+	}
+	offeredKey := str(offered.out, "httpRoute", "metadata", "namespace") + "/" + str(offered.out, "httpRoute", "metadata", "name")
+	if !onNational(offeredKey) {
+		t.Errorf("%s is offered nationally and is not on the national listener", offeredKey)
+	}
+	provincialKey := "tinh/" + str(provincial.out, "httpRoute", "metadata", "name")
+	if len(routes[provincialKey]) == 0 || onNational(provincialKey) {
+		t.Errorf("%s is provincial: it must be on the province's listener only; it is on %v", provincialKey, routes[provincialKey])
+	}
+
+	for _, r := range routes[offeredKey] {
+		rbac := get(r.route, "typedPerFilterConfig", "envoy.filters.http.rbac", "rbac", "matcher", "matcherList", "matchers", 0)
+		if str(rbac, "onMatch", "action", "typedConfig", "action") != "DENY" {
+			t.Errorf("%s on %s: no rule denies the national platform's key without its certificate: %v", offeredKey, r.config, rbac)
+			continue
+		}
+		expr, err := yaml.Marshal(get(rbac, "predicate"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"field: mtls", "name: connection", "stringValue: x-lgsp-consumer", `stringValue: ^ndxp\..+$`} {
+			if !bytes.Contains(expr, []byte(want)) {
+				t.Errorf("%s on %s: the deny rule's expression lacks %q:\n%s", offeredKey, r.config, want, expr)
+			}
+		}
+	}
+	if rbac := get(routes[provincialKey][0].route, "typedPerFilterConfig", "envoy.filters.http.rbac"); rbac != nil {
+		t.Errorf("%s consents to no national platform and needs no rule: %v", provincialKey, rbac)
+	}
+}
+
+// chartNationalListener renders the chart's ClientTrafficPolicy for the
+// national listener with the helm the project builds.
+func chartNationalListener(t *testing.T, caConfigMap string) map[string]any {
+	t.Helper()
+	root := testenv.RepoRoot()
+	cmd := exec.Command(filepath.Join(root, "bin", "helm"), "template", "ds", filepath.Join(root, "charts", "datashare-operator"),
+		"-n", "datashare-system", "--kube-version", "1.32.0", "--show-only", "templates/national.yaml",
+		"--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt",
+		"--set", "lgsp.national.listener="+nationalListener, "--set", "lgsp.national.caConfigMap="+caConfigMap)
+	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stdout
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("helm template: %v\n%s", err, stdout.String())
+	}
+	objs, err := manifests.Decode(stdout.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 1 || objs[0].GetKind() != "ClientTrafficPolicy" {
+		t.Fatalf("the chart renders %d objects for the national listener, want its ClientTrafficPolicy", len(objs))
+	}
+	return objs[0].Object
+}
+
+// httpFilters are the names of the HTTP filters, in order, of the listener
+// whose route configuration is routeConfig.
+func httpFilters(t *testing.T, out map[string]any, routeConfig string) []string {
+	t.Helper()
+	var names []string
+	for _, dump := range configs(t, out, "ListenersConfigDump") {
+		for _, l := range list(get(dump, "dynamicListeners")) {
+			for _, fc := range list(get(l, "activeState", "listener", "filterChains")) {
+				for _, f := range list(get(fc, "filters")) {
+					hcm := get(f, "typedConfig")
+					if str(hcm, "rds", "routeConfigName") != routeConfig {
+						continue
+					}
+					for _, hf := range list(get(hcm, "httpFilters")) {
+						names = append(names, str(hf, "name"))
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+// downstreamTLS is the TLS context of the filter chain that serves
+// routeConfig.
+func downstreamTLS(t *testing.T, out map[string]any, routeConfig string) any {
+	t.Helper()
+	for _, dump := range configs(t, out, "ListenersConfigDump") {
+		for _, l := range list(get(dump, "dynamicListeners")) {
+			for _, fc := range list(get(l, "activeState", "listener", "filterChains")) {
+				for _, f := range list(get(fc, "filters")) {
+					if str(get(f, "typedConfig"), "rds", "routeConfigName") == routeConfig {
+						return get(fc, "transportSocket", "typedConfig")
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
