@@ -19,6 +19,7 @@ import (
 
 	"github.com/lgsp-vn/datashare-operator/controllers"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/national"
 	"github.com/lgsp-vn/datashare-operator/internal/portal"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
@@ -131,6 +132,7 @@ func runPortal(args []string) int {
 	fs.StringVar(&cfg.CoordinatorAgency, "coordinator-agency", "", "the DIC's Agency, the publisher of the DCAT catalogue")
 	fs.StringVar(&cfg.TimeZone, "time-zone", cfg.TimeZone, "the province's time zone (IANA name), in which pages write moments, as the operator's flag")
 	signInURL := fs.String("sign-in-url", "", "where officers sign in (the province's identity provider in front of the gateway), linked from the pages for officers; empty: they are told to sign in through the LGSP gateway")
+	signingKey := fs.String("national-catalog-key", "", "a file holding the private key (PEM: ECDSA P-256, Ed25519 or RSA) that signs the national catalog at /national/catalog.jws; empty: only its unsigned DCAT-AP form is served")
 	publicURL := fs.String("public-url", "", "the portal's public address, for the IRIs of its DCAT catalogue, for example https://du-lieu.example.gov.vn (required: the Host header of a request never makes an IRI)")
 	logOpts := zap.Options{}
 	logOpts.BindFlags(fs)
@@ -148,6 +150,17 @@ func runPortal(args []string) int {
 		fmt.Fprintf(os.Stderr, "invalid configuration:\n--time-zone: %q is not a time zone: use an IANA name such as Asia/Ho_Chi_Minh\n", cfg.TimeZone)
 		return 2
 	}
+	var signer *national.Signer
+	if *signingKey != "" {
+		pemBytes, err := os.ReadFile(*signingKey)
+		if err == nil {
+			signer, err = national.NewSigner(pemBytes)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "invalid configuration:\n--national-catalog-key: %v\n", err)
+			return 2
+		}
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 	log := ctrl.Log.WithName("portal")
 	log.Info("starting the portal", "version", version, "commit", commitOrUnknown(), "listen", *listen)
@@ -158,7 +171,7 @@ func runPortal(args []string) int {
 		return 1
 	}
 	if err := portal.Run(ctrl.SetupSignalHandler(), restConfig, portal.Settings{Listen: *listen, Rules: cfg.Rules,
-		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL, Zone: zone, SignInURL: *signInURL}, log); err != nil {
+		Publisher: cfg.CoordinatorAgency, PublicURL: *publicURL, Zone: zone, SignInURL: *signInURL, NationalSigner: signer}, log); err != nil {
 		log.Error(err, "portal stopped")
 		return 1
 	}

@@ -37,6 +37,7 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 	cfg := config.Default()
 	cfg.CoordinatorAgency = coordinator
 	cfg.PublicBaseURL = testenv.SampleBaseURL
+	cfg.NationalListener = nationalListener // the Gateway fixture has one
 	clk := testenv.NewClock()
 	mgr, err := NewEmbeddedManager(bare.Config, kit.Options{Config: cfg, Clock: clk})
 	if err != nil {

@@ -89,6 +89,7 @@ func run(m *testing.M) int {
 	cfg.CoordinatorAgency = coordinator
 	cfg.PublicBaseURL = testenv.SampleBaseURL
 	cfg.KeyRotationGrace = rotationGrace
+	cfg.NationalListener = nationalListener
 	if accessLogAddr, err = testenv.FreeAddress(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

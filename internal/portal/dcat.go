@@ -11,6 +11,7 @@ import (
 	"time"
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/national"
 )
 
 // The DCAT-AP 3 catalogue of the province's data services and open data,
@@ -59,23 +60,6 @@ type DCATInputs struct {
 	// All includes every published service; otherwise only Public ones
 	// (open data), which is what anyone may harvest.
 	All bool
-}
-
-// accessRights is the EU access-right vocabulary's term for a
-// classification, which DCAT-AP recommends for dct:accessRights: open data
-// is PUBLIC, data shared among the province's agencies RESTRICTED, and
-// restricted data NON_PUBLIC, so that a harvester never takes a service
-// for open data.
-func accessRights(c v1alpha1.Classification) string {
-	const vocabulary = "http://publications.europa.eu/resource/authority/access-right/"
-	switch c {
-	case v1alpha1.ClassificationOpen:
-		return vocabulary + "PUBLIC"
-	case v1alpha1.ClassificationShared:
-		return vocabulary + "RESTRICTED"
-	default:
-		return vocabulary + "NON_PUBLIC"
-	}
 }
 
 // spdxLicense is the IRI of a licence named by its SPDX id.
@@ -149,7 +133,7 @@ func BuildDCAT(in DCATInputs) catalogue {
 		}
 		c.add(svc, nsDCAT+"landingPage", iri(page))
 		c.add(page, nsRDF+"type", iri(nsFOAF+"Document"))
-		rights := accessRights(ds.Spec.Classification)
+		rights := national.AccessRights(ds.Spec.Classification)
 		c.add(svc, nsDCT+"accessRights", iri(rights))
 		c.add(rights, nsRDF+"type", iri(nsDCT+"RightsStatement"))
 		for _, tag := range ds.Spec.Tags {

@@ -16,6 +16,7 @@ import (
 
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/national"
 	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
@@ -52,6 +53,9 @@ type Settings struct {
 	Zone *time.Location
 	// SignInURL is where officers sign in (--sign-in-url).
 	SignInURL string
+	// NationalSigner signs the national catalog
+	// (--national-catalog-key); nil when none is configured.
+	NationalSigner *national.Signer
 }
 
 // NewHandler starts the portal's cache and reviewer on restConfig (the
@@ -66,7 +70,8 @@ func NewHandler(ctx context.Context, restConfig *rest.Config, set Settings, log 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL, Zone: set.Zone, SignInURL: set.SignInURL}
+	s := &Server{Reader: c, Reviewer: &KubeReviewer{Client: kube}, Rules: set.Rules, Log: log, Publisher: set.Publisher, PublicURL: set.PublicURL, Zone: set.Zone, SignInURL: set.SignInURL,
+		NationalSigner: set.NationalSigner}
 	return s.Handler()
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/lgsp-vn/datashare-operator/internal/clock"
 	"github.com/lgsp-vn/datashare-operator/internal/config"
 	"github.com/lgsp-vn/datashare-operator/internal/labels"
+	"github.com/lgsp-vn/datashare-operator/internal/national"
 )
 
 //go:embed templates/*.html static/*
@@ -50,6 +51,9 @@ type Server struct {
 	// provider, in front of the gateway); the pages for officers link to
 	// it. Empty: they say to sign in through the LGSP gateway.
 	SignInURL string
+	// NationalSigner signs the national catalog; nil: only its unsigned
+	// DCAT-AP form is served.
+	NationalSigner *national.Signer
 
 	pages map[string]*template.Template
 }
@@ -78,6 +82,9 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /statistics-traffic.json", s.statisticsTrafficJSON)
 	mux.HandleFunc("GET /dcat.ttl", s.dcat("turtle"))
 	mux.HandleFunc("GET /dcat.jsonld", s.dcat("jsonld"))
+	mux.HandleFunc("GET /national/catalog.ttl", s.nationalDCAT)
+	mux.HandleFunc("GET /national/catalog.jws", s.nationalJWS)
+	mux.HandleFunc("GET /national/keys.json", s.nationalKeys)
 	// For officers, as far as their rights go.
 	mux.HandleFunc("GET /catalog", s.page(s.catalog))
 	mux.HandleFunc("GET /services/{namespace}/{name}", s.page(s.service))
