@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -155,17 +156,27 @@ func TestAnExternalServiceServesProvincialAgreements(t *testing.T) {
 		t.Error("the operator logged the DIC's credential")
 	}
 
-	// Rotating it is the DIC's change to its Secret: no agreement moves.
-	before := sa.ResourceVersion
+	// Rotating it is the DIC's change to its Secret: no key of any
+	// agreement moves, on the consumer's side or the gateway's.
+	waitIdle(t)
+	keyVersions := func() map[string]string {
+		versions := map[string]string{}
+		consumer := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: sa.Namespace, Name: names.ConsumerSecretName(sa)}}
+		if exists(t, consumer) {
+			versions[consumer.Namespace+"/"+consumer.Name] = consumer.ResourceVersion
+		}
+		for _, s := range gatewayKeysOf(t, sa) {
+			versions[s.Namespace+"/"+s.Name] = s.ResourceVersion
+		}
+		return versions
+	}
+	before := keyVersions()
 	update(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: coordinator, Name: "ndxp-credential"}}, func(s *corev1.Secret) {
 		s.Data["credential"] = []byte(credential + "-moi")
 	})
 	waitIdle(t)
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
-		t.Fatal(err)
-	}
-	if sa.ResourceVersion != before || consumerKey(t, sa) != key {
-		t.Errorf("rotating the DIC's credential changed the agreement (resourceVersion %s → %s) or its key", before, sa.ResourceVersion)
+	if after := keyVersions(); len(before) != 2 || !maps.Equal(before, after) || consumerKey(t, sa) != key {
+		t.Errorf("rotating the DIC's credential changed an agreement's key Secrets: %v → %v", before, after)
 	}
 }
 
