@@ -4,6 +4,12 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/scheme"
 )
 
 func TestPaintColoursOnlyForATerminal(t *testing.T) {
@@ -39,5 +45,21 @@ func TestUsageErrorsExit2(t *testing.T) {
 		if code := Main(tc.args, &stdout, &stderr); code != ExitUsage || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, stderr.String(), ExitUsage, tc.want)
 		}
+	}
+}
+
+// TestWhoCanReachAnExternalService: for a backend outside the cluster the
+// report says that no NetworkPolicy applies and why, instead of "nothing
+// isolates the backend".
+func TestWhoCanReachAnExternalService(t *testing.T) {
+	ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-tttt", Name: "dan-cu"}}
+	ds.Spec.Backend.External = &v1alpha1.ExternalBackend{URL: "https://api.ndxp.example.vn/dan-cu/v1"}
+	c := fake.NewClientBuilder().WithScheme(scheme.New()).WithObjects(ds).Build()
+	r, err := whoCanReach(c, "so-tttt", "dan-cu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pods) != 1 || !strings.Contains(r.Pods[0], "outside the cluster (api.ndxp.example.vn)") {
+		t.Errorf("who can reach the backend: %v", r.Pods)
 	}
 }

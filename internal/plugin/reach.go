@@ -16,6 +16,7 @@ import (
 	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
 	"github.com/lgsp-vn/datashare-operator/internal/conditions"
 	"github.com/lgsp-vn/datashare-operator/internal/names"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
 	"github.com/lgsp-vn/datashare-operator/internal/registry"
 )
 
@@ -122,6 +123,8 @@ func whoCanReach(c client.Client, ns, name string) (reachReport, error) {
 
 	np := &networkingv1.NetworkPolicy{}
 	switch err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: names.ServiceObjectName(ds)}, np); {
+	case ds.Spec.Backend.External != nil:
+		r.Pods = []string{"the backend is outside the cluster (" + publishing.ExternalHost(ds) + "): no NetworkPolicy applies; the gateway's proxies reach it, with the province's credential"}
 	case err == nil:
 		r.Pods = describePeers(np, ns)
 	case apierrors.IsNotFound(err):
