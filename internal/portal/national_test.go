@@ -97,6 +97,10 @@ func TestTheNationalCatalogIsSignedAndPublic(t *testing.T) {
 		t.Error("the open-data page does not link the national catalog")
 	}
 
+	if _, page := get(t, h, "/services/so-tnmt/dat-dai", "khdt"); !strings.Contains(page, "<code>DD.ThuaDat.SoHieu</code>") {
+		t.Error("the service page does not show the national data elements it serves")
+	}
+
 	unsigned := nationalServer(t, nil)
 	if code, body := get(t, unsigned, "/national/catalog.jws", ""); code != http.StatusServiceUnavailable || !strings.Contains(body, "--national-catalog-key") {
 		t.Errorf("without a key: %d %s", code, body)
