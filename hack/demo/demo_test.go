@@ -32,6 +32,9 @@ func TestDemoOnce(t *testing.T) {
 	for _, want := range []string{
 		`(?m)^so-tnmt/dat-dai\s+Province\s+https://lgsp.soctrang.gov.vn/so-tnmt/dat-dai/v1\s+bo-nnmt, ubnd-tp-soc-trang\s+True$`,
 		`(?m)^so-tnmt/quan-trac-moi-truong\s+Public\s+\S+\s+anyone \(open data\)\s+True$`,
+		// The national service the DIC publishes: its backend is outside
+		// the cluster.
+		`(?m)^so-tttt/dan-cu-quoc-gia\s+Province\s+https://lgsp.soctrang.gov.vn/so-tttt/dan-cu-quoc-gia/v1\s+-\s+True$`,
 		`(?m)^bo-nnmt\s+so-tnmt/dat-dai\s+Active\s+2027-12-31\s+bo-nnmt/datashare-dat-dai-so-tnmt$`,
 		`(?m)^ubnd-tp-soc-trang\s+so-yte/ho-so-suc-khoe\s+Active\s+`,
 		`(?m)^so-khdt\s+so-yte/ho-so-suc-khoe\s+AwaitingProviderConsent\s+-\s+-$`,
@@ -54,6 +57,8 @@ func checkPortal(t *testing.T, url string) error {
 		"/directory":  "Nguyễn Văn An",
 		"/open-data":  "Số liệu quan trắc môi trường",
 		"/statistics": "<svg",
+		// Offered to the national platform by its owner and the DIC.
+		"/national/catalog.ttl": "/services/so-tnmt/dat-dai#service> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#DataService>",
 	} {
 		resp, err := http.Get(url + path)
 		if err != nil {

@@ -125,7 +125,7 @@ func (s *Server) nationalCatalog(w http.ResponseWriter, r *http.Request) (nation
 		return national.Catalog{}, false
 	}
 	return national.Build(national.Inputs{Agencies: world.agencies, FocalPoints: world.focalPoints, Services: world.services,
-		Publisher: s.Publisher, Now: s.Now()}), true
+		Publisher: s.Publisher, Now: s.now()}), true
 }
 
 // nationalDCAT serves the national catalog as Turtle.
