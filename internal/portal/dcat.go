@@ -49,6 +49,15 @@ type catalogue struct {
 
 func (c *catalogue) add(s, p string, o term) { c.triples = append(c.triples, triple(s, p, o)) }
 
+// agent describes an agency as a foaf:Agent of the directory and returns
+// its IRI.
+func (c *catalogue) agent(base, name, displayName string) string {
+	id := base + "/directory#" + name
+	c.add(id, nsRDF+"type", iri(nsFOAF+"Agent"))
+	c.add(id, nsFOAF+"name", text(displayName, langVI))
+	return id
+}
+
 // DCATInputs is what the catalogue describes.
 type DCATInputs struct {
 	// Base is the portal's address: every IRI of the catalogue is under it.
@@ -78,12 +87,7 @@ func BuildDCAT(in DCATInputs) catalogue {
 	for i := range in.Agencies {
 		agencies[string(in.Agencies[i].Spec.Namespace)] = &in.Agencies[i]
 	}
-	agent := func(a *v1alpha1.Agency) string {
-		id := base + "/directory#" + a.Name
-		c.add(id, nsRDF+"type", iri(nsFOAF+"Agent"))
-		c.add(id, nsFOAF+"name", text(a.Spec.DisplayName, langVI))
-		return id
-	}
+	agent := func(a *v1alpha1.Agency) string { return c.agent(base, a.Name, a.Spec.DisplayName) }
 	cat := base + "/dcat#catalogue"
 	c.add(cat, nsRDF+"type", iri(nsDCAT+"Catalog"))
 	c.add(cat, nsDCT+"title", text("Danh mục dịch vụ dữ liệu và dữ liệu mở", langVI))

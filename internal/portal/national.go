@@ -29,12 +29,7 @@ const (
 func BuildNationalDCAT(base string, c national.Catalog) catalogue {
 	var g catalogue
 	base = strings.TrimSuffix(base, "/")
-	agent := func(a national.Agency) string {
-		id := base + "/directory#" + a.ID
-		g.add(id, nsRDF+"type", iri(nsFOAF+"Agent"))
-		g.add(id, nsFOAF+"name", text(a.Name, langVI))
-		return id
-	}
+	agent := func(a national.Agency) string { return g.agent(base, a.ID, a.Name) }
 	cat := base + "/national#catalogue"
 	g.add(cat, nsRDF+"type", iri(nsDCAT+"Catalog"))
 	g.add(cat, nsDCT+"title", text("Danh mục dịch vụ dữ liệu của tỉnh cung cấp cho nền tảng quốc gia", langVI))

@@ -9,29 +9,18 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/lgsp-vn/datashare-operator/internal/manifests"
 	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // chartAccessLog renders the chart's access-log objects (the collector's
-// Service, the EnvoyProxy telemetry and its ReferenceGrant) with the
-// helm the project builds, released as "ds" in datashare-system.
+// Service, the EnvoyProxy telemetry and its ReferenceGrant) and its
+// request-id policy.
 func chartAccessLog(t *testing.T) []map[string]any {
 	t.Helper()
-	root := testenv.RepoRoot()
-	cmd := exec.Command(filepath.Join(root, "bin", "helm"), "template", "ds", filepath.Join(root, "charts", "datashare-operator"),
-		"-n", "datashare-system", "--kube-version", "1.32.0", "--show-only", "templates/accesslog.yaml", "--show-only", "templates/request_id.yaml",
-		"--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt")
-	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("helm template: %v\n%s", err, out.String())
-	}
-	objs, err := manifests.Decode(out.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	objs := helmTemplate(t, []string{"templates/accesslog.yaml", "templates/request_id.yaml"})
 	var docs []map[string]any
 	for _, o := range objs {
 		if o.GetKind() == "Service" {
@@ -44,6 +33,33 @@ func chartAccessLog(t *testing.T) []map[string]any {
 		t.Fatalf("the chart renders %d access-log objects, want the Service, the EnvoyProxy, the ReferenceGrant and the ClientTrafficPolicy", len(docs))
 	}
 	return docs
+}
+
+// helmTemplate renders the chart's templates named in showOnly with the
+// helm the project builds, released as "ds" in datashare-system, with the
+// required values and sets ("key=value").
+func helmTemplate(t *testing.T, showOnly []string, sets ...string) []*unstructured.Unstructured {
+	t.Helper()
+	root := testenv.RepoRoot()
+	args := []string{"template", "ds", filepath.Join(root, "charts", "datashare-operator"), "-n", "datashare-system", "--kube-version", "1.32.0"}
+	for _, template := range showOnly {
+		args = append(args, "--show-only", template)
+	}
+	for _, set := range append([]string{"lgsp.publicBaseURL=" + testenv.SampleBaseURL, "portal.publicURL=" + testenv.SamplePortalURL, "lgsp.coordinatorAgency=so-tttt"}, sets...) {
+		args = append(args, "--set", set)
+	}
+	cmd := exec.Command(filepath.Join(root, "bin", "helm"), args...)
+	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out.String())
+	}
+	objs, err := manifests.Decode(out.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs
 }
 
 // TestTheGatewayLogsToTheCollectorAndNeverTheKey gives Envoy Gateway's

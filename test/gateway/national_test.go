@@ -2,17 +2,11 @@ package gateway
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"sigs.k8s.io/yaml"
-
-	"github.com/lgsp-vn/datashare-operator/internal/manifests"
-	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // goldenCaseNamed is the golden case of that name.
@@ -183,24 +177,10 @@ func TestTheNationalListenerTakesOnlyTheNationalPlatform(t *testing.T) {
 }
 
 // chartNationalListener renders the chart's ClientTrafficPolicy for the
-// national listener with the helm the project builds.
+// national listener.
 func chartNationalListener(t *testing.T, caConfigMap string) map[string]any {
 	t.Helper()
-	root := testenv.RepoRoot()
-	cmd := exec.Command(filepath.Join(root, "bin", "helm"), "template", "ds", filepath.Join(root, "charts", "datashare-operator"),
-		"-n", "datashare-system", "--kube-version", "1.32.0", "--show-only", "templates/national.yaml",
-		"--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL, "--set", "lgsp.coordinatorAgency=so-tttt",
-		"--set", "lgsp.national.listener="+nationalListener, "--set", "lgsp.national.caConfigMap="+caConfigMap)
-	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
-	var stdout bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stdout
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("helm template: %v\n%s", err, stdout.String())
-	}
-	objs, err := manifests.Decode(stdout.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	objs := helmTemplate(t, []string{"templates/national.yaml"}, "lgsp.national.listener="+nationalListener, "lgsp.national.caConfigMap="+caConfigMap)
 	if len(objs) != 1 || objs[0].GetKind() != "ClientTrafficPolicy" {
 		t.Fatalf("the chart renders %d objects for the national listener, want its ClientTrafficPolicy", len(objs))
 	}
@@ -211,21 +191,10 @@ func chartNationalListener(t *testing.T, caConfigMap string) map[string]any {
 // whose route configuration is routeConfig.
 func httpFilters(t *testing.T, out map[string]any, routeConfig string) []string {
 	t.Helper()
+	hcm, _ := filterChainOf(t, out, routeConfig)
 	var names []string
-	for _, dump := range configs(t, out, "ListenersConfigDump") {
-		for _, l := range list(get(dump, "dynamicListeners")) {
-			for _, fc := range list(get(l, "activeState", "listener", "filterChains")) {
-				for _, f := range list(get(fc, "filters")) {
-					hcm := get(f, "typedConfig")
-					if str(hcm, "rds", "routeConfigName") != routeConfig {
-						continue
-					}
-					for _, hf := range list(get(hcm, "httpFilters")) {
-						names = append(names, str(hf, "name"))
-					}
-				}
-			}
-		}
+	for _, hf := range list(get(hcm, "httpFilters")) {
+		names = append(names, str(hf, "name"))
 	}
 	return names
 }
@@ -234,16 +203,6 @@ func httpFilters(t *testing.T, out map[string]any, routeConfig string) []string 
 // routeConfig.
 func downstreamTLS(t *testing.T, out map[string]any, routeConfig string) any {
 	t.Helper()
-	for _, dump := range configs(t, out, "ListenersConfigDump") {
-		for _, l := range list(get(dump, "dynamicListeners")) {
-			for _, fc := range list(get(l, "activeState", "listener", "filterChains")) {
-				for _, f := range list(get(fc, "filters")) {
-					if str(get(f, "typedConfig"), "rds", "routeConfigName") == routeConfig {
-						return get(fc, "transportSocket", "typedConfig")
-					}
-				}
-			}
-		}
-	}
-	return nil
+	_, chain := filterChainOf(t, out, routeConfig)
+	return get(chain, "transportSocket", "typedConfig")
 }

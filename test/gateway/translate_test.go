@@ -192,24 +192,31 @@ func configs(t *testing.T, out map[string]any, dump string) []any {
 // whose route configuration is routeConfig.
 func listenerKeyAuth(t *testing.T, out map[string]any, routeConfig string) any {
 	t.Helper()
+	hcm, _ := filterChainOf(t, out, routeConfig)
+	for _, hf := range list(get(hcm, "httpFilters")) {
+		if str(hf, "name") == "envoy.filters.http.api_key_auth" {
+			return get(hf, "typedConfig")
+		}
+	}
+	return nil
+}
+
+// filterChainOf finds the filter chain that serves routeConfig: its HTTP
+// connection manager and the chain itself (which holds the TLS context).
+func filterChainOf(t *testing.T, out map[string]any, routeConfig string) (hcm, chain any) {
+	t.Helper()
 	for _, dump := range configs(t, out, "ListenersConfigDump") {
 		for _, l := range list(get(dump, "dynamicListeners")) {
 			for _, fc := range list(get(l, "activeState", "listener", "filterChains")) {
 				for _, f := range list(get(fc, "filters")) {
-					hcm := get(f, "typedConfig")
-					if str(hcm, "rds", "routeConfigName") != routeConfig {
-						continue
-					}
-					for _, hf := range list(get(hcm, "httpFilters")) {
-						if str(hf, "name") == "envoy.filters.http.api_key_auth" {
-							return get(hf, "typedConfig")
-						}
+					if str(get(f, "typedConfig"), "rds", "routeConfigName") == routeConfig {
+						return get(f, "typedConfig"), fc
 					}
 				}
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 func clientsOf(creds any) []string {
