@@ -193,6 +193,10 @@ const (
 	// ReasonSelectorlessBackend: the backend Service has no selector (a
 	// system on a virtual machine), so no NetworkPolicy can protect it.
 	ReasonSelectorlessBackend ConditionReason = "SelectorlessBackend"
+	// ReasonRouteRefsUnresolved: the gateway accepted the route but cannot
+	// resolve an object it refers to (its ResolvedRefs condition is False):
+	// requests fail.
+	ReasonRouteRefsUnresolved ConditionReason = "RouteRefsUnresolved"
 	// ReasonOfferedNationally: the provider consents to, and the DIC
 	// endorses, an agency of level National for the service.
 	ReasonOfferedNationally ConditionReason = "OfferedNationally"

@@ -63,6 +63,7 @@ var catalogue = map[Kind]map[string][2]string{
 		"Reachable":                      {"Kết nối được", "Reachable"},
 		"GatewayAPIMissing":              {"Thiếu Gateway API", "Gateway API missing"},
 		"SelectorlessBackend":            {"Hệ thống cung cấp không có bộ chọn", "Backend without a selector"},
+		"RouteRefsUnresolved":            {"Cổng chưa tìm được đối tượng tuyến tham chiếu", "The gateway cannot resolve what the route names"},
 		"ExternalBackend":                {"Hệ thống cung cấp ngoài cụm, qua cổng LGSP", "Backend outside the cluster, through the LGSP"},
 		"ExternalNotCoordinator":         {"Chỉ Sở TT&TT công bố dịch vụ bên ngoài", "Only the DIC publishes an outside service"},
 		"ExternalNeedsEnvoyGateway":      {"Dịch vụ bên ngoài cần Envoy Gateway", "An outside service needs Envoy Gateway"},

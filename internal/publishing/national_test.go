@@ -2,6 +2,7 @@ package publishing
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +162,29 @@ func TestExternalAndNationalDecisions(t *testing.T) {
 				t.Errorf("the route attaches nationally to %q, want %q", d.NationalSectionName, tc.wantNational)
 			}
 		})
+	}
+}
+
+// TestAnAcceptedRouteWithUnresolvedRefsIsNotReachable: Envoy Gateway
+// accepts a route whose BackendTLSPolicy names a CA ConfigMap that does not
+// exist, and says ResolvedRefs False (InvalidBackendTLS): requests fail, so
+// the service is not Reachable, and the message quotes the gateway.
+func TestAnAcceptedRouteWithUnresolvedRefsIsNotReachable(t *testing.T) {
+	in := inputs()
+	p := parent("lgsp-system", "lgsp", "https", metav1.ConditionTrue, "Accepted")
+	p.Conditions = append(p.Conditions, metav1.Condition{Type: "ResolvedRefs", Status: metav1.ConditionFalse, Reason: "InvalidBackendTLS",
+		Message: "configmap ndxp-ca not found", ObservedGeneration: 1})
+	in.Route = routeWith(p)
+	d := Decide(in)
+	if r := find(d, v1alpha1.ConditionReachable); r.Reason != v1alpha1.ReasonRouteRefsUnresolved || !strings.Contains(r.Message, "configmap ndxp-ca not found") {
+		t.Errorf("Reachable is %s: %s", r.Reason, r.Message)
+	}
+	if r := find(d, v1alpha1.ConditionRouteAccepted); r.Status != metav1.ConditionTrue {
+		t.Errorf("RouteAccepted mirrors the gateway's Accepted: %s", r.Status)
+	}
+	p.Conditions[1].Status = metav1.ConditionTrue
+	in.Route = routeWith(p)
+	if r := find(Decide(in), v1alpha1.ConditionReachable); r.Reason != v1alpha1.ReasonReachable {
+		t.Errorf("with its refs resolved, Reachable is %s", r.Reason)
 	}
 }

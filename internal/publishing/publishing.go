@@ -135,6 +135,9 @@ func Decide(in Inputs) Decision {
 	if reachable.Reason == "" {
 		// Everything the operator checks holds: the gateway has the last word.
 		reachable = fromRouteAcceptance(routeAccepted)
+		if unresolved := unresolvedRefs(in, d.SectionName); unresolved != nil && reachable.Status == metav1.ConditionTrue {
+			reachable = *unresolved
+		}
 	}
 	isolated := isolation(in)
 	review, reviewNext := reviewClock(in)
@@ -255,17 +258,32 @@ func fromRouteAcceptance(routeAccepted conditions.Condition) conditions.Conditio
 	}
 }
 
-// routeAcceptance mirrors what the gateway implementation wrote in the
-// route's status for the LGSP Gateway (and the listener, when one is
-// named).
-func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
-	waiting := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonWaitingForGateway,
-		fmt.Sprintf("the gateway has not reported on route %s yet", names.ServiceObjectName(in.Service)))
+// unresolvedRefs is the Reachable condition when the gateway accepted the
+// route but cannot resolve what it refers to (ResolvedRefs False: a CA
+// ConfigMap or a Backend missing, for instance): requests then fail, though
+// the route is accepted. Nil when the refs are resolved or not reported.
+func unresolvedRefs(in Inputs, sectionName string) *conditions.Condition {
+	p := routeParent(in, sectionName)
+	if p == nil {
+		return nil
+	}
+	c := meta.FindStatusCondition(p.Conditions, string(gatewayv1.RouteConditionResolvedRefs))
+	if c == nil || c.Status != metav1.ConditionFalse || c.ObservedGeneration < in.Route.Generation && c.ObservedGeneration != 0 {
+		return nil
+	}
+	r := conditions.False(v1alpha1.ConditionReachable, v1alpha1.ReasonRouteRefsUnresolved, fmt.Sprintf(
+		"the gateway (%s) accepted the route but cannot resolve what it refers to (%s: %s): requests fail until the object it names is fixed", p.ControllerName, c.Reason, c.Message))
+	return &r
+}
+
+// routeParent is the route's status for the LGSP Gateway (and the
+// listener, when one is named); nil when the gateway has not reported.
+func routeParent(in Inputs, sectionName string) *gatewayv1.RouteParentStatus {
 	if in.Route == nil {
-		return waiting
+		return nil
 	}
 	gw := in.Rules.Gateway
-	for _, p := range in.Route.Status.Parents {
+	for i, p := range in.Route.Status.Parents {
 		ref := p.ParentRef
 		ns := in.Route.Namespace
 		if ref.Namespace != nil {
@@ -277,14 +295,27 @@ func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
 		if sectionName != "" && (ref.SectionName == nil || string(*ref.SectionName) != sectionName) {
 			continue
 		}
-		c := meta.FindStatusCondition(p.Conditions, string(gatewayv1.RouteConditionAccepted))
-		if c == nil || c.ObservedGeneration < in.Route.Generation && c.ObservedGeneration != 0 {
-			return waiting
-		}
-		msg := fmt.Sprintf("the gateway (%s) reports %s: %s", p.ControllerName, c.Reason, c.Message)
-		return conditions.Condition{Type: v1alpha1.ConditionRouteAccepted, Status: c.Status, Reason: v1alpha1.ConditionReason(c.Reason), Message: msg}
+		return &in.Route.Status.Parents[i]
 	}
-	return waiting
+	return nil
+}
+
+// routeAcceptance mirrors what the gateway implementation wrote in the
+// route's status for the LGSP Gateway (and the listener, when one is
+// named).
+func routeAcceptance(in Inputs, sectionName string) conditions.Condition {
+	waiting := conditions.Unknown(v1alpha1.ConditionRouteAccepted, v1alpha1.ReasonWaitingForGateway,
+		fmt.Sprintf("the gateway has not reported on route %s yet", names.ServiceObjectName(in.Service)))
+	p := routeParent(in, sectionName)
+	if p == nil {
+		return waiting
+	}
+	c := meta.FindStatusCondition(p.Conditions, string(gatewayv1.RouteConditionAccepted))
+	if c == nil || c.ObservedGeneration < in.Route.Generation && c.ObservedGeneration != 0 {
+		return waiting
+	}
+	msg := fmt.Sprintf("the gateway (%s) reports %s: %s", p.ControllerName, c.Reason, c.Message)
+	return conditions.Condition{Type: v1alpha1.ConditionRouteAccepted, Status: c.Status, Reason: v1alpha1.ConditionReason(c.Reason), Message: msg}
 }
 
 // isolation says whether a NetworkPolicy keeps the backend reachable only

@@ -5,8 +5,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
+
+	v1alpha1 "github.com/lgsp-vn/datashare-operator/api/v1alpha1"
+	"github.com/lgsp-vn/datashare-operator/internal/conditions"
+	"github.com/lgsp-vn/datashare-operator/internal/config"
+	"github.com/lgsp-vn/datashare-operator/internal/publishing"
+	"github.com/lgsp-vn/datashare-operator/internal/testenv"
 )
 
 // goldenCaseNamed is the golden case of that name.
@@ -205,4 +214,50 @@ func downstreamTLS(t *testing.T, out map[string]any, routeConfig string) any {
 	t.Helper()
 	_, chain := filterChainOf(t, out, routeConfig)
 	return get(chain, "transportSocket", "typedConfig")
+}
+
+// TestAMissingCAIsReportedAsUnreachable removes the CA ConfigMap the
+// external service names: Envoy Gateway still accepts the route but cannot
+// resolve its TLS, and the operator, reading the route's status as the
+// translator wrote it, says the service is not Reachable
+// (RouteRefsUnresolved) with the gateway's words.
+func TestAMissingCAIsReportedAsUnreachable(t *testing.T) {
+	c, i := goldenCaseNamed(t, "external-service")
+	w := newWorld(t)
+	w.addCase(t, c, i, "", "")
+	w.docs = slices.DeleteFunc(w.docs, func(d map[string]any) bool { return d["kind"] == "ConfigMap" })
+	out := w.translate(t)
+	routes := list(get(out, "httpRoutes"))
+	if len(routes) != 1 {
+		t.Fatalf("%d routes", len(routes))
+	}
+	raw, err := yaml.Marshal(routes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	route := &gatewayv1.HTTPRoute{}
+	if err := yaml.Unmarshal(raw, route); err != nil {
+		t.Fatal(err)
+	}
+	var ds v1alpha1.DataService
+	if raw, err = yaml.Marshal(c.in["service"]); err != nil || yaml.Unmarshal(raw, &ds) != nil {
+		t.Fatalf("the golden service: %v", err)
+	}
+	cfg := config.Default()
+	cfg.CoordinatorAgency, cfg.PublicBaseURL = "so-tttt", testenv.SampleBaseURL
+	agency := &v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: "so-tttt"}, Spec: v1alpha1.AgencySpec{Namespace: "so-tttt",
+		AppraisedServices: []v1alpha1.ServiceAppraisal{{Service: v1alpha1.ObjectName(ds.Name), DocumentRef: "CV"}}},
+		Status: v1alpha1.AgencyStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}}}
+	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: "lgsp-system", Name: "lgsp"}}
+	gw.Spec.Listeners = []gatewayv1.Listener{{Name: "https", Protocol: gatewayv1.HTTPSProtocolType}}
+	d := publishing.Decide(publishing.Inputs{Service: &ds, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, Gateway: gw, Route: route, Now: time.Now()})
+	at := slices.IndexFunc(d.Conditions, func(c conditions.Condition) bool { return c.Type == v1alpha1.ConditionReachable })
+	if at < 0 {
+		t.Fatal("no Reachable condition")
+	}
+	cond := d.Conditions[at]
+	if cond.Reason != v1alpha1.ReasonRouteRefsUnresolved || !strings.Contains(cond.Message, "ndxp-ca") {
+		t.Errorf("Reachable is %s: %s", cond.Reason, cond.Message)
+	}
+	t.Logf("Reachable %s: %s", cond.Reason, cond.Message)
 }
