@@ -188,3 +188,13 @@ func TestAnAcceptedRouteWithUnresolvedRefsIsNotReachable(t *testing.T) {
 		t.Errorf("with its refs resolved, Reachable is %s", r.Reason)
 	}
 }
+
+// TestOpenDataIsOfferedNationally: open data needs no consent and is in the
+// national catalog, so it says it is offered nationally.
+func TestOpenDataIsOfferedNationally(t *testing.T) {
+	in := inputs()
+	in.Service.Spec.Classification, in.Service.Spec.Access.Audience = v1alpha1.ClassificationOpen, v1alpha1.AudiencePublic
+	if c := find(Decide(in), v1alpha1.ConditionOfferedNationally); c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, "national catalog") {
+		t.Errorf("OfferedNationally is %s: %s", c.Status, c.Message)
+	}
+}

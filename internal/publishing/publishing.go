@@ -150,6 +150,10 @@ func Decide(in Inputs) Decision {
 		// nowhere.
 		d.NationalSectionName = ""
 	}
+	if ds.Spec.Access.Audience == v1alpha1.AudiencePublic {
+		national = conditions.True(v1alpha1.ConditionOfferedNationally, v1alpha1.ReasonOfferedNationally,
+			"open data is offered to everyone, the national platform included, on every listener, and is in the national catalog")
+	}
 	d.NationalConsumers = NationalConsumers(ds, in.Nationals)
 
 	var ready conditions.Condition
