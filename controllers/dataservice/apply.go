@@ -27,11 +27,12 @@ import (
 // left as it is, and its policies are kept current, so that keys still
 // come and go with consent. The NetworkPolicy protects the backend whether
 // or not the service is published.
-func (r *Reconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI bool, objs render.ServiceObjects) error {
+func (r *Reconciler) publish(ctx context.Context, ds *v1alpha1.DataService, action publishing.RouteAction, gatewayAPI, externalAPI bool, objs render.ServiceObjects) error {
 	named := metav1.ObjectMeta{Namespace: ds.Namespace, Name: names.ServiceObjectName(ds)}
 	publish := action != publishing.RouteWithdraw
 	if gatewayAPI {
-		external := r.Config.Enforcement == config.EnforcementEnvoyGateway
+		// Without those CRDs there is nothing of them to write or remove.
+		external := externalAPI && r.Config.Enforcement == config.EnforcementEnvoyGateway
 		if external && publish {
 			// What the route refers to exists before it does.
 			if err := r.publishExternal(ctx, named, publish, objs); err != nil {

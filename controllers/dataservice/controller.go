@@ -55,6 +55,9 @@ type Reconciler struct {
 	// that the operator starts, and recovers, without them.
 	mu             sync.Mutex
 	gatewayWatches bool
+	// externalWatches records the same for the kinds that reach a backend
+	// outside the cluster, which older clusters may lack.
+	externalWatches bool
 }
 
 // +kubebuilder:rbac:groups=datashare.lgsp.vn,resources=dataservices,verbs=get;list;watch
@@ -101,7 +104,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	objs := render.Service(render.ServiceInputs{Service: d.Published, Agency: agencyName, Rules: r.Config.Rules, Backend: in.Backend,
 		SectionName: d.SectionName, NationalSectionName: d.NationalSectionName, NationalConsumers: d.NationalConsumers,
 		LiveKeys: len(keys), KeyGroups: groups})
-	if err := r.publish(ctx, ds, d.Route, in.GatewayAPIInstalled, objs); err != nil {
+	if err := r.publish(ctx, ds, d.Route, in.GatewayAPIInstalled, in.ExternalAPIInstalled, objs); err != nil {
 		return ctrl.Result{}, err
 	}
 	if !protected {
@@ -119,7 +122,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else if !at.IsZero() {
 		next = clock.Earliest(next, at)
 	}
-	if !in.GatewayAPIInstalled {
+	if !in.GatewayAPIInstalled || ds.Spec.Backend.External != nil && !in.ExternalAPIInstalled {
 		// Look again: the CRDs may be installed at any time, and the API
 		// server serves them a moment after they are created.
 		next = now.Add(GatewayAPIRecheck)
@@ -154,6 +157,9 @@ func (r *Reconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now t
 		return in, nil, 0, err
 	}
 	if in.GatewayAPIInstalled {
+		if in.ExternalAPIInstalled, err = r.externalAPIInstalled(); err != nil {
+			return in, nil, 0, err
+		}
 		if in.Gateway, err = r.lgspGateway(ctx); err != nil {
 			return in, nil, 0, err
 		}

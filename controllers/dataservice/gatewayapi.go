@@ -30,11 +30,53 @@ func (r *Reconciler) gatewayAPIInstalled() (bool, error) {
 	gatewayGV := schema.GroupVersion{Group: gatewayv1.GroupVersion.Group, Version: gatewayv1.GroupVersion.Version}
 	needed := []schema.GroupVersionKind{gatewayGV.WithKind("HTTPRoute"), gatewayGV.WithKind("Gateway")}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy),
-			// What reaches a backend outside the cluster.
-			egv1a1.GroupVersion.WithKind(egv1a1.KindBackend), egv1a1.GroupVersion.WithKind(egv1a1.KindHTTPRouteFilter), gatewayGV.WithKind("BackendTLSPolicy"))
+		needed = append(needed, egv1a1.GroupVersion.WithKind(egv1a1.KindSecurityPolicy), egv1a1.GroupVersion.WithKind(egv1a1.KindBackendTrafficPolicy))
 	}
-	for _, gvk := range needed {
+	if ok, err := r.installed(needed); !ok || err != nil {
+		return false, err
+	}
+	if err := r.watchGatewayObjects(); err != nil {
+		return false, err
+	}
+	r.gatewayWatches = true
+	return true, nil
+}
+
+// externalKinds are what reaches a backend outside the cluster: Envoy
+// Gateway's Backend and HTTPRouteFilter, and Gateway API's BackendTLSPolicy
+// (v1 from Gateway API 1.4). A cluster without them keeps every other
+// service published; only services with an external backend wait for them.
+var externalKinds = []schema.GroupVersionKind{
+	egv1a1.GroupVersion.WithKind(egv1a1.KindBackend), egv1a1.GroupVersion.WithKind(egv1a1.KindHTTPRouteFilter),
+	schema.GroupVersion{Group: gatewayv1.GroupVersion.Group, Version: gatewayv1.GroupVersion.Version}.WithKind("BackendTLSPolicy"),
+}
+
+// externalAPIInstalled says whether the externalKinds exist, and starts the
+// watches on them the first time they do.
+func (r *Reconciler) externalAPIInstalled() (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.externalWatches {
+		return true, nil
+	}
+	if r.Config.Enforcement != config.EnforcementEnvoyGateway {
+		return false, nil
+	}
+	if ok, err := r.installed(externalKinds); !ok || err != nil {
+		return false, err
+	}
+	for _, obj := range []client.Object{&egv1a1.Backend{}, &egv1a1.HTTPRouteFilter{}, &gatewayv1.BackendTLSPolicy{}} {
+		if err := r.controller.Watch(r.ownedBy(obj)); err != nil {
+			return false, err
+		}
+	}
+	r.externalWatches = true
+	return true, nil
+}
+
+// installed says whether the API server serves every kind of gvks.
+func (r *Reconciler) installed(gvks []schema.GroupVersionKind) (bool, error) {
+	for _, gvk := range gvks {
 		// No version: controller-runtime's lazy mapper looks a group up
 		// afresh only when asked without one, and the group may have been
 		// missing at the last look.
@@ -45,26 +87,24 @@ func (r *Reconciler) gatewayAPIInstalled() (bool, error) {
 			return false, err
 		}
 	}
-	if err := r.watchGatewayObjects(); err != nil {
-		return false, err
-	}
-	r.gatewayWatches = true
 	return true, nil
+}
+
+// ownedBy is a watch that enqueues the DataService owning the object.
+func (r *Reconciler) ownedBy(obj client.Object) source.Source {
+	return source.Kind(r.cache, obj, handler.EnqueueRequestForOwner(r.Scheme(), r.mapper, &v1alpha1.DataService{}, handler.OnlyControllerOwner()))
 }
 
 // watchGatewayObjects watches the routes and policies the operator owns
 // (to repair a person's edit or deletion) and the Gateways (to notice the
 // LGSP Gateway appear or go).
 func (r *Reconciler) watchGatewayObjects() error {
-	owner := func(obj client.Object) source.Source {
-		return source.Kind(r.cache, obj, handler.EnqueueRequestForOwner(r.Scheme(), r.mapper, &v1alpha1.DataService{}, handler.OnlyControllerOwner()))
-	}
+	owner := r.ownedBy
 	if err := r.controller.Watch(owner(&gatewayv1.HTTPRoute{})); err != nil {
 		return err
 	}
 	if r.Config.Enforcement == config.EnforcementEnvoyGateway {
-		for _, policy := range []client.Object{&egv1a1.SecurityPolicy{}, &egv1a1.BackendTrafficPolicy{},
-			&egv1a1.Backend{}, &egv1a1.HTTPRouteFilter{}, &gatewayv1.BackendTLSPolicy{}} {
+		for _, policy := range []client.Object{&egv1a1.SecurityPolicy{}, &egv1a1.BackendTrafficPolicy{}} {
 			if err := r.controller.Watch(owner(policy)); err != nil {
 				return err
 			}

@@ -123,11 +123,17 @@ func TestExternalAndNationalDecisions(t *testing.T) {
 		wantOffered  v1alpha1.ConditionReason
 		wantSection  string
 		wantNational string
+		// wantReachable, when set, is Reachable's reason.
+		wantReachable v1alpha1.ConditionReason
 	}{
 		{name: "the DIC's external service", edits: []func(Inputs) Inputs{external, dic},
 			wantAccepted: v1alpha1.ReasonAccepted, wantIsolated: v1alpha1.ReasonExternalBackend, wantOffered: v1alpha1.ReasonNotOfferedNationally, wantSection: "https"},
 		{name: "an agency's external service", edits: []func(Inputs) Inputs{external},
 			wantAccepted: v1alpha1.ReasonExternalNotCoordinator, wantIsolated: v1alpha1.ReasonExternalBackend, wantOffered: v1alpha1.ReasonNotOfferedNationally},
+		{name: "the DIC's external service, the CRDs that reach it missing", edits: []func(Inputs) Inputs{external, dic, func(in Inputs) Inputs { in.ExternalAPIInstalled = false; return in }},
+			wantAccepted: v1alpha1.ReasonAccepted, wantIsolated: v1alpha1.ReasonExternalBackend, wantOffered: v1alpha1.ReasonNotOfferedNationally, wantReachable: v1alpha1.ReasonGatewayAPIMissing},
+		{name: "a Service backend does not need them", edits: []func(Inputs) Inputs{func(in Inputs) Inputs { in.ExternalAPIInstalled = false; return in }},
+			wantAccepted: v1alpha1.ReasonAccepted, wantIsolated: v1alpha1.ReasonIsolated, wantOffered: v1alpha1.ReasonNotOfferedNationally, wantSection: "https", wantReachable: v1alpha1.ReasonReachable},
 		{name: "the DIC's external service under the profile none", edits: []func(Inputs) Inputs{external, dic}, profileNone: true,
 			wantAccepted: v1alpha1.ReasonExternalNeedsEnvoyGateway, wantIsolated: v1alpha1.ReasonExternalBackend, wantOffered: v1alpha1.ReasonNotOfferedNationally},
 		{name: "offered, with the national listener", edits: []func(Inputs) Inputs{offered, withListener("national/HTTPS")},
@@ -157,6 +163,9 @@ func TestExternalAndNationalDecisions(t *testing.T) {
 			}
 			if tc.wantSection != "" && d.SectionName != tc.wantSection {
 				t.Errorf("the route attaches to %q, want %q", d.SectionName, tc.wantSection)
+			}
+			if r := find(d, v1alpha1.ConditionReachable); tc.wantReachable != "" && r.Reason != tc.wantReachable {
+				t.Errorf("Reachable: got %s (%s), want %s", r.Reason, r.Message, tc.wantReachable)
 			}
 			if d.NationalSectionName != tc.wantNational {
 				t.Errorf("the route attaches nationally to %q, want %q", d.NationalSectionName, tc.wantNational)

@@ -33,6 +33,10 @@ type Inputs struct {
 	// GatewayAPIInstalled says whether the CRDs the profile needs are
 	// installed: Gateway API, and Envoy Gateway for envoy-gateway.
 	GatewayAPIInstalled bool
+	// ExternalAPIInstalled says whether the CRDs that reach a backend
+	// outside the cluster are installed: Envoy Gateway's Backend and
+	// HTTPRouteFilter, Gateway API's BackendTLSPolicy v1.
+	ExternalAPIInstalled bool
 	// Gateway is the configured LGSP Gateway; nil when it does not exist.
 	Gateway *gatewayv1.Gateway
 	// Backend is the backend Service; nil when it does not exist.
@@ -224,6 +228,8 @@ func reach(in Inputs, accepted bool, pathPrefix string) (RouteAction, string, co
 		return RouteWithdraw, "", no(v1alpha1.ReasonGatewayAPIMissing, "%s not installed in the cluster: the platform team must install them; the service is published as soon as they are", crds)
 	case !accepted:
 		return RouteWithdraw, "", conditions.Unknown(v1alpha1.ConditionReachable, v1alpha1.ReasonNotPublished, "the route is withdrawn until the service is accepted")
+	case ds.Spec.Backend.External != nil && !in.ExternalAPIInstalled:
+		return RouteWithdraw, "", no(v1alpha1.ReasonGatewayAPIMissing, "a backend outside the cluster is reached through Envoy Gateway's Backend and HTTPRouteFilter and Gateway API's BackendTLSPolicy (v1, Gateway API 1.4 or later), which are not all installed: the platform team must install them; the service is published as soon as they are")
 	}
 	if holder := PathHolder(ds, in.SamePath); holder != nil {
 		return RouteWithdraw, "", no(v1alpha1.ReasonPathConflict, "path %s is already published by DataService %s/%s, created earlier: agency %s must set spec.route.pathPrefix to another path",

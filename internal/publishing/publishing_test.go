@@ -84,7 +84,7 @@ func inputs() Inputs {
 	cfg.PublicBaseURL = testenv.SampleBaseURL
 	return Inputs{
 		Service: service(), Agency: readyAgency(), Rules: cfg.Rules,
-		GatewayAPIInstalled: true, Gateway: lgspGateway("http/HTTP", "https/HTTPS"),
+		GatewayAPIInstalled: true, ExternalAPIInstalled: true, Gateway: lgspGateway("http/HTTP", "https/HTTPS"),
 		Backend: backend(map[string]string{"app": "dat-dai-api"}, 8080),
 		Route:   routeWith(parent("lgsp-system", "lgsp", "https", metav1.ConditionTrue, "Accepted")),
 		Now:     now,

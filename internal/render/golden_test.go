@@ -88,7 +88,7 @@ func goldenWorld(in goldenInput, cfg config.Config) publishing.Inputs {
 	for _, c := range in.Service.Spec.Access.Consumers {
 		registered[string(c.Agency)] = true
 	}
-	return publishing.Inputs{Service: &in.Service, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, Gateway: gw, Backend: in.Backend,
+	return publishing.Inputs{Service: &in.Service, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, ExternalAPIInstalled: true, Gateway: gw, Backend: in.Backend,
 		RegisteredConsumers: registered, Nationals: in.Nationals, Now: goldenNow}
 }
 

@@ -250,7 +250,7 @@ func TestAMissingCAIsReportedAsUnreachable(t *testing.T) {
 		Status: v1alpha1.AgencyStatus{Conditions: []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Ready"}}}}
 	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: "lgsp-system", Name: "lgsp"}}
 	gw.Spec.Listeners = []gatewayv1.Listener{{Name: "https", Protocol: gatewayv1.HTTPSProtocolType}}
-	d := publishing.Decide(publishing.Inputs{Service: &ds, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, Gateway: gw, Route: route, Now: time.Now()})
+	d := publishing.Decide(publishing.Inputs{Service: &ds, Agency: agency, Rules: cfg.Rules, GatewayAPIInstalled: true, ExternalAPIInstalled: true, Gateway: gw, Route: route, Now: time.Now()})
 	at := slices.IndexFunc(d.Conditions, func(c conditions.Condition) bool { return c.Type == v1alpha1.ConditionReachable })
 	if at < 0 {
 		t.Fatal("no Reachable condition")
