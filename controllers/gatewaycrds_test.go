@@ -2,10 +2,13 @@ package controllers
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -22,8 +25,13 @@ import (
 
 // TestGatewayCRDsInstalledAfterTheOperator starts the operator on a cluster
 // without Gateway API and Envoy Gateway: it runs, says what is missing, and
-// publishes as soon as the CRDs are installed, without a restart.
+// publishes as soon as the CRDs are installed, without a restart. The CRDs
+// that reach a backend outside the cluster come last, as on a cluster with
+// an older Gateway API: every other service is published meanwhile, and the
+// DIC's external service waits for them, then is published too.
 func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
+	externalService := dataService(coordinator, "dan-cu")
+	externalService.Spec.Backend = v1alpha1.Backend{External: &v1alpha1.ExternalBackend{URL: "https://api.ndxp.example.vn/dan-cu/v1"}}
 	bare, err := testenv.Start(testenv.WithoutGatewayCRDs())
 	if err != nil {
 		t.Fatal(err)
@@ -55,14 +63,22 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 		focalPointObject("so-cn", "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@scn"),
 		serviceObject("so-cn", "gia-dien", 8080),
 		dataService("so-cn", "gia-dien"),
+		namespaceObject(coordinator),
+		&v1alpha1.Agency{ObjectMeta: metav1.ObjectMeta{Name: coordinator}, Spec: v1alpha1.AgencySpec{
+			DisplayName: "Sở TT&TT", Level: v1alpha1.LevelDepartment, Namespace: coordinator,
+			AppraisedServices: []v1alpha1.ServiceAppraisal{{Service: "dan-cu", DocumentRef: "CV 2", AppraisedAt: metav1.Now()}},
+		}},
+		focalPointObject(coordinator, "dau-moi", v1alpha1.RolePrimary, appointment{}, "dm@stttt"),
+		externalService,
 	} {
 		if err := c.Create(ctx, obj); err != nil {
 			t.Fatal(err)
 		}
 	}
 	ds := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: "so-cn", Name: "gia-dien"}}
+	external := &v1alpha1.DataService{ObjectMeta: metav1.ObjectMeta{Namespace: coordinator, Name: "dan-cu"}}
 
-	readyOf := func() (*metav1.Condition, error) {
+	readyOfService := func(ds *v1alpha1.DataService) (*metav1.Condition, error) {
 		if err := c.Get(ctx, client.ObjectKeyFromObject(ds), ds); err != nil {
 			return nil, err
 		}
@@ -71,6 +87,7 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 		}
 		return nil, errorf("no Ready condition yet")
 	}
+	readyOf := func() (*metav1.Condition, error) { return readyOfService(ds) }
 	eventually(t, 20*time.Second, "the service says the CRDs are missing", func() error {
 		r, err := readyOf()
 		if err != nil {
@@ -89,7 +106,19 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := envtest.InstallCRDs(bare.Config, envtest.CRDInstallOptions{CRDs: crds}); err != nil {
+	isExternalKind := func(crd *apiextensionsv1.CustomResourceDefinition) bool {
+		return slices.Contains([]string{"Backend", "HTTPRouteFilter", "BackendTLSPolicy"}, crd.Spec.Names.Kind)
+	}
+	var later []*apiextensionsv1.CustomResourceDefinition
+	for _, crd := range crds {
+		if isExternalKind(crd) {
+			later = append(later, crd)
+		}
+	}
+	if len(later) != 3 {
+		t.Fatalf("found %d of the 3 CRDs that reach a backend outside the cluster", len(later))
+	}
+	if _, err := envtest.InstallCRDs(bare.Config, envtest.CRDInstallOptions{CRDs: slices.DeleteFunc(slices.Clone(crds), isExternalKind)}); err != nil {
 		t.Fatal(err)
 	}
 	installed := time.Now()
@@ -127,5 +156,19 @@ func TestGatewayCRDsInstalledAfterTheOperator(t *testing.T) {
 		}
 		route, _, _ := generatedObjects(ds)
 		return c.Get(ctx, client.ObjectKey{Namespace: "so-cn", Name: names.ServiceObjectName(ds)}, route)
+	})
+	r, err := readyOfService(external)
+	if err != nil || r.Reason != string(v1alpha1.ReasonGatewayAPIMissing) || !strings.Contains(r.Message, "BackendTLSPolicy (v1, Gateway API 1.4 or later)") {
+		t.Fatalf("the external service, without the CRDs that reach it: %+v (%v)", r, err)
+	}
+
+	if _, err := envtest.InstallCRDs(bare.Config, envtest.CRDInstallOptions{CRDs: later}); err != nil {
+		t.Fatal(err)
+	}
+	eventuallyAfter(t, clk, dataservice.GatewayAPIRecheck, "the external service is published", func() error {
+		if r, err := readyOfService(external); err != nil || r.Reason != string(v1alpha1.ReasonWaitingForGateway) {
+			return errorf("Ready %+v (%v)", r, err)
+		}
+		return c.Get(ctx, client.ObjectKey{Namespace: coordinator, Name: names.ServiceObjectName(external)}, &egv1a1.Backend{})
 	})
 }

@@ -157,7 +157,7 @@ func (r *Reconciler) gather(ctx context.Context, ds *v1alpha1.DataService, now t
 		return in, nil, 0, err
 	}
 	if in.GatewayAPIInstalled {
-		if in.ExternalAPIInstalled, err = r.externalAPIInstalled(); err != nil {
+		if in.ExternalAPIInstalled, err = r.externalAPIInstalled(ds); err != nil {
 			return in, nil, 0, err
 		}
 		if in.Gateway, err = r.lgspGateway(ctx); err != nil {

@@ -1,6 +1,7 @@
 package dataservice
 
 import (
+	"slices"
 	"time"
 
 	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
@@ -52,12 +53,15 @@ var externalKinds = []schema.GroupVersionKind{
 }
 
 // externalAPIInstalled says whether the externalKinds exist, and starts the
-// watches on them the first time they do.
-func (r *Reconciler) externalAPIInstalled() (bool, error) {
+// watches on them the first time they do. Only a service with an external
+// backend asks the API server (its discovery): for the others the answer is
+// what an earlier look found, so that a cluster without the kinds costs
+// nothing more per reconcile.
+func (r *Reconciler) externalAPIInstalled(ds *v1alpha1.DataService) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.externalWatches {
-		return true, nil
+	if r.externalWatches || ds.Spec.Backend.External == nil {
+		return r.externalWatches, nil
 	}
 	if r.Config.Enforcement != config.EnforcementEnvoyGateway {
 		return false, nil
@@ -74,17 +78,28 @@ func (r *Reconciler) externalAPIInstalled() (bool, error) {
 	return true, nil
 }
 
-// installed says whether the API server serves every kind of gvks.
+// installed says whether the API server serves every kind of gvks, at the
+// version named (an older Gateway API serves BackendTLSPolicy at v1alpha3
+// only).
 func (r *Reconciler) installed(gvks []schema.GroupVersionKind) (bool, error) {
 	for _, gvk := range gvks {
 		// No version: controller-runtime's lazy mapper looks a group up
 		// afresh only when asked without one, and the group may have been
 		// missing at the last look.
-		if _, err := r.mapper.RESTMapping(gvk.GroupKind()); err != nil {
-			if meta.IsNoMatchError(err) {
-				return false, nil
-			}
+		mappings, err := r.mapper.RESTMappings(gvk.GroupKind())
+		if meta.IsNoMatchError(err) {
+			return false, nil
+		}
+		if err != nil {
 			return false, err
+		}
+		if slices.ContainsFunc(mappings, func(m *meta.RESTMapping) bool { return m.GroupVersionKind.Version == gvk.Version }) {
+			continue
+		}
+		// The group is known at other versions: asking for this one makes
+		// the mapper look for it, once the CRD is upgraded.
+		if _, err := r.mapper.RESTMapping(gvk.GroupKind(), gvk.Version); err != nil {
+			return false, nil //nolint:nilerr // a version the discovery cannot find is a version not served
 		}
 	}
 	return true, nil
