@@ -104,7 +104,7 @@ func TestBuild(t *testing.T) {
 	}
 }
 
-func pemOf(t *testing.T, key any) []byte {
+func pemOf(t testing.TB, key any) []byte {
 	t.Helper()
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
