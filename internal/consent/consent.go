@@ -169,14 +169,14 @@ func decide(in Inputs, svcKey string, t *trace) Decision {
 	t.held("DataService "+svcKey+" offered for sharing (its agency Ready, appraised)", "")
 
 	// A written refusal is the answer: nothing else is asked of anyone.
-	if r := findRefusal(in.Service, consumer); r != nil {
+	if r := in.Service.Spec.Access.RefusalOf(consumer); r != nil {
 		d := not(v1alpha1.ReasonRefusedByProvider, "agency %s refused agency %s the use of DataService %s in writing (%s, %s): %s; legal basis: %s. "+
 			"The refusal stands until agency %s removes it from spec.access.refusals; agency %s may answer its reasons and ask again",
 			provider, consumer, svcKey, r.DocumentRef, r.RefusedAt.Format(time.DateOnly), r.Reason, r.LegalBasis, provider, consumer)
 		return t.refused("the provider's answer", "agency "+provider, d)
 	}
 	outsider := in.Consumer.Spec.Level.OutsideProvince()
-	if r := findDeclined(in.Consumer, svcKey); outsider && r != nil {
+	if r := in.Consumer.Spec.DeclinedEndorsementOf(svcKey); outsider && r != nil {
 		d := not(v1alpha1.ReasonRefusedByCoordinator, "the DIC (Sở TT&TT) declined in writing to endorse agency %s's use of DataService %s (%s, %s): %s; legal basis: %s. "+
 			"The refusal stands until the DIC removes it from spec.declinedEndorsements of Agency %s",
 			consumer, svcKey, r.DocumentRef, r.RefusedAt.Format(time.DateOnly), r.Reason, r.LegalBasis, consumer)
@@ -204,7 +204,7 @@ func decide(in Inputs, svcKey string, t *trace) Decision {
 	}
 
 	audience := in.Service.Spec.Access.Audience
-	entry := findConsent(in.Service, consumer)
+	entry := in.Service.Spec.Access.ConsentFor(consumer)
 	if outsider || audience == v1alpha1.AudienceListed {
 		if entry == nil {
 			rule := "the service's audience is Listed"
@@ -225,7 +225,7 @@ func decide(in Inputs, svcKey string, t *trace) Decision {
 	}
 
 	if outsider {
-		if e := findEndorsement(in.Consumer, svcKey); e == nil {
+		if e := in.Consumer.Spec.EndorsementOf(svcKey); e == nil {
 			d := not(v1alpha1.ReasonAwaitingCoordinatorEndorsement, "agency %s is outside the province: the DIC (Sở TT&TT) must endorse its use of %s in spec.endorsements of Agency %s (Điều 17.3)",
 				consumer, svcKey, consumer)
 			missing = append(missing, t.missing("the DIC's endorsement", "the DIC (Sở TT&TT)", d))
@@ -312,42 +312,6 @@ func nextBoundary(windows []window, in Inputs) time.Time {
 		}
 	}
 	return clock.Earliest(times...)
-}
-
-func findConsent(ds *v1alpha1.DataService, agency string) *v1alpha1.Consent {
-	for i := range ds.Spec.Access.Consumers {
-		if string(ds.Spec.Access.Consumers[i].Agency) == agency {
-			return &ds.Spec.Access.Consumers[i]
-		}
-	}
-	return nil
-}
-
-func findRefusal(ds *v1alpha1.DataService, agency string) *v1alpha1.ConsumerRefusal {
-	for i := range ds.Spec.Access.Refusals {
-		if string(ds.Spec.Access.Refusals[i].Agency) == agency {
-			return &ds.Spec.Access.Refusals[i]
-		}
-	}
-	return nil
-}
-
-func findDeclined(a *v1alpha1.Agency, service string) *v1alpha1.DeclinedEndorsement {
-	for i := range a.Spec.DeclinedEndorsements {
-		if string(a.Spec.DeclinedEndorsements[i].Service) == service {
-			return &a.Spec.DeclinedEndorsements[i]
-		}
-	}
-	return nil
-}
-
-func findEndorsement(a *v1alpha1.Agency, service string) *v1alpha1.Endorsement {
-	for i := range a.Spec.Endorsements {
-		if string(a.Spec.Endorsements[i].Service) == service {
-			return &a.Spec.Endorsements[i]
-		}
-	}
-	return nil
 }
 
 // EndedAt is when an agreement that is no longer live stopped being live,

@@ -219,16 +219,12 @@ func legalBasis(ds *v1alpha1.DataService, offeredTo []string, agencies map[strin
 	var docs []Document
 	key := ds.Namespace + "/" + ds.Name
 	for _, name := range offeredTo {
-		for _, c := range ds.Spec.Access.Consumers {
-			if string(c.Agency) == name {
-				docs = append(docs, Document{Kind: ProviderConsent, Reference: string(c.DocumentRef), For: name})
-			}
+		if c := ds.Spec.Access.ConsentFor(name); c != nil {
+			docs = append(docs, Document{Kind: ProviderConsent, Reference: string(c.DocumentRef), For: name})
 		}
 		if a := agencies[name]; a != nil {
-			for _, e := range a.Spec.Endorsements {
-				if string(e.Service) == key {
-					docs = append(docs, Document{Kind: CoordinatorEndorsement, Reference: string(e.DocumentRef), For: name})
-				}
+			if e := a.Spec.EndorsementOf(key); e != nil {
+				docs = append(docs, Document{Kind: CoordinatorEndorsement, Reference: string(e.DocumentRef), For: name})
 			}
 		}
 	}

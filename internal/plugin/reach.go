@@ -101,16 +101,12 @@ func whoCanReach(c client.Client, ns, name string) (reachReport, error) {
 		}
 		row := reachingAgency{Agency: sa.Status.ConsumerAgency, Agreement: sa.Namespace + "/" + sa.Name, KeyIDs: sa.Status.Credential.KeyIDs,
 			Consent: "audience " + string(ds.Spec.Access.Audience)}
-		for _, c := range ds.Spec.Access.Consumers {
-			if string(c.Agency) == sa.Status.ConsumerAgency {
-				row.Consent = "the provider's consent " + string(c.DocumentRef)
-			}
+		if c := ds.Spec.Access.ConsentFor(sa.Status.ConsumerAgency); c != nil {
+			row.Consent = "the provider's consent " + string(c.DocumentRef)
 		}
 		if a := agencies[sa.Status.ConsumerAgency]; a != nil {
-			for _, e := range a.Spec.Endorsements {
-				if string(e.Service) == key {
-					row.Endorsement = "the DIC's endorsement " + string(e.DocumentRef)
-				}
+			if e := a.Spec.EndorsementOf(key); e != nil {
+				row.Endorsement = "the DIC's endorsement " + string(e.DocumentRef)
 			}
 		}
 		if e := sa.Status.ExpiresAt; e != nil {

@@ -716,10 +716,8 @@ func (s *Server) service(q request) view {
 		d.Consents = append(d.Consents, fmt.Sprintf("%s (%s)", c.Agency, c.DocumentRef))
 	}
 	for _, a := range w.agencies {
-		for _, e := range a.Spec.Endorsements {
-			if string(e.Service) == key {
-				d.Endorsements = append(d.Endorsements, fmt.Sprintf("%s (%s)", a.Name, e.DocumentRef))
-			}
+		if e := a.Spec.EndorsementOf(key); e != nil {
+			d.Endorsements = append(d.Endorsements, fmt.Sprintf("%s (%s)", a.Name, e.DocumentRef))
 		}
 	}
 	d.ConsumersHidden = !s.can(q, "list", "sharingagreements", "")

@@ -37,10 +37,10 @@ func OfferNationally(ds *v1alpha1.DataService, nationals []v1alpha1.Agency, now 
 	var bounds []time.Time
 	for i := range nationals {
 		a := &nationals[i]
-		if a.Spec.Level != v1alpha1.LevelNational || refused(ds, a.Name) || declined(a, svcKey) {
+		if a.Spec.Level != v1alpha1.LevelNational || ds.Spec.Access.RefusalOf(a.Name) != nil || a.Spec.DeclinedEndorsementOf(svcKey) != nil {
 			continue
 		}
-		c, e := consentOf(ds, a.Name), endorsementOf(a, svcKey)
+		c, e := ds.Spec.Access.ConsentFor(a.Name), a.Spec.EndorsementOf(svcKey)
 		if c == nil || e == nil {
 			continue
 		}
@@ -65,7 +65,7 @@ func OfferNationally(ds *v1alpha1.DataService, nationals []v1alpha1.Agency, now 
 func NationalConsumers(ds *v1alpha1.DataService, nationals []v1alpha1.Agency) []string {
 	var names []string
 	for i := range nationals {
-		if nationals[i].Spec.Level == v1alpha1.LevelNational && consentOf(ds, nationals[i].Name) != nil {
+		if nationals[i].Spec.Level == v1alpha1.LevelNational && ds.Spec.Access.ConsentFor(nationals[i].Name) != nil {
 			names = append(names, nationals[i].Name)
 		}
 	}
@@ -77,32 +77,6 @@ func NationalConsumers(ds *v1alpha1.DataService, nationals []v1alpha1.Agency) []
 // consent package reads an agreement's windows.
 func inForce(from, till *metav1.Time, now time.Time) bool {
 	return (from == nil || !now.Before(from.Time)) && (till == nil || now.Before(till.Time))
-}
-
-func consentOf(ds *v1alpha1.DataService, agency string) *v1alpha1.Consent {
-	for i := range ds.Spec.Access.Consumers {
-		if string(ds.Spec.Access.Consumers[i].Agency) == agency {
-			return &ds.Spec.Access.Consumers[i]
-		}
-	}
-	return nil
-}
-
-func refused(ds *v1alpha1.DataService, agency string) bool {
-	return slices.ContainsFunc(ds.Spec.Access.Refusals, func(r v1alpha1.ConsumerRefusal) bool { return string(r.Agency) == agency })
-}
-
-func declined(a *v1alpha1.Agency, service string) bool {
-	return slices.ContainsFunc(a.Spec.DeclinedEndorsements, func(d v1alpha1.DeclinedEndorsement) bool { return string(d.Service) == service })
-}
-
-func endorsementOf(a *v1alpha1.Agency, service string) *v1alpha1.Endorsement {
-	for i := range a.Spec.Endorsements {
-		if string(a.Spec.Endorsements[i].Service) == service {
-			return &a.Spec.Endorsements[i]
-		}
-	}
-	return nil
 }
 
 // External is a service's backend outside the cluster, parsed: the host

@@ -78,20 +78,13 @@ func RequestManifest(ds *v1alpha1.DataService, agency *v1alpha1.Agency, purpose,
 func requestNeeds(ds *v1alpha1.DataService, agency *v1alpha1.Agency, sa *v1alpha1.SharingAgreement) []RequestNeed {
 	key := ds.Namespace + "/" + ds.Name
 	var needs []RequestNeed
-	consented := false
-	for _, c := range ds.Spec.Access.Consumers {
-		consented = consented || string(c.Agency) == agency.Name
-	}
+	consented := ds.Spec.Access.ConsentFor(agency.Name) != nil
 	outside := agency.Spec.Level.OutsideProvince()
 	if (outside || ds.Spec.Access.Audience == v1alpha1.AudienceListed) && !consented {
 		needs = append(needs, RequestNeed{Kind: NeedProviderConsent, Provider: ds.Namespace, Agency: agency.Name, Service: key})
 	}
 	if outside {
-		endorsed := false
-		for _, e := range agency.Spec.Endorsements {
-			endorsed = endorsed || string(e.Service) == key
-		}
-		if !endorsed {
+		if agency.Spec.EndorsementOf(key) == nil {
 			needs = append(needs, RequestNeed{Kind: NeedCoordinatorEndorsement, Agency: agency.Name, Service: key})
 		}
 	}
