@@ -3,6 +3,9 @@ package testenv
 import (
 	"bytes"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -46,4 +49,21 @@ func FreeAddress() (string, error) {
 	}
 	defer func() { _ = l.Close() }()
 	return l.Addr().String(), nil
+}
+
+// Helm runs the pinned helm that `make test` builds into bin/, with caches
+// of the test's own, and returns what it printed (standard output and
+// error together).
+func Helm(t testing.TB, args ...string) (string, error) {
+	t.Helper()
+	bin := filepath.Join(RepoRoot(), "bin", "helm")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s is missing: run `make test`, which builds it from hack/helm", bin)
+	}
+	var out bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
+	err := cmd.Run()
+	return out.String(), err
 }

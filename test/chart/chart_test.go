@@ -4,7 +4,6 @@
 package chart
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -64,23 +63,8 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// helm runs the pinned helm that `make test` builds into bin/.
-func helm(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	bin := filepath.Join(testenv.RepoRoot(), "bin", "helm")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("%s is missing: run `make test`, which builds it from hack/helm", bin)
-	}
-	var out bytes.Buffer
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
-	err := cmd.Run()
-	return out.String(), err
-}
-
 func TestHelmLint(t *testing.T) {
-	out, err := helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL)
+	out, err := testenv.Helm(t, "lint", chart, "--strict", "--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL)
 	if err != nil || !strings.Contains(out, "1 chart(s) linted, 0 chart(s) failed") {
 		t.Fatalf("helm lint: %v\n%s", err, out)
 	}
@@ -153,7 +137,7 @@ func TestChartRendersAndPassesServerSideDryRun(t *testing.T) {
 			if err := os.WriteFile(valuesFile, []byte(tc.values), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			out, err := helm(t, "template", "datashare", chart, "--namespace", namespace, "-f", valuesFile, "--kube-version", kubeVersion)
+			out, err := testenv.Helm(t, "template", "datashare", chart, "--namespace", namespace, "-f", valuesFile, "--kube-version", kubeVersion)
 			if err != nil {
 				t.Fatalf("helm template: %v\n%s", err, out)
 			}
@@ -372,7 +356,7 @@ func TestChartSchemaRefusesBadValues(t *testing.T) {
 			for _, s := range tc.set {
 				args = append(args, "--set", s)
 			}
-			out, err := helm(t, args...)
+			out, err := testenv.Helm(t, args...)
 			if err == nil {
 				t.Fatalf("helm rendered a bad value:\n%s", tail(out))
 			}
@@ -406,7 +390,7 @@ func TestChartPinsTheImageByDigest(t *testing.T) {
 			for _, s := range tc.set {
 				args = append(args, "--set", s)
 			}
-			out, err := helm(t, args...)
+			out, err := testenv.Helm(t, args...)
 			if err != nil {
 				t.Fatalf("helm template: %v\n%s", err, tail(out))
 			}
@@ -468,7 +452,7 @@ func tail(s string) string {
 // puts on the operator's pods for its metrics would shut out the gateway's
 // access logs; it admits the gateway's proxy pods on the collector's port.
 func TestTheMetricsPolicyLetsTheAccessLogsIn(t *testing.T) {
-	out, err := helm(t, "template", "datashare", chart, "--kube-version", kubeVersion,
+	out, err := testenv.Helm(t, "template", "datashare", chart, "--kube-version", kubeVersion,
 		"--set", "lgsp.coordinatorAgency=so-tttt", "--set", "lgsp.publicBaseURL="+testenv.SampleBaseURL, "--set", "portal.publicURL="+testenv.SamplePortalURL,
 		"--set", "metrics.networkPolicy.enabled=true", "--set", "lgsp.proxy.namespace=envoy-gateway-system")
 	if err != nil {

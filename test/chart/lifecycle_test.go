@@ -83,7 +83,7 @@ func kubeconfig(t *testing.T) string {
 // helmIn runs helm against the test API server.
 func helmIn(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	return helm(t, append(args, "--kubeconfig", kubeconfig(t))...)
+	return testenv.Helm(t, append(args, "--kubeconfig", kubeconfig(t))...)
 }
 
 // restrictedNamespace creates a namespace that enforces the restricted Pod

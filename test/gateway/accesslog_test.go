@@ -1,10 +1,7 @@
 package gateway
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,22 +37,18 @@ func chartAccessLog(t *testing.T) []map[string]any {
 // required values and sets ("key=value").
 func helmTemplate(t *testing.T, showOnly []string, sets ...string) []*unstructured.Unstructured {
 	t.Helper()
-	root := testenv.RepoRoot()
-	args := []string{"template", "ds", filepath.Join(root, "charts", "datashare-operator"), "-n", "datashare-system", "--kube-version", "1.32.0"}
+	args := []string{"template", "ds", filepath.Join(testenv.RepoRoot(), "charts", "datashare-operator"), "-n", "datashare-system", "--kube-version", "1.32.0"}
 	for _, template := range showOnly {
 		args = append(args, "--show-only", template)
 	}
 	for _, set := range append([]string{"lgsp.publicBaseURL=" + testenv.SampleBaseURL, "portal.publicURL=" + testenv.SamplePortalURL, "lgsp.coordinatorAgency=so-tttt"}, sets...) {
 		args = append(args, "--set", set)
 	}
-	cmd := exec.Command(filepath.Join(root, "bin", "helm"), args...)
-	cmd.Env = append(os.Environ(), "HELM_CACHE_HOME="+t.TempDir(), "HELM_CONFIG_HOME="+t.TempDir(), "HELM_DATA_HOME="+t.TempDir())
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("helm template: %v\n%s", err, out.String())
+	out, err := testenv.Helm(t, args...)
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out)
 	}
-	objs, err := manifests.Decode(out.Bytes())
+	objs, err := manifests.Decode([]byte(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,15 +63,7 @@ func helmTemplate(t *testing.T, showOnly []string, sets ...string) []*unstructur
 // configuration at all; and every listener keeps a caller's X-Request-ID or
 // makes one (the chart's ClientTrafficPolicy).
 func TestTheGatewayLogsToTheCollectorAndNeverTheKey(t *testing.T) {
-	var protected goldenCase
-	for _, c := range readGoldens(t) {
-		if c.name == "province-one-agreement" {
-			protected = c
-		}
-	}
-	if protected.out == nil {
-		t.Fatal("the golden case province-one-agreement is needed")
-	}
+	protected, _ := goldenCaseNamed(t, "province-one-agreement")
 	w := newWorld(t)
 	telemetry := chartAccessLog(t)
 	var proxyName string

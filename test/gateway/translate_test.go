@@ -112,15 +112,7 @@ func TestAnEmptyKeyListFallsBackToTheListenersKeys(t *testing.T) {
 // write; the groups a policy names always exist, and a revoked key leaves
 // its group instead.
 func TestAPolicyNamingAMissingSecretFailsItsRoute(t *testing.T) {
-	var c goldenCase
-	for _, g := range readGoldens(t) {
-		if g.name == "province-one-agreement" {
-			c = g
-		}
-	}
-	if c.out == nil {
-		t.Fatal("the golden case province-one-agreement is needed")
-	}
+	c, _ := goldenCaseNamed(t, "province-one-agreement")
 	w := newWorld(t)
 	w.addCase(t, c, 0, "a", "/a")
 	var kept []map[string]any
