@@ -238,11 +238,7 @@ func TestDataServicePublishesThroughTheGateway(t *testing.T) {
 	// A key Secret that the operator did not issue is never listed, even
 	// with the operator's labels.
 	forged := gatewayKey(t, "so-tp", "ho-tich", "ubnd-tx-nga-nam", "ho-tich")
-	consumerAgency(t, "ubnd-tx-nga-nam", v1alpha1.LevelDistrict)
-	sa := agreement("ubnd-tx-nga-nam", "ho-tich", ds)
-	create(t, sa)
-	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	rememberKey(issuedKey(t, sa))
+	sa, _ := liveAgreementFor(t, ds, "ubnd-tx-nga-nam")
 	issued := gatewayKeysOf(t, sa)
 	eventually(t, 10*time.Second, "the issued key, and it alone, is in the policy and the route reaches the backend", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(policy), policy); err != nil {

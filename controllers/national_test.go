@@ -10,7 +10,6 @@ import (
 
 	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
-	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -118,12 +117,7 @@ func TestAnExternalServiceServesProvincialAgreements(t *testing.T) {
 		t.Error("a backend outside the cluster has no NetworkPolicy")
 	}
 
-	consumerAgency(t, "ubnd-huyen-qg", v1alpha1.LevelDistrict)
-	sa := agreement("ubnd-huyen-qg", "dan-cu-qg", ds)
-	create(t, sa)
-	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	key := issuedKey(t, sa)
-	rememberKey(key)
+	sa, key := liveAgreementFor(t, ds, "ubnd-huyen-qg")
 
 	// The credential is in its Secret and nowhere else.
 	secrets := &corev1.SecretList{}
@@ -140,20 +134,8 @@ func TestAnExternalServiceServesProvincialAgreements(t *testing.T) {
 			}
 		}
 	}
-	if err := k8s.Get(ctx, client.ObjectKeyFromObject(sa), sa); err != nil {
-		t.Fatal(err)
-	}
-	events := &eventsv1.EventList{}
-	if err := k8s.List(ctx, events); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range events.Items {
-		if strings.Contains(e.Note, credential) {
-			t.Errorf("Event %s carries the credential", e.Name)
-		}
-	}
-	if strings.Contains(operatorLogs.String(), credential) {
-		t.Error("the operator logged the DIC's credential")
+	if all, _ := logsAndEvents(t); strings.Contains(all, credential) {
+		t.Error("the operator's logs or Events carry the DIC's credential")
 	}
 
 	// Rotating it is the DIC's change to its Secret: no key of any

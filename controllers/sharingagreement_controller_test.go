@@ -283,12 +283,7 @@ func TestRotationKeepsBothKeysThroughTheGrace(t *testing.T) {
 // agreement, then creates it again.
 func TestDeletionLeavesNothingAndRecreationIssuesAFreshKey(t *testing.T) {
 	ds := publishedService(t, "so-yt-bh", "bao-hiem", v1alpha1.AudienceProvince)
-	consumerAgency(t, "ubnd-long-phu", v1alpha1.LevelDistrict)
-	sa := agreement("ubnd-long-phu", "bao-hiem", ds)
-	create(t, sa)
-	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
-	first := issuedKey(t, sa)
-	rememberKey(first)
+	sa, first := liveAgreementFor(t, ds, "ubnd-long-phu")
 
 	if err := k8s.Delete(ctx, sa); err != nil {
 		t.Fatal(err)
@@ -425,22 +420,28 @@ func TestNoKeyMaterialInLogsOrEvents(t *testing.T) {
 	if len(keysSeen) == 0 {
 		t.Skip("run with the agreement tests: they issue the keys this test looks for")
 	}
-	logs := operatorLogs.String()
-	events := &corev1.EventList{}
-	if err := k8s.List(ctx, events); err != nil {
-		t.Fatal(err)
-	}
-	var texts []string
-	for _, e := range events.Items {
-		texts = append(texts, e.Message, e.Reason, e.Action)
-	}
-	all := logs + "\n" + strings.Join(texts, "\n")
+	all, events := logsAndEvents(t)
 	for key := range keysSeen {
 		if strings.Contains(all, key) || strings.Contains(all, key[:16]) {
 			t.Fatal("an API key appears in the operator's logs or Events")
 		}
 	}
-	t.Logf("%d keys looked for in %d bytes of logs and %d Events: none found", len(keysSeen), len(logs), len(events.Items))
+	t.Logf("%d keys looked for in %d bytes of logs and Events (%d Events): none found", len(keysSeen), len(all), events)
+}
+
+// logsAndEvents is everything the operator logged and the words of every
+// Event in the cluster, and how many Events there are.
+func logsAndEvents(t *testing.T) (string, int) {
+	t.Helper()
+	events := &corev1.EventList{}
+	if err := k8s.List(ctx, events); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{operatorLogs.String()}
+	for _, e := range events.Items {
+		texts = append(texts, e.Message, e.Reason, e.Action)
+	}
+	return strings.Join(texts, "\n"), len(events.Items)
 }
 
 // TestAgreementRefusals: an agreement in a namespace no agency claims, and

@@ -126,11 +126,20 @@ func rememberKey(key string) {
 func liveAgreement(t *testing.T, provider, service, consumer string) (*v1alpha1.DataService, *v1alpha1.SharingAgreement, string) {
 	t.Helper()
 	ds := publishedService(t, provider, service, v1alpha1.AudienceProvince)
+	sa, key := liveAgreementFor(t, ds, consumer)
+	return ds, sa, key
+}
+
+// liveAgreementFor creates a district agency and its agreement for ds,
+// waits until the agreement is Active, and returns it with the key in the
+// consumer's Secret.
+func liveAgreementFor(t *testing.T, ds *v1alpha1.DataService, consumer string) (*v1alpha1.SharingAgreement, string) {
+	t.Helper()
 	consumerAgency(t, consumer, v1alpha1.LevelDistrict)
-	sa := agreement(consumer, service, ds)
+	sa := agreement(consumer, ds.Name, ds)
 	create(t, sa)
 	waitForReason(t, sa, metav1.ConditionTrue, v1alpha1.ReasonActive)
 	key := issuedKey(t, sa)
 	rememberKey(key)
-	return ds, sa, key
+	return sa, key
 }
