@@ -77,17 +77,22 @@ func ServiceLabels(ds *v1alpha1.DataService, agency string) map[string]string {
 // exists; the SecurityPolicy exists for non-public services under the
 // envoy-gateway profile, and with it the BackendTrafficPolicy when a
 // consent caps a consumer's rate; the NetworkPolicy exists when the backend
-// Service selects pods.
+// Service selects pods. A backend outside the cluster has its Backend, its
+// TLS and, when it names one, its credential filter.
 func Service(in ServiceInputs) ServiceObjects {
-	return ServiceObjects{
-		Route:          route(in),
+	objs := ServiceObjects{
 		SecurityPolicy: securityPolicy(in),
 		TrafficPolicy:  trafficPolicy(in),
 		NetworkPolicy:  networkPolicy(in),
-		Upstream:       upstream(in),
-		UpstreamTLS:    upstreamTLS(in),
-		Credential:     credentialInjection(in),
 	}
+	ext, isExternal := publishing.ParseExternal(in.Service)
+	if !isExternal {
+		objs.Route = route(in, nil)
+		return objs
+	}
+	objs.Route = route(in, &ext)
+	objs.Upstream, objs.UpstreamTLS, objs.Credential = upstream(in, ext), upstreamTLS(in, ext), credentialInjection(in)
+	return objs
 }
 
 func objectMeta(in ServiceInputs) metav1.ObjectMeta {
@@ -107,7 +112,7 @@ func objectMeta(in ServiceInputs) metav1.ObjectMeta {
 // with an error (Gateway API requires a 500 for a rule whose backends are
 // all missing, or a 404 when the rule has none). This is the second
 // barrier: the SecurityPolicy never lists an empty set of keys.
-func route(in ServiceInputs) *gatewayv1.HTTPRoute {
+func route(in ServiceInputs, ext *publishing.External) *gatewayv1.HTTPRoute {
 	ds := in.Service
 	base, _ := url.Parse(in.Rules.PublicBaseURL)
 	prefix := names.PathPrefix(ds, in.Agency)
@@ -143,8 +148,8 @@ func route(in ServiceInputs) *gatewayv1.HTTPRoute {
 			},
 		}}}
 	}
-	if ext, ok := publishing.ParseExternal(ds); ok {
-		external(&rule, in, ext, public || in.LiveKeys > 0)
+	if ext != nil {
+		external(&rule, in, *ext, public || in.LiveKeys > 0)
 	}
 
 	parent := gatewayv1.ParentReference{

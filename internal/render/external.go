@@ -53,11 +53,7 @@ func external(rule *gatewayv1.HTTPRouteRule, in ServiceInputs, ext publishing.Ex
 // upstream is the Envoy Gateway Backend of a service outside the cluster:
 // its host name and port, resolved by DNS at the gateway. Envoy Gateway
 // serves Backends only when its extensionApis.enableBackend is set.
-func upstream(in ServiceInputs) *egv1a1.Backend {
-	ext, ok := publishing.ParseExternal(in.Service)
-	if !ok {
-		return nil
-	}
+func upstream(in ServiceInputs, ext publishing.External) *egv1a1.Backend {
 	return &egv1a1.Backend{
 		TypeMeta:   metav1.TypeMeta{APIVersion: egv1a1.GroupVersion.String(), Kind: egv1a1.KindBackend},
 		ObjectMeta: objectMeta(in),
@@ -70,11 +66,7 @@ func upstream(in ServiceInputs) *egv1a1.Backend {
 // upstreamTLS makes the gateway speak TLS to a service outside the
 // cluster, with the URL's host as SNI and as the name the certificate must
 // carry, checked against the CA the service names or the system's roots.
-func upstreamTLS(in ServiceInputs) *gatewayv1.BackendTLSPolicy {
-	ext, ok := publishing.ParseExternal(in.Service)
-	if !ok {
-		return nil
-	}
+func upstreamTLS(in ServiceInputs, ext publishing.External) *gatewayv1.BackendTLSPolicy {
 	validation := gatewayv1.BackendTLSPolicyValidation{Hostname: gatewayv1.PreciseHostname(ext.Host)}
 	if ca := in.Service.Spec.Backend.External.CACertificateRef; ca != "" {
 		validation.CACertificateRefs = []gatewayv1.LocalObjectReference{{Group: "", Kind: "ConfigMap", Name: gatewayv1.ObjectName(ca)}}
@@ -103,7 +95,7 @@ func upstreamTLS(in ServiceInputs) *gatewayv1.BackendTLSPolicy {
 // service's namespace (the DIC's), read by the gateway alone.
 func credentialInjection(in ServiceInputs) *egv1a1.HTTPRouteFilter {
 	ext := in.Service.Spec.Backend.External
-	if _, ok := publishing.ParseExternal(in.Service); !ok || ext.CredentialSecretRef == "" {
+	if ext.CredentialSecretRef == "" {
 		return nil
 	}
 	injection := &egv1a1.HTTPCredentialInjectionFilter{
