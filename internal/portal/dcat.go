@@ -122,48 +122,21 @@ func BuildDCAT(in DCATInputs) catalogue {
 			continue
 		}
 		page := fmt.Sprintf("%s/services/%s/%s", base, ds.Namespace, ds.Name)
-		svc := page + "#service"
-		c.add(cat, nsDCAT+"service", iri(svc))
-		c.add(svc, nsRDF+"type", iri(nsDCAT+"DataService"))
-		c.add(svc, nsDCT+"title", text(ds.Spec.Title, langVI))
-		c.add(svc, nsDCT+"description", text(ds.Spec.Description, langVI))
-		// The range checks want each IRI's class stated: the shapes infer
-		// nothing.
-		c.add(svc, nsDCAT+"endpointURL", iri(ds.Status.URL))
-		c.add(ds.Status.URL, nsRDF+"type", iri(nsRDFS+"Resource"))
-		if u := string(ds.Spec.DocumentationURL); u != "" {
-			c.add(svc, nsDCAT+"endpointDescription", iri(u))
-			c.add(u, nsRDF+"type", iri(nsRDFS+"Resource"))
-		}
-		c.add(svc, nsDCAT+"landingPage", iri(page))
-		c.add(page, nsRDF+"type", iri(nsFOAF+"Document"))
 		rights := national.AccessRights(ds.Spec.Classification)
-		c.add(svc, nsDCT+"accessRights", iri(rights))
-		c.add(rights, nsRDF+"type", iri(nsDCT+"RightsStatement"))
-		for _, tag := range ds.Spec.Tags {
-			c.add(svc, nsDCAT+"keyword", text(tag, langVI))
-		}
+		d := dcatService{Page: page, Title: ds.Spec.Title, Description: ds.Spec.Description, Endpoint: ds.Status.URL,
+			Documentation: string(ds.Spec.DocumentationURL), AccessRights: rights, Keywords: ds.Spec.Tags}
 		var owner string
 		if a := agencies[ds.Namespace]; a != nil {
 			owner = agent(a)
-			c.add(svc, nsDCT+"publisher", iri(owner))
+			d.Publisher = owner
 		}
-		var contact string
 		if o := ds.Spec.DataOwner; o != nil {
-			contact = page + "#contact"
-			c.add(svc, nsDCAT+"contactPoint", iri(contact))
-			c.add(contact, nsRDF+"type", iri(nsVCARD+"Kind"))
-			c.add(contact, nsVCARD+"fn", text(o.Name, langVI))
-			if o.Email != "" {
-				c.add(contact, nsVCARD+"hasEmail", iri("mailto:"+o.Email))
-			}
+			d.Contact = &national.Contact{Name: o.Name, Email: o.Email}
 		}
-		var license string
-		if od := ds.Spec.OpenData; od != nil && od.License != "" {
-			license = spdxLicense(od.License)
-			c.add(svc, nsDCT+"license", iri(license))
-			c.add(license, nsRDF+"type", iri(nsDCT+"LicenseDocument"))
+		if od := ds.Spec.OpenData; od != nil {
+			d.License = od.License
 		}
+		svc, contact, license := c.describeService(cat, d)
 		if !public {
 			continue
 		}
@@ -197,6 +170,69 @@ func BuildDCAT(in DCATInputs) catalogue {
 	}
 	c.dedupe()
 	return c
+}
+
+// dcatService is what both catalogues say of a data service.
+type dcatService struct {
+	// Page is the portal's page of the service, its landing page; the
+	// service's IRI is the page's #service.
+	Page, Title, Description string
+	// Endpoint and Documentation are its URL and its documentation's,
+	// empty when it has none.
+	Endpoint, Documentation string
+	// AccessRights and Publisher are IRIs; Publisher is empty when the
+	// service's agency is not known.
+	AccessRights, Publisher string
+	Keywords                []string
+	// Contact is its contact point; nil for none.
+	Contact *national.Contact
+	// License is an SPDX id or a licence's IRI; empty for none.
+	License string
+}
+
+// describeService lists a dcat:DataService in the catalogue cat, and
+// returns its IRI, and those of its contact point and licence (empty when
+// it has none), for the dataset it serves.
+func (c *catalogue) describeService(cat string, d dcatService) (svc, contact, license string) {
+	svc = d.Page + "#service"
+	c.add(cat, nsDCAT+"service", iri(svc))
+	c.add(svc, nsRDF+"type", iri(nsDCAT+"DataService"))
+	c.add(svc, nsDCT+"title", text(d.Title, langVI))
+	c.add(svc, nsDCT+"description", text(d.Description, langVI))
+	// The range checks want each IRI's class stated: the shapes infer
+	// nothing.
+	c.add(svc, nsDCAT+"endpointURL", iri(d.Endpoint))
+	c.add(d.Endpoint, nsRDF+"type", iri(nsRDFS+"Resource"))
+	if d.Documentation != "" {
+		c.add(svc, nsDCAT+"endpointDescription", iri(d.Documentation))
+		c.add(d.Documentation, nsRDF+"type", iri(nsRDFS+"Resource"))
+	}
+	// The portal's page: public for open data, for officers otherwise.
+	c.add(svc, nsDCAT+"landingPage", iri(d.Page))
+	c.add(d.Page, nsRDF+"type", iri(nsFOAF+"Document"))
+	c.add(svc, nsDCT+"accessRights", iri(d.AccessRights))
+	c.add(d.AccessRights, nsRDF+"type", iri(nsDCT+"RightsStatement"))
+	for _, k := range d.Keywords {
+		c.add(svc, nsDCAT+"keyword", text(k, langVI))
+	}
+	if d.Publisher != "" {
+		c.add(svc, nsDCT+"publisher", iri(d.Publisher))
+	}
+	if ct := d.Contact; ct != nil {
+		contact = d.Page + "#contact"
+		c.add(svc, nsDCAT+"contactPoint", iri(contact))
+		c.add(contact, nsRDF+"type", iri(nsVCARD+"Kind"))
+		c.add(contact, nsVCARD+"fn", text(ct.Name, langVI))
+		if ct.Email != "" {
+			c.add(contact, nsVCARD+"hasEmail", iri("mailto:"+ct.Email))
+		}
+	}
+	if d.License != "" {
+		license = spdxLicense(d.License)
+		c.add(svc, nsDCT+"license", iri(license))
+		c.add(license, nsRDF+"type", iri(nsDCT+"LicenseDocument"))
+	}
+	return svc, contact, license
 }
 
 // dedupe drops repeated triples (an agency described once per service).

@@ -40,26 +40,10 @@ func BuildNationalDCAT(base string, c national.Catalog) catalogue {
 	g.add(cat, nsDCT+"modified", dateTime(c.Issued))
 
 	for _, s := range c.Services {
-		page := fmt.Sprintf("%s/services/%s", base, s.ID)
-		svc := page + "#service"
-		g.add(cat, nsDCAT+"service", iri(svc))
-		g.add(svc, nsRDF+"type", iri(nsDCAT+"DataService"))
+		svc, _, _ := g.describeService(cat, dcatService{Page: fmt.Sprintf("%s/services/%s", base, s.ID), Title: s.Title, Description: s.Description,
+			Endpoint: s.EndpointURL, Documentation: s.DocumentationURL, AccessRights: s.AccessRights, Publisher: agent(s.Publisher),
+			Keywords: s.Keywords, Contact: s.Contact, License: s.License})
 		g.add(svc, nsDCT+"identifier", text(s.ID, ""))
-		g.add(svc, nsDCT+"title", text(s.Title, langVI))
-		g.add(svc, nsDCT+"description", text(s.Description, langVI))
-		g.add(svc, nsDCAT+"endpointURL", iri(s.EndpointURL))
-		g.add(s.EndpointURL, nsRDF+"type", iri(nsRDFS+"Resource"))
-		if s.DocumentationURL != "" {
-			g.add(svc, nsDCAT+"endpointDescription", iri(s.DocumentationURL))
-			g.add(s.DocumentationURL, nsRDF+"type", iri(nsRDFS+"Resource"))
-		}
-		// The portal's page of the service: public for open data, for the
-		// province's officers otherwise, as in the province's feed.
-		g.add(svc, nsDCAT+"landingPage", iri(page))
-		g.add(page, nsRDF+"type", iri(nsFOAF+"Document"))
-		g.add(svc, nsDCT+"publisher", iri(agent(s.Publisher)))
-		g.add(svc, nsDCT+"accessRights", iri(s.AccessRights))
-		g.add(s.AccessRights, nsRDF+"type", iri(nsDCT+"RightsStatement"))
 		conditions := svc + "-conditions"
 		g.add(svc, nsDCT+"rights", iri(conditions))
 		g.add(conditions, nsRDF+"type", iri(nsDCT+"RightsStatement"))
@@ -78,23 +62,6 @@ func BuildNationalDCAT(base string, c national.Catalog) catalogue {
 			g.add(element, nsRDF+"type", iri(nsDCT+"Standard"))
 			g.add(element, nsDCT+"identifier", text(e, ""))
 			g.add(element, nsDCT+"description", text("Phần tử dữ liệu của Từ điển dữ liệu dùng chung quốc gia", langVI))
-		}
-		for _, k := range s.Keywords {
-			g.add(svc, nsDCAT+"keyword", text(k, langVI))
-		}
-		if ct := s.Contact; ct != nil {
-			contact := svc + "-contact"
-			g.add(svc, nsDCAT+"contactPoint", iri(contact))
-			g.add(contact, nsRDF+"type", iri(nsVCARD+"Kind"))
-			g.add(contact, nsVCARD+"fn", text(ct.Name, langVI))
-			if ct.Email != "" {
-				g.add(contact, nsVCARD+"hasEmail", iri("mailto:"+ct.Email))
-			}
-		}
-		if s.License != "" {
-			license := spdxLicense(s.License)
-			g.add(svc, nsDCT+"license", iri(license))
-			g.add(license, nsRDF+"type", iri(nsDCT+"LicenseDocument"))
 		}
 	}
 	g.dedupe()
