@@ -103,19 +103,11 @@ func conditionOf(t *testing.T, obj client.Object, ct v1alpha1.ConditionType) (*m
 	if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
 		return nil, err
 	}
-	var conds []metav1.Condition
-	switch o := obj.(type) {
-	case *v1alpha1.Agency:
-		conds = o.Status.Conditions
-	case *v1alpha1.FocalPoint:
-		conds = o.Status.Conditions
-	case *v1alpha1.DataService:
-		conds = o.Status.Conditions
-	case *v1alpha1.SharingAgreement:
-		conds = o.Status.Conditions
-	default:
+	o, ok := obj.(interface{ GetConditions() []metav1.Condition })
+	if !ok {
 		t.Fatalf("no conditions on %T", obj)
 	}
+	conds := o.GetConditions()
 	c := conditions.Get(conds, ct)
 	if c == nil {
 		return nil, fmt.Errorf("no %s condition yet", ct)

@@ -107,11 +107,8 @@ func readyReason(t *testing.T, obj client.Object, reason v1alpha1.ConditionReaso
 			return err
 		}
 		var conds []metav1.Condition
-		switch o := obj.(type) {
-		case *v1alpha1.Agency:
-			conds = o.Status.Conditions
-		case *v1alpha1.FocalPoint:
-			conds = o.Status.Conditions
+		if o, ok := obj.(interface{ GetConditions() []metav1.Condition }); ok {
+			conds = o.GetConditions()
 		}
 		ready := conditions.Get(conds, v1alpha1.ConditionReady)
 		if ready == nil || ready.Reason != string(reason) {
